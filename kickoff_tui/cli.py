@@ -1,0 +1,392 @@
+"""The ``kickoff`` command line.
+
+Headless commands (new, add, list, export, check, status, ...) use the core only; Textual is
+imported only when a terminal UI command runs, so scripts stay fast. Every command takes
+``--db PATH_OR_URL`` (or ``KICKOFF_DB``). Errors are one line on stderr, exit 2 for bad input
+and 1 for failures, and leave the database as it was.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from kickoff_tui.core.store import Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+db_option = click.option(
+    "--db",
+    "db",
+    envvar="KICKOFF_DB",
+    metavar="PATH_OR_URL",
+    help="Database file or SQLAlchemy URL (default: a SQLite file in your user data folder).",
+)
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(f"kickoff: error: {message}", err=True)
+    sys.exit(code)
+
+
+def handled(fn: F) -> F:
+    """Turn the core's errors into one line on stderr and the right exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from kickoff_tui.core.errors import KickoffError
+
+        try:
+            return fn(*args, **kwargs)
+        except KickoffError as exc:
+            fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted; everything saved so far is in the database", 130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_store(db: str | None) -> Store:
+    from kickoff_tui.core.locations import resolve_db
+    from kickoff_tui.core.store import Store
+
+    return Store.open(resolve_db(db))
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@db_option
+@click.version_option(package_name="kickoff-tui")
+@click.pass_context
+@handled
+def main(ctx: click.Context, db: str | None) -> None:
+    """A terminal cockpit for running client kickoff meetings.
+
+    Run without a command to open the meeting picker.
+    """
+    if ctx.invoked_subcommand is None:
+        from kickoff_tui.core.locations import resolve_db
+
+        run_tui(resolve_db(db), meeting_ref=None, role="facilitator")
+
+
+def run_tui(url: str, meeting_ref: str | None, role: str, demo: bool = False) -> None:
+    from kickoff_tui.tui.app import KickoffApp
+
+    app = KickoffApp(db_url=url, meeting_ref=meeting_ref, role=role, demo=demo)
+    app.run()
+    if app.return_code:
+        sys.exit(app.return_code)
+
+
+# ---------------------------------------------------------------------------------------------
+@main.command()
+@click.argument("client")
+@click.option("--template", "-t", default="kickoff-90", show_default=True, help="Agenda template.")
+@click.option("--start", help="Scheduled start, YYYY-MM-DDTHH:MM in the meeting's zone.")
+@click.option("--tz", help="IANA time zone of the meeting (default: this machine's).")
+@click.option("--minutes", type=click.IntRange(min=5), help="Time box (default: the template's).")
+@click.option("--fit", is_flag=True, help="Scale the blocks to fit the time box.")
+@click.option("--title", help="Meeting title (default: '<client> kickoff').")
+@click.option("--contract-close", help="Contract close date, YYYY-MM-DD (for the 7-day check).")
+@db_option
+@handled
+def new(
+    client: str,
+    template: str,
+    start: str | None,
+    tz: str | None,
+    minutes: int | None,
+    fit: bool,
+    title: str | None,
+    contract_close: str | None,
+    db: str | None,
+) -> None:
+    """Create a meeting from a template and print its id."""
+    import pendulum
+
+    from kickoff_tui.core.agenda import get_template
+    from kickoff_tui.core.errors import InputError
+    from kickoff_tui.core.locations import user_template_dir
+    from kickoff_tui.core.record import create_meeting, parse_start
+
+    tmpl = get_template(template, user_template_dir())
+    zone = tz or pendulum.local_timezone().name
+    begin = parse_start(start, zone)
+    close = None
+    if contract_close:
+        try:
+            close = pendulum.Date.fromisoformat(contract_close)
+        except ValueError:
+            raise InputError(
+                f"cannot read --contract-close '{contract_close}' — use YYYY-MM-DD"
+            ) from None
+    box = minutes or tmpl.minutes
+    over = sum(b.minutes for b in tmpl.blocks) - box
+    store = open_store(db)
+    meeting = create_meeting(
+        store, client, tmpl, begin, zone, title=title, minutes=box, fit_to_box=fit,
+        contract_close=close,
+    )  # fmt: skip
+    if over > 0 and not fit:
+        click.echo(
+            f"kickoff: warning: the '{tmpl.name}' blocks plan {box + over} min in a {box}-min "
+            f"time box ({over} min over) — run again with --fit to scale them to fit",
+            err=True,
+        )
+    click.echo(meeting.id)
+
+
+@main.command()
+@click.argument("meeting")
+@click.argument("kind")
+@click.argument("text", nargs=-1, required=True)
+@click.option("--by", default="cli", show_default=True, help="Who captured it.")
+@db_option
+@handled
+def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None) -> None:
+    """Capture an item: KIND is action, decision, risk, question, note, in-scope,
+    out-of-scope, milestone or metric. TEXT uses the quick-capture grammar
+    (@owner due:fri sev:high side:them #internal); '-' reads one item per line from stdin,
+    all or nothing."""
+    from kickoff_tui.core.capture import describe
+    from kickoff_tui.core.record import add_item, add_lines, check_kind, parse_line, resolve_meeting
+
+    kind = check_kind(kind)
+    store = open_store(db)
+    m = resolve_meeting(store, meeting)
+    if text == ("-",):
+        items = add_lines(store, m, kind, sys.stdin.read().splitlines(), by=by)
+        click.echo(f"added {len(items)} {kind} item{'s' if len(items) != 1 else ''} to {m.id}")
+        return
+    capture = parse_line(store, m, " ".join(text))
+    item = add_item(store, m, kind, capture, by=by)
+    click.echo(f"#{item.id} {describe(capture)}")
+    for warning in capture.warnings:
+        click.echo(f"kickoff: warning: {warning}", err=True)
+
+
+@main.command()
+@click.argument("meeting")
+@click.argument("name")
+@click.option("--side", type=click.Choice(["ours", "theirs"]), default="theirs", show_default=True)
+@click.option("--title", default="", help="Job title.")
+@click.option("--seniority", type=int, default=0, help="Higher is more senior.")
+@click.option("--role", "roles", multiple=True, help="A role (repeatable), e.g. decision-maker.")
+@click.option("--absent", is_flag=True, help="Invited but not present.")
+@db_option
+@handled
+def attendee(
+    meeting: str,
+    name: str,
+    side: str,
+    title: str,
+    seniority: int,
+    roles: tuple[str, ...],
+    absent: bool,
+    db: str | None,
+) -> None:
+    """Add an attendee to a meeting."""
+    from kickoff_tui.core.record import add_attendee, resolve_meeting
+
+    store = open_store(db)
+    m = resolve_meeting(store, meeting)
+    a = add_attendee(
+        store, m.id, name, side=side, title=title, seniority=seniority, roles=roles,
+        present=not absent,
+    )  # fmt: skip
+    click.echo(f"attendee #{a.id} {a.name} ({a.side})")
+
+
+@main.command(name="list")
+@db_option
+@handled
+def list_cmd(db: str | None) -> None:
+    """List the meetings in the database."""
+    import pendulum
+
+    from kickoff_tui.core.record import count_items, list_meetings
+
+    store = open_store(db)
+    meetings = list_meetings(store)
+    if not meetings:
+        click.echo("no meetings yet — create one with: kickoff new \"Client name\"", err=True)
+        return
+    for m in meetings:
+        when = pendulum.instance(m.start_utc).in_timezone(m.tz).format("ddd D MMM YYYY HH:mm zz")
+        n = sum(count_items(store, m.id).values())
+        click.echo(f"{m.id}\t{when}\t{m.status}\t{m.template}\t{n} items\t{m.client}")
+
+
+@main.command()
+@handled
+def templates() -> None:
+    """List the agenda templates (shipped and your own)."""
+    from kickoff_tui.core.agenda import load_templates
+    from kickoff_tui.core.locations import user_template_dir
+
+    for t in sorted(load_templates(user_template_dir()).values(), key=lambda t: t.name):
+        flag = f"  OVER BY {t.overrun} MIN" if t.overrun > 0 else ""
+        click.echo(f"{t.name}\t{t.minutes} min\t{len(t.blocks)} blocks\t{t.title}{flag}")
+
+
+@main.command()
+@click.argument("meeting")
+@click.option("--format", "fmt", default="md", show_default=True,
+              type=click.Choice(["md", "email", "csv", "ics", "json"]))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file (default: stdout).")
+@click.option("--all", "all_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the whole follow-through pack into this folder.")
+@db_option
+@handled
+def export(meeting: str, fmt: str, output: Path | None, all_dir: Path | None, db: str | None) -> None:
+    """Export a meeting: the Markdown record, or the follow-through pack."""
+    import pendulum
+
+    from kickoff_tui.core.errors import StoreError
+    from kickoff_tui.core.export import pack
+    from kickoff_tui.core.record import load_snapshot, resolve_meeting
+
+    store = open_store(db)
+    m = resolve_meeting(store, meeting)
+    now = pendulum.now("UTC")
+    if all_dir is not None:
+        for path in pack.export_and_record(store, m.id, all_dir, now):
+            click.echo(str(path))
+        return
+    data = pack.render(load_snapshot(store, m.id), fmt, now)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise StoreError(f"cannot write {output}: {exc.strerror} — choose another -o path") from None
+    click.echo(str(output), err=True)
+
+
+@main.command()
+@click.argument("meeting")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable findings.")
+@db_option
+@handled
+def check(meeting: str, as_json: bool, db: str | None) -> None:
+    """Health-check a kickoff; exit 1 when a blocking finding remains."""
+    import json
+
+    import pendulum
+
+    from kickoff_tui.core.checks import findings_to_json, run_checks, score
+    from kickoff_tui.core.record import load_snapshot, resolve_meeting
+
+    store = open_store(db)
+    m = resolve_meeting(store, meeting)
+    findings = run_checks(load_snapshot(store, m.id), pendulum.now("UTC"))
+    if as_json:
+        out = {"meeting": m.id, "score": score(findings), "findings": findings_to_json(findings)}
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        click.echo(f"{m.id}: health {score(findings)}/100, {len(findings)} finding(s)")
+        for f in findings:
+            click.echo(f"[{f.severity}] {f.id}: {f.message} — {f.fix}")
+    if any(f.severity == "blocking" for f in findings):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("meeting")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable status.")
+@db_option
+@handled
+def status(meeting: str, as_json: bool, db: str | None) -> None:
+    """One-line status of a meeting's clocks (for scripts and a tmux status line)."""
+    import json
+
+    import pendulum
+
+    from kickoff_tui.core.clock import compute, fmt_duration
+    from kickoff_tui.core.record import load_snapshot, resolve_meeting
+
+    store = open_store(db)
+    snap = load_snapshot(store, resolve_meeting(store, meeting).id)
+    m = snap.meeting
+    mt = compute(snap.blocks, snap.events, pendulum.instance(m.start_utc), m.planned_minutes,
+                 pendulum.now("UTC"))
+    cur = mt.current
+    block = snap.block(mt.current_block_id)
+    state = "ended" if mt.ended else "paused" if mt.paused else "running" if mt.started else "not started"
+    if as_json:
+        out = {
+            "meeting": m.id,
+            "state": state,
+            "block": block.title if block else None,
+            "block_position": block.position + 1 if block else None,
+            "block_elapsed_s": round(cur.elapsed_s, 1) if cur else 0,
+            "block_remaining_s": round(cur.remaining_s, 1) if cur else 0,
+            "meeting_elapsed_s": round(mt.elapsed_s, 1),
+            "meeting_remaining_s": round(mt.remaining_s, 1),
+            "behind_s": round(mt.behind_s, 1),
+            "projected_end": mt.projected_end.in_timezone(m.tz).isoformat() if mt.projected_end else None,
+        }
+        click.echo(json.dumps(out, ensure_ascii=False))
+        return
+    if not mt.started:
+        start = pendulum.instance(m.start_utc).in_timezone(m.tz).format("ddd D MMM HH:mm zz")
+        click.echo(f"{m.id}: not started (scheduled {start})")
+        return
+    where = f"{block.position + 1}/{len(snap.blocks)} {block.title}" if block and cur else "between blocks"
+    left = f"{fmt_duration(cur.remaining_s)} left" if cur else ""
+    drift = mt.behind_s
+    pace = f"{fmt_duration(abs(drift))} {'behind' if drift > 0 else 'ahead'}" if abs(drift) >= 60 else "on time"
+    click.echo(f"{m.id}: {state} · {where} · {left} · meeting {fmt_duration(mt.elapsed_s)} · {pace}")
+
+
+def _tui_command(role: str) -> Callable[[str, str | None], None]:
+    @handled
+    def command(meeting: str, db: str | None) -> None:
+        from kickoff_tui.core.locations import resolve_db
+        from kickoff_tui.core.peek import peek_meeting_id
+
+        url = resolve_db(db)
+        # A bad id must fail on the command line, before the screen is taken over. On SQLite
+        # this look costs a few ms (no SQLAlchemy); elsewhere the full store is opened.
+        mid = peek_meeting_id(url, meeting)
+        if mid is None:
+            from kickoff_tui.core.record import resolve_meeting
+
+            mid = resolve_meeting(open_store(db), meeting).id
+        run_tui(url, meeting_ref=mid, role=role)
+
+    return command
+
+
+main.command(name="run", help="Open the facilitator cockpit for a meeting.")(
+    click.argument("meeting")(db_option(_tui_command("facilitator")))
+)
+main.command(name="join", help="Join a meeting as note-taker from a second terminal.")(
+    click.argument("meeting")(db_option(_tui_command("note-taker")))
+)
+
+
+@main.command()
+@db_option
+@handled
+def demo(db: str | None) -> None:
+    """Create a realistic sample kickoff and open it in the cockpit."""
+    from kickoff_tui.core.demo import create_demo
+
+    store = open_store(db)
+    m = create_demo(store)
+    click.echo(m.id, err=True)
+    run_tui(store.url, meeting_ref=m.id, role="facilitator")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

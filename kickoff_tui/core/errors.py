@@ -1,0 +1,55 @@
+"""Errors the user can act on.
+
+Every error carries one line saying what went wrong and how to fix it, and the exit code the
+command line uses: 2 for bad usage or input, 1 for a failure of the environment or the file.
+"""
+
+from __future__ import annotations
+
+
+class KickoffError(Exception):
+    """Base class: ``str(err)`` is the one line shown to the user."""
+
+    exit_code = 1
+
+
+class InputError(KickoffError):
+    """The user asked for something that cannot be done as asked (exit 2)."""
+
+    exit_code = 2
+
+
+class StoreError(KickoffError):
+    """The database cannot be used: newer schema, unwritable place, broken file (exit 1)."""
+
+    exit_code = 1
+
+
+class NotADatabaseError(InputError):
+    """``--db`` points at a file that is not a kickoff database (exit 2)."""
+
+
+class NewerSchemaError(StoreError):
+    """The file was written by a newer kickoff-tui; it is refused, never rewritten."""
+
+
+class CaptureError(InputError):
+    """A quick-capture line has a token that cannot be understood."""
+
+    def __init__(self, message: str, token: str | None = None) -> None:
+        super().__init__(message)
+        self.token = token
+
+
+class TemplateError(InputError):
+    """An agenda template is invalid; the message names the file and the field."""
+
+
+class ConflictError(KickoffError):
+    """An item changed since it was read; the caller must show the newer version."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, current: object | None = None) -> None:
+        super().__init__(message)
+        self.current = current

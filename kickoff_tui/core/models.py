@@ -1,0 +1,236 @@
+"""The kickoff record as SQLModel tables.
+
+Every time is stored in UTC (``UTCDateTime`` re-attaches the zone SQLite drops); the meeting's own
+time zone is a column, and only the screen and the exports show local time. Items carry a version
+number so two terminals editing the same item cannot silently overwrite each other, and are
+soft-deleted so an undo (or a conflicting edit) never loses a word.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pendulum
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint
+from sqlalchemy.types import DateTime, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+from kickoff_tui.core.schema import SCHEMA_VERSION  # noqa: F401  (re-exported)
+
+
+
+
+MEETING_STATUSES = ("planned", "running", "ended")
+BLOCK_STATUSES = ("pending", "active", "done", "skipped")
+SIDES = ("ours", "theirs")
+ROLES = (
+    "primary-contact",
+    "decision-maker",
+    "technical-owner",
+    "escalation-contact",
+    "executive-sponsor",
+    "champion",
+    "end-user-rep",
+)
+SEVERITIES = ("high", "medium", "low")
+ITEM_STATUSES = ("open", "done")
+TIMER_EVENTS = ("block-started", "paused", "resumed", "block-ended", "extended", "meeting-ended")
+
+
+def utcnow() -> pendulum.DateTime:
+    return pendulum.now("UTC")
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Store aware datetimes as naive UTC; load them back as aware UTC pendulum datetimes."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; attach a time zone first")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> Any:
+        if value is None:
+            return None
+        return pendulum.instance(value.replace(tzinfo=dt.UTC), tz="UTC")
+
+
+def _utc_col(nullable: bool = True) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable))
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the file itself, the schema version first of all."""
+
+    __tablename__ = "kickoff_meta"
+    key: str = Field(primary_key=True, max_length=64)
+    value: str
+
+
+class Meeting(SQLModel, table=True):
+    __tablename__ = "meeting"
+    id: str = Field(primary_key=True, max_length=80)
+    client: str
+    title: str
+    template: str
+    start_utc: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    tz: str = Field(max_length=64)
+    planned_minutes: int
+    status: str = Field(default="planned", max_length=16)
+    contract_close: dt.date | None = None
+    next_meeting_utc: dt.datetime | None = _utc_col()
+    first_value_goal: str | None = Field(default=None, sa_column=Column(Text))
+    first_value_date: dt.date | None = None
+    cadence: str | None = Field(default=None, sa_column=Column(Text))
+    purpose: str | None = Field(default=None, sa_column=Column(Text))
+    followthrough_exported_at: dt.datetime | None = _utc_col()
+    created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    version: int = 1
+
+    def local_start(self) -> pendulum.DateTime:
+        return pendulum.instance(self.start_utc).in_timezone(self.tz)
+
+
+class Block(SQLModel, table=True):
+    __tablename__ = "block"
+    __table_args__ = (UniqueConstraint("meeting_id", "position"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(foreign_key="meeting.id", index=True, max_length=80)
+    position: int
+    title: str
+    kind: str = Field(max_length=32)
+    planned_minutes: int
+    prompts_json: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    status: str = Field(default="pending", max_length=16)
+
+    @property
+    def prompts(self) -> list[str]:
+        return list(json.loads(self.prompts_json or "[]"))
+
+
+class Attendee(SQLModel, table=True):
+    __tablename__ = "attendee"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(foreign_key="meeting.id", index=True, max_length=80)
+    name: str
+    side: str = Field(default="theirs", max_length=8)
+    title: str = ""
+    seniority: int = 0  # higher is more senior; the most senior answers the Five Questions last
+    roles: str = ""  # comma-separated values from ROLES
+    present: bool = True
+    created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+    @property
+    def role_list(self) -> list[str]:
+        return [r for r in self.roles.split(",") if r]
+
+
+class Item(SQLModel, table=True):
+    __tablename__ = "item"
+    __table_args__ = (Index("ix_item_meeting_kind", "meeting_id", "kind", "deleted"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(foreign_key="meeting.id", max_length=80)
+    kind: str = Field(max_length=16)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    owner: str | None = None
+    owner_attendee_id: int | None = Field(default=None, foreign_key="attendee.id")
+    owner_known: bool = True
+    due: dt.date | None = None
+    severity: str | None = Field(default=None, max_length=8)
+    mitigation: str | None = Field(default=None, sa_column=Column(Text))
+    side: str | None = Field(default=None, max_length=8)  # "us" / "them": who owes it
+    decided_by: str | None = None
+    status: str = Field(default="open", max_length=8)
+    internal: bool = False
+    block_id: int | None = Field(default=None, foreign_key="block.id")
+    captured_by: str = Field(default="cli", max_length=32)
+    created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    version: int = 1
+    deleted: bool = False
+
+
+class Answer(SQLModel, table=True):
+    """One attendee's answer to one of the Five Questions, in their own words."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("meeting_id", "attendee_id", "question"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(foreign_key="meeting.id", index=True, max_length=80)
+    attendee_id: int = Field(foreign_key="attendee.id")
+    question: int  # 1..5
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    captured_by: str = Field(default="cli", max_length=32)
+    updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    version: int = 1
+
+
+class TimerEvent(SQLModel, table=True):
+    """The only source of time: clocks are derived from these and ``now()``, never counted."""
+
+    __tablename__ = "timer_event"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(foreign_key="meeting.id", index=True, max_length=80)
+    block_id: int | None = Field(default=None, foreign_key="block.id")
+    kind: str = Field(max_length=16)
+    seconds: int = 0  # for "extended"
+    at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    by: str = Field(default="facilitator", max_length=32)
+
+
+class BlockNote(SQLModel, table=True):
+    """Running free-text notes per block, saved as the note-taker types."""
+
+    __tablename__ = "block_note"
+    __table_args__ = (UniqueConstraint("block_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(foreign_key="meeting.id", index=True, max_length=80)
+    block_id: int = Field(foreign_key="block.id")
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+    updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    by: str = Field(default="note-taker", max_length=32)
+    version: int = 1
+
+
+class Presence(SQLModel, table=True):
+    """Who has the meeting open: a heartbeat row per terminal."""
+
+    __tablename__ = "presence"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(foreign_key="meeting.id", index=True, max_length=80)
+    role: str = Field(max_length=16)  # facilitator / note-taker
+    host: str = ""
+    pid: int = 0
+    seen_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Change(SQLModel, table=True):
+    """The change feed: one row per changed row, written in the same transaction as the change."""
+
+    __tablename__ = "change_log"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: str = Field(index=True, max_length=80)
+    table_name: str = Field(sa_column=Column(String(32), nullable=False))
+    row_id: str = Field(max_length=80)
+    op: str = Field(max_length=8)  # insert / update / delete
+    by: str = Field(default="", max_length=32)
+    at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+
+
+#: Tables whose rows belong to a meeting and are copied/exported with it, in dependency order.
+MEETING_TABLES: tuple[type[SQLModel], ...] = (
+    Meeting,
+    Block,
+    Attendee,
+    Item,
+    Answer,
+    TimerEvent,
+    BlockNote,
+)

@@ -1,0 +1,109 @@
+"""A fast, read-only first look at a SQLite kickoff file, without SQLAlchemy.
+
+Importing SQLModel costs about 0.4 s; the cockpit wants to show the agenda before that. This
+module reads just enough (the meeting id, its title and blocks) with the standard library's
+``sqlite3`` so the first frame can be painted while the full store opens in the background.
+It never writes and never raises: on anything unexpected it answers None and the caller falls
+back to the full store, which gives the proper error. (This is the one other place that knows
+SQLite, and only reads.)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from kickoff_tui.core.schema import SCHEMA_VERSION
+
+
+@dataclass(frozen=True)
+class PeekBlock:
+    position: int
+    title: str
+    kind: str
+    planned_minutes: int
+    status: str
+
+
+@dataclass(frozen=True)
+class PeekMeeting:
+    id: str
+    client: str
+    title: str
+    tz: str
+    start_utc: str
+    planned_minutes: int
+    blocks: tuple[PeekBlock, ...]
+
+
+def _sqlite_file(url: str) -> Path | None:
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return None
+    path = Path(url[len(prefix) :])
+    return path if path.is_file() else None
+
+
+def _connect(url: str) -> sqlite3.Connection | None:
+    path = _sqlite_file(url)
+    if path is None:
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=2)
+        row = conn.execute("SELECT value FROM kickoff_meta WHERE key='schema_version'").fetchone()
+    except sqlite3.Error:
+        return None
+    if row is None or int(row[0]) != SCHEMA_VERSION:
+        conn.close()
+        return None
+    return conn
+
+
+def peek_meeting_id(url: str, ref: str) -> str | None:
+    """The id a reference names, when it names exactly one meeting; otherwise None."""
+    conn = _connect(url)
+    if conn is None:
+        return None
+    try:
+        with conn:
+            exact = conn.execute("SELECT id FROM meeting WHERE id = ?", (ref,)).fetchone()
+            if exact:
+                return str(exact[0])
+            like = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            rows = conn.execute(
+                "SELECT id FROM meeting WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (like,)
+            ).fetchall()
+        return str(rows[0][0]) if len(rows) == 1 and ref else None
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def peek_meeting(url: str, meeting_id: str) -> PeekMeeting | None:
+    conn = _connect(url)
+    if conn is None:
+        return None
+    try:
+        with conn:
+            m = conn.execute(
+                "SELECT id, client, title, tz, start_utc, planned_minutes FROM meeting WHERE id = ?",
+                (meeting_id,),
+            ).fetchone()
+            if m is None:
+                return None
+            blocks = conn.execute(
+                "SELECT position, title, kind, planned_minutes, status FROM block "
+                "WHERE meeting_id = ? ORDER BY position",
+                (meeting_id,),
+            ).fetchall()
+        return PeekMeeting(
+            id=m[0], client=m[1], title=m[2], tz=m[3], start_utc=str(m[4]),
+            planned_minutes=int(m[5]), blocks=tuple(PeekBlock(*b) for b in blocks),
+        )  # fmt: skip
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
