@@ -1,0 +1,339 @@
+"""The quick-capture grammar: one typed line becomes one kickoff item.
+
+Headless on purpose (no Textual import): the facilitator's screen, the note-taker's screen and the
+tests must all read a line the same way. The grammar is a handful of tokens mixed into free text::
+
+    action send the SSO checklist @maria due:fri sev:high side:them #internal
+
+Everything that is not a token is kept verbatim (only whitespace is collapsed), because notes are
+the customer's own words and may contain anything, including text that looks like markup.
+Dates resolve against the *meeting's* date in the meeting's time zone, never against today:
+captures are often typed or replayed after the call, and "due:fri" means the Friday after the call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pendulum
+
+from kickoff_tui.core.errors import CaptureError
+
+ITEM_KINDS: tuple[str, ...] = (
+    "action",
+    "decision",
+    "risk",
+    "question",
+    "note",
+    "in-scope",
+    "out-of-scope",
+    "milestone",
+    "metric",
+)
+
+#: Every word ``normalize_kind`` accepts (lower case), canonical kinds included.
+KIND_ALIASES: dict[str, str] = {
+    **{kind: kind for kind in ITEM_KINDS},
+    **{kind + "s": kind for kind in ITEM_KINDS if "scope" not in kind},
+    "a": "action",
+    "d": "decision",
+    "r": "risk",
+    "q": "question",
+    "n": "note",
+    "in": "in-scope",
+    "out": "out-of-scope",
+    "scope-in": "in-scope",
+    "scope-out": "out-of-scope",
+    "ms": "milestone",
+}
+
+_DATE_FORMS = "use today, tomorrow, a weekday (fri), +3d, +2w, eow, eom, 2026-12-01 or Dec 1"
+_TRAILING = ".,;:!?)"  # left after a token by fast typists: "@maria," or "due:fri."
+_TOKEN_RE = re.compile(r'@"[^"]*"\S*|\S+')
+_DAY_RE = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)?")
+
+_WEEKDAYS = {
+    name: day
+    for day, names in (
+        (pendulum.MONDAY, ("mon", "monday")),
+        (pendulum.TUESDAY, ("tue", "tues", "tuesday")),
+        (pendulum.WEDNESDAY, ("wed", "wednesday")),
+        (pendulum.THURSDAY, ("thu", "thur", "thurs", "thursday")),
+        (pendulum.FRIDAY, ("fri", "friday")),
+        (pendulum.SATURDAY, ("sat", "saturday")),
+        (pendulum.SUNDAY, ("sun", "sunday")),
+    )
+    for name in names
+}
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december".split()
+)
+_MONTHS = {
+    **{name: n for n, name in enumerate(_MONTH_NAMES, 1)},
+    **{name[:3]: n for n, name in enumerate(_MONTH_NAMES, 1)},
+    "sept": 9,
+}
+_SEVERITIES = {
+    "high": "high", "h": "high",
+    "medium": "medium", "med": "medium", "m": "medium",
+    "low": "low", "l": "low",
+}  # fmt: skip
+_SIDES = {"us": "us", "ours": "us", "we": "us", "them": "them", "theirs": "them", "you": "them"}
+
+
+@dataclass(frozen=True)
+class Capture:
+    """What one line says. ``text`` is never empty; unknown owners are kept but flagged."""
+
+    text: str
+    kind: str | None = None
+    owner: str | None = None
+    owner_attendee_id: int | None = None
+    owner_known: bool = True
+    due: pendulum.Date | None = None
+    severity: str | None = None
+    side: str | None = None
+    internal: bool = False
+    warnings: tuple[str, ...] = ()
+
+
+def normalize_kind(word: str) -> str | None:
+    """The canonical kind for ``word`` (any case, alias or plural), or None when it is not one."""
+    return KIND_ALIASES.get(word.lower())
+
+
+def resolve_date(token: str, base: pendulum.Date) -> pendulum.Date:
+    """Resolve a ``due:`` value against ``base`` (the meeting's local date).
+
+    Written by hand because ``pendulum.parse`` only reads ISO and its lenient mode resolves
+    against the real today (see TECH_NOTES, "Dates").
+    """
+    word = " ".join(token.split()).lower()
+    try:
+        found = _resolve(word, base)
+    except _NoSuchDate:
+        message = f"no such date '{token}' in due:{token} — check the month and day"
+        raise CaptureError(message, token) from None
+    except (OverflowError, ValueError):
+        message = f"date '{token}' is out of range in due:{token} — {_DATE_FORMS}"
+        raise CaptureError(message, token) from None
+    if found is None:
+        raise CaptureError(f"unknown date '{token}' in due:{token} — {_DATE_FORMS}", token)
+    return found
+
+
+class _NoSuchDate(Exception):
+    """A well-formed date that the calendar does not have (2026-02-30, Nov 31)."""
+
+
+def _resolve(word: str, base: pendulum.Date) -> pendulum.Date | None:
+    if word == "today":
+        return base
+    if word == "tomorrow":
+        return base.add(days=1)
+    if word in _WEEKDAYS:  # strictly after: "due:mon" in a Monday meeting means next week
+        return base.next(_WEEKDAYS[word])
+    if word == "eow":
+        return base if base.day_of_week == pendulum.FRIDAY else base.next(pendulum.FRIDAY)
+    if word == "eom":
+        return base.end_of("month")
+    if m := re.fullmatch(r"\+([0-9]+)([dw])", word):
+        n = int(m.group(1))
+        return base.add(days=n) if m.group(2) == "d" else base.add(weeks=n)
+    if m := re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", word):
+        try:
+            return pendulum.date(*(int(g) for g in m.groups()))
+        except ValueError:
+            raise _NoSuchDate from None
+    return _month_day(word, base)
+
+
+def _month_day(word: str, base: pendulum.Date) -> pendulum.Date | None:
+    """``Dec 1`` / ``1 Dec`` / ``December 1st``: the next occurrence on or after ``base``."""
+    parts = word.split()
+    if len(parts) != 2:
+        return None
+    first, second = (p.rstrip(".") for p in parts)
+    if first in _MONTHS and (day := _DAY_RE.fullmatch(second)):
+        month = _MONTHS[first]
+    elif second in _MONTHS and (day := _DAY_RE.fullmatch(first)):
+        month = _MONTHS[second]
+    else:
+        return None
+    for year in range(base.year, base.year + 9):  # nine years always reaches a Feb 29
+        try:
+            found = pendulum.date(year, month, int(day.group(1)))
+        except ValueError:
+            continue
+        if found >= base:
+            return found
+    raise _NoSuchDate
+
+
+def _pairs(value: str, following: str) -> bool:
+    """Whether ``due:Dec`` + ``1`` (or ``due:1`` + ``Dec``) form one two-word date."""
+    a, b = value.rstrip(_TRAILING).lower(), following.rstrip(_TRAILING).lower()
+    return (a in _MONTHS and bool(_DAY_RE.fullmatch(b))) or (
+        bool(_DAY_RE.fullmatch(a)) and b in _MONTHS
+    )
+
+
+def _owner_name(word: str) -> str | None:
+    """The name in an ``@`` token, or None when the word is plain text (a lone ``@``)."""
+    if word.startswith('@"'):
+        close = word.find('"', 2)
+        if close < 0:
+            raise CaptureError(f"unclosed quote in {word} — write @\"First Last\"", word)
+        if word[close + 1 :].strip(_TRAILING):
+            message = f"text right after the quote in {word} — add a space after it"
+            raise CaptureError(message, word)
+        name = " ".join(word[2:close].split())
+        if not name:
+            raise CaptureError('empty owner @"" — type a name, e.g. @maria', word)
+        return name
+    return " ".join(word[1:].rstrip(_TRAILING).replace("_", " ").split()) or None
+
+
+def _resolve_owner(
+    raw: str, attendees: Sequence[tuple[int, str]]
+) -> tuple[str, int | None, str | None]:
+    """(owner, attendee id, warning): full name first, else first name, both case-insensitive.
+
+    An unmatched or ambiguous owner is kept as typed and flagged rather than refused, so a
+    note-taker never loses a line because someone joined late or two people share a first name.
+    """
+    key = raw.casefold()
+    matches = {aid: n for aid, n in attendees if " ".join(n.split()).casefold() == key}
+    if not matches:
+        matches = {aid: n for aid, n in attendees if n.split() and n.split()[0].casefold() == key}
+    if len(matches) == 1:
+        aid, name = next(iter(matches.items()))
+        return name, aid, None
+    if matches:
+        names = ", ".join(matches.values())
+        count = len(matches)
+        return raw, None, f"owner '{raw}' matches {count} attendees: {names} — use the full name"
+    return raw, None, f"owner '{raw}' is not an attendee"
+
+
+def _lookup(table: dict[str, str], word: str, family: str, accepted: str) -> str:
+    value = word[len(family) :]
+    if (found := table.get(value.rstrip(_TRAILING).lower())) is None:
+        what = "severity" if family == "sev:" else "side"
+        raise CaptureError(f"unknown {what} '{value}' in {word} — use {accepted}", word)
+    return found
+
+
+_REPEATED = {"@": "owners", "due:": "due dates", "sev:": "severities", "side:": "sides"}
+
+
+def parse_capture(
+    line: str,
+    meeting_start: pendulum.DateTime,
+    attendees: Sequence[tuple[int, str]] = (),
+    *,
+    allow_kind: bool = False,
+    tz: str | None = None,
+) -> Capture:
+    """Parse one capture line; raise ``CaptureError`` naming the first token that makes no sense.
+
+    ``attendees`` are ``(id, full name)`` pairs. ``tz`` is the meeting's zone: the base date for
+    ``due:`` is the meeting's *local* date, which can differ from its UTC date.
+    """
+    start = pendulum.instance(meeting_start)
+    base = (start.in_timezone(tz) if tz else start).date()
+    words = _TOKEN_RE.findall(line)
+    kind = None
+    # Only whole kind words lead a line: "a new dashboard" or "in two weeks" are plain text.
+    lead = words[0].rstrip(":").lower() if words else ""
+    if allow_kind and len(lead) > 3 and (kind := normalize_kind(lead)):
+        words = words[1:]
+
+    text: list[str] = []
+    seen: dict[str, str] = {}  # token family -> the token, to refuse a second one
+    raw_owner: str | None = None
+    due: pendulum.Date | None = None
+    severity: str | None = None
+    side: str | None = None
+    internal = False
+    i = 0
+    while i < len(words):
+        word, low = words[i], words[i].lower()
+        i += 1
+        family = next((f for f in ("due:", "sev:", "side:") if low.startswith(f)), None)
+        if word.startswith("@") and (name := _owner_name(word)):
+            family = "@"
+        if family is None:
+            if low.rstrip(_TRAILING) == "#internal":
+                internal = True
+            else:
+                text.append(word)
+            continue
+        if family in seen:
+            message = f"two {_REPEATED[family]} ({seen[family]}, {word}) — keep one"
+            raise CaptureError(message, word)
+        seen[family] = word
+        if family == "@":
+            raw_owner = name
+        elif family == "sev:":
+            accepted = "sev:high, sev:medium or sev:low (or h, m, l)"
+            severity = _lookup(_SEVERITIES, word, family, accepted)
+        elif family == "side:":
+            side = _lookup(_SIDES, word, family, "side:us or side:them (or ours, theirs)")
+        else:
+            value = word[len(family) :]
+            if not value:
+                message = f"due: needs a date right after it, e.g. due:fri — {_DATE_FORMS}"
+                raise CaptureError(message, word)
+            if i < len(words) and _pairs(value, words[i]):
+                value, i = f"{value} {words[i]}", i + 1
+            due = resolve_date(value.rstrip(_TRAILING), base)
+
+    if not text:
+        raise CaptureError("nothing to capture: type the item text (tokens only add details)")
+
+    owner, owner_id, warning = None, None, None
+    if raw_owner is not None:
+        owner, owner_id, warning = _resolve_owner(raw_owner, attendees)
+    warnings = [warning] if warning else []
+    if due is not None and due < base:
+        warnings.append(f"due date {due.to_date_string()} is before the meeting")
+    return Capture(
+        text=" ".join(text),
+        kind=kind,
+        owner=owner,
+        owner_attendee_id=owner_id,
+        owner_known=warning is None,
+        due=due,
+        severity=severity,
+        side=side,
+        internal=internal,
+        warnings=tuple(warnings),
+    )
+
+
+def describe(c: Capture) -> str:
+    """A one-line plain-text preview of the details (not the text); '' when there are none.
+
+    Plain text, not markup: callers rendering it with Rich markup must escape it (owner names
+    are user input).
+    """
+    parts: list[str] = [c.kind] if c.kind else []
+    if c.owner is not None:
+        if c.owner_known:
+            parts.append(f"owner {c.owner}")
+        elif any(w.startswith(f"owner '{c.owner}' matches") for w in c.warnings):
+            parts.append(f"owner {c.owner} (ambiguous)")
+        else:
+            parts.append(f"owner {c.owner} (not an attendee)")
+    if c.due is not None:
+        parts.append(f"due {c.due.format('ddd D MMM YYYY')}")
+    if c.severity:
+        parts.append(f"sev {c.severity}")
+    if c.side:
+        parts.append(f"side {c.side}")
+    if c.internal:
+        parts.append("internal")
+    return " · ".join(parts)
