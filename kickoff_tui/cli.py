@@ -52,11 +52,20 @@ def handled(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def open_store(db: str | None) -> Store:
+def db_url(db: str | None) -> str:
+    """``--db`` given after the command, else before it (``kickoff --db X list``), else default."""
     from kickoff_tui.core.locations import resolve_db
+
+    if db is None:
+        ctx = click.get_current_context(silent=True)
+        db = ctx.find_root().params.get("db") if ctx is not None else None
+    return resolve_db(db)
+
+
+def open_store(db: str | None) -> Store:
     from kickoff_tui.core.store import Store
 
-    return Store.open(resolve_db(db))
+    return Store.open(db_url(db))
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,9 +79,7 @@ def main(ctx: click.Context, db: str | None) -> None:
     Run without a command to open the meeting picker.
     """
     if ctx.invoked_subcommand is None:
-        from kickoff_tui.core.locations import resolve_db
-
-        run_tui(resolve_db(db), meeting_ref=None, role="facilitator")
+        run_tui(db_url(db), meeting_ref=None, role="facilitator")
 
 
 def run_tui(url: str, meeting_ref: str | None, role: str, demo: bool = False) -> None:
@@ -351,10 +358,9 @@ def status(meeting: str, as_json: bool, db: str | None) -> None:
 def _tui_command(role: str) -> Callable[[str, str | None], None]:
     @handled
     def command(meeting: str, db: str | None) -> None:
-        from kickoff_tui.core.locations import resolve_db
         from kickoff_tui.core.peek import peek_meeting_id
 
-        url = resolve_db(db)
+        url = db_url(db)
         # A bad id must fail on the command line, before the screen is taken over. On SQLite
         # this look costs a few ms (no SQLAlchemy); elsewhere the full store is opened.
         mid = peek_meeting_id(url, meeting)

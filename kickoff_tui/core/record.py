@@ -195,7 +195,8 @@ class Snapshot:
         return next((a for a in self.attendees if a.id == attendee_id), None)
 
 
-def load_snapshot(store: Store, meeting_id: str) -> Snapshot:
+def load_snapshot(store: Store, meeting_id: str, *, with_items: bool = True) -> Snapshot:
+    """Read a meeting whole; ``with_items=False`` skips the (possibly 10,000) items."""
     with store.read() as s:
         m = get_meeting(s, meeting_id)
         return Snapshot(
@@ -210,7 +211,9 @@ def load_snapshot(store: Store, meeting_id: str) -> Snapshot:
                     .where(Item.meeting_id == m.id, col(Item.deleted).is_(False))
                     .order_by("id")
                 )
-            ),
+            )
+            if with_items
+            else [],
             answers=list(
                 s.exec(
                     select(Answer).where(Answer.meeting_id == m.id).order_by("question", "id")
@@ -243,6 +246,15 @@ def count_items(store: Store, meeting_id: str) -> dict[str, int]:
             .group_by(Item.kind)
         ).all()
     return {k: int(n) for k, n in rows}
+
+
+def get_items(store: Store, ids: Iterable[int]) -> list[Item]:
+    """The rows for these ids, deleted ones included (the caller drops them)."""
+    wanted = list(ids)
+    if not wanted:
+        return []
+    with store.read() as s:
+        return list(s.exec(select(Item).where(col(Item.id).in_(wanted))))
 
 
 def get_item(store: Store, item_id: int) -> Item:

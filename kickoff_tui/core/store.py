@@ -265,14 +265,14 @@ class Store:
             q = select(Change.id).order_by(Change.id.desc()).limit(1)  # type: ignore[union-attr]
             if meeting_id is not None:
                 q = q.where(Change.meeting_id == meeting_id)
-            return int(s.exec(q).first() or 0)  # type: ignore[call-overload]
+            return int(s.execute(q).scalar() or 0)
 
     def changes_since(self, change_id: int, meeting_id: str | None = None) -> list[Change]:
         with self.read() as s:
             q = select(Change).where(Change.id > change_id).order_by(Change.id)  # type: ignore[arg-type]
             if meeting_id is not None:
                 q = q.where(Change.meeting_id == meeting_id)
-            return list(s.exec(q).scalars())  # type: ignore[call-overload]
+            return list(s.execute(q).scalars())
 
     def feed(self, meeting_id: str | None = None) -> ChangeFeed:
         return ChangeFeed(self, meeting_id)

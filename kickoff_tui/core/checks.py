@@ -1,0 +1,551 @@
+"""Kickoff health checks: what makes a kickoff fail, found in the record before the customer does.
+
+Each check reads one :class:`~kickoff_tui.core.record.Snapshot` and a ``now`` (never the wall
+clock, never the network) and returns :class:`Finding` objects with a stable ``id``, so the CLI,
+the health panel, the Markdown export and the CRM JSON can all name the same problem the same way.
+The list comes back in a stable order: blocking findings first, then warnings, each group in the
+order of :data:`CHECKS`, and inside one check in the order of the record (item id, attendee id,
+block position).
+
+Severities follow one rule: a finding is ``blocking`` when the follow-through cannot go out
+without fixing it — an action nobody owns or that has no date, a high-severity risk nobody owns,
+no customer decision-maker, no next meeting. Everything else is a ``warning``: worth fixing, but
+the pack is still usable.
+
+Check ids (see :data:`CHECKS` for the one-line description of each):
+
+===========================  ==========  =======================================================
+id                           severity    fires when
+===========================  ==========  =======================================================
+action-no-owner              blocking    an open action has no owner
+action-no-due                blocking    an open action has no due date
+risk-no-owner                blocking    an open high-severity risk has no owner (else warning)
+no-decision-maker            blocking    nobody on the customer's side holds ``decision-maker``
+no-next-meeting              blocking    no next meeting date/time is recorded
+risk-no-mitigation           warning     an open risk has no mitigation
+risk-no-due                  warning     an open risk has no due date
+decision-no-decider          warning     a decision does not say who decided
+no-executive-sponsor         warning     nobody on the customer's side is executive sponsor
+role-unassigned              warning     a critical role is held by nobody on one side
+five-questions-unanswered    warning     a present customer attendee lacks some answers
+five-questions-not-asked     warning     no Five Questions block and no answers at all
+metric-vague                 warning     a metric has no number or no date
+no-first-value               warning     no First Value goal, or no target date
+first-value-late             warning     First Value target more than 14 days after kickoff
+no-out-of-scope              warning     nothing recorded as out of scope
+milestone-no-date            warning     a milestone has no date
+no-cadence                   warning     the communication cadence is not recorded
+owner-not-attendee           warning     an item's owner is not (uniquely) an attendee
+blocks-never-opened          warning     after the (planned) end, a block was never started
+agenda-overrun               warning     block minutes sum past the meeting's time box
+kickoff-late                 warning     kickoff more than 7 days after contract close
+followthrough-late           warning     the pack was not exported within 24 h of the end
+===========================  ==========  =======================================================
+
+Headless: imports no Textual.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import pendulum
+
+from kickoff_tui.core.clock import compute
+from kickoff_tui.core.models import Attendee, Item
+from kickoff_tui.core.record import Snapshot
+
+BLOCKING = "blocking"
+WARNING = "warning"
+
+#: Critical roles every side must fill (seed 002): primary contact, decision-maker, technical
+#: owner, escalation contact. The customer's decision-maker is its own check (no-decision-maker).
+CRITICAL_ROLES: tuple[str, ...] = (
+    "primary-contact",
+    "decision-maker",
+    "technical-owner",
+    "escalation-contact",
+)
+FIRST_VALUE_MAX_DAYS = 14
+KICKOFF_MAX_DAYS_AFTER_CLOSE = 7
+FOLLOWTHROUGH_HOURS = 24
+SIDE_NAMES = {"ours": "our side", "theirs": "the customer's side"}
+
+FIVE_QUESTIONS: tuple[str, ...] = (
+    "What is the one thing we must get right to make this worth undertaking?",
+    "How does your organization define success?",
+    "What is our role in achieving that success?",
+    "What aspects of the internal culture or external environment could put this effort at risk?",
+    "Assuming we mitigate that risk, what would exceed your wildest dreams?",
+)
+
+#: Every check id in report order, with its usual severity and what it looks for.
+CHECKS: tuple[tuple[str, str, str], ...] = (
+    ("action-no-owner", BLOCKING, "every open action has a named owner"),
+    ("action-no-due", BLOCKING, "every open action has a due date"),
+    ("risk-no-owner", WARNING, "every open risk has an owner (blocking when severity is high)"),
+    ("risk-no-mitigation", WARNING, "every open risk has a mitigation"),
+    ("risk-no-due", WARNING, "every open risk has a date to act by"),
+    ("decision-no-decider", WARNING, "every decision says who decided"),
+    ("no-decision-maker", BLOCKING, "the customer's decision-maker is identified"),
+    ("no-executive-sponsor", WARNING, "the customer's executive sponsor is identified"),
+    ("role-unassigned", WARNING, "critical roles are assigned on both sides"),
+    ("five-questions-unanswered", WARNING, "every present customer attendee answered all five"),
+    ("five-questions-not-asked", WARNING, "the Five Questions were asked"),
+    ("metric-vague", WARNING, "success metrics have a number and a date"),
+    ("no-first-value", WARNING, "a First Value goal and target date are defined"),
+    ("first-value-late", WARNING, "First Value is due within two weeks of kickoff"),
+    ("no-out-of-scope", WARNING, "scope has an out-of-scope list"),
+    ("milestone-no-date", WARNING, "every milestone has a date"),
+    ("no-cadence", WARNING, "the communication cadence is confirmed"),
+    ("no-next-meeting", BLOCKING, "the next meeting is scheduled"),
+    ("owner-not-attendee", WARNING, "owners are attendees of the meeting"),
+    ("blocks-never-opened", WARNING, "every agenda block was opened"),
+    ("agenda-overrun", WARNING, "the agenda fits its time box"),
+    ("kickoff-late", WARNING, "kickoff within 7 days of contract close"),
+    ("followthrough-late", WARNING, "follow-through exported within 24 hours"),
+)
+CHECK_IDS: tuple[str, ...] = tuple(c[0] for c in CHECKS)
+
+#: Score weights: each finding costs its weight, and one check costs at most its cap, so twenty
+#: undated actions do not hide every other problem behind a zero.
+WEIGHTS = {BLOCKING: 10, WARNING: 4}
+CAPS = {BLOCKING: 20, WARNING: 8}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in the record: what, how bad, and what to do about it."""
+
+    id: str
+    severity: str  # "blocking" | "warning"
+    message: str  # one line naming the offending item or role
+    fix: str
+    item_id: int | None = None  # the offending item, when there is one (to jump to it)
+
+
+# ---------------------------------------------------------------------------------------------
+# Small shared facts (the exports use these too)
+
+
+def quote(text: str, limit: int = 60) -> str:
+    """Item text as one short quoted line (newlines collapsed), for messages."""
+    one = " ".join(text.split())
+    if len(one) > limit:
+        one = one[: limit - 1].rstrip() + "…"
+    return f'"{one}"'
+
+
+def label(item: Item) -> str:
+    kind = {"in-scope": "In-scope item", "out-of-scope": "Out-of-scope item"}.get(
+        item.kind, item.kind.capitalize()
+    )
+    return f"{kind} #{item.id} {quote(item.text)}"
+
+
+def is_open(item: Item) -> bool:
+    return item.status != "done"
+
+
+def has_owner(item: Item) -> bool:
+    return bool((item.owner or "").strip())
+
+
+def match_attendee(
+    snap: Snapshot, name: str | None, attendee_id: int | None = None
+) -> Attendee | None:
+    """The one attendee an owner name means (by id, full name, then first name), else None."""
+    if attendee_id is not None and (a := snap.attendee(attendee_id)) is not None:
+        return a
+    if not name or not name.strip():
+        return None
+    key = " ".join(name.split()).casefold()
+    full = [a for a in snap.attendees if " ".join(a.name.split()).casefold() == key]
+    if len(full) == 1:
+        return full[0]
+    if full:
+        return None
+    first = [a for a in snap.attendees if a.name.split() and a.name.split()[0].casefold() == key]
+    return first[0] if len(first) == 1 else None
+
+
+def item_side(snap: Snapshot, item: Item) -> str | None:
+    """Who owes the item: ``us`` / ``them`` as captured, else inferred from the owner's side."""
+    if item.side in ("us", "them"):
+        return item.side
+    owner = match_attendee(snap, item.owner, item.owner_attendee_id)
+    if owner is not None:
+        return "us" if owner.side == "ours" else "them"
+    return None
+
+
+def local_date(snap: Snapshot) -> pendulum.Date:
+    """The meeting's date in its own time zone."""
+    return pendulum.instance(snap.meeting.start_utc).in_timezone(snap.meeting.tz).date()
+
+
+def meeting_end(snap: Snapshot) -> pendulum.DateTime:
+    """When the meeting ended (its meeting-ended event), else when it was planned to end."""
+    ended = [e for e in snap.events if e.kind == "meeting-ended"]
+    if ended:
+        return pendulum.instance(min(ended, key=lambda e: (e.at, e.id or 0)).at)
+    started = [e for e in snap.events if e.kind == "block-started"]
+    base = (
+        pendulum.instance(min(started, key=lambda e: (e.at, e.id or 0)).at)
+        if started
+        else pendulum.instance(snap.meeting.start_utc)
+    )
+    return base.add(minutes=snap.meeting.planned_minutes)
+
+
+def followthrough_deadline(snap: Snapshot) -> pendulum.DateTime:
+    return meeting_end(snap).add(hours=FOLLOWTHROUGH_HOURS)
+
+
+def five_questions_asked(snap: Snapshot) -> bool:
+    return any(b.kind == "five-questions" for b in snap.blocks) or bool(snap.answers)
+
+
+def expected_respondents(snap: Snapshot) -> list[Attendee]:
+    """Who should answer the Five Questions: the customer's attendees who are present."""
+    return [a for a in snap.attendees if a.side == "theirs" and a.present]
+
+
+# ---------------------------------------------------------------------------------------------
+# Vague metrics
+
+_MONTHS = (
+    "january|february|march|april|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_DATE_PATTERNS = (
+    r"\b\d{4}-\d{1,2}-\d{1,2}\b",  # 2026-12-01
+    r"\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b",  # 1/12/2026
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\b\.?(?:,?\s+\d{{4}}\b)?",  # 1 Dec 2026
+    rf"\b(?:{_MONTHS})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+\d{{4}})?\b",  # Dec 1, 2026
+    r"\bmay\s+\d{1,2}\b|\b(?:by|in|before|until|end of)\s+may\b",  # "May" only when a date
+    r"\b(?:by|before|until|within|in|after|of)\s+(?:the\s+)?(?:first\s+|next\s+)?"
+    r"\d+\s*(?:days?|weeks?|months?|quarters?|years?|d|w|mo)\b",  # within 120 days
+    r"\b\d+\s*(?:days?|weeks?|months?)\s+(?:after|from|of|post)\b",  # 30 days after go-live
+    r"\b(?:day|week|month)\s+\d+\b",  # by day 60
+    r"\b(?:q[1-4]|h[12])(?:\s*(?:fy)?\s*'?\d{2,4})?\b",  # Q3, H2 2027
+    r"\bfy\s*'?\d{2,4}\b",  # FY27
+    r"\b(?:eoy|eoq|eom|year[- ]end|quarter[- ]end)\b",
+    r"\bend\s+of\s+(?:the\s+)?(?:year|quarter|month|q[1-4])\b",
+    r"\b\d{1,3}/\d{1,3}/\d{1,3}\b",  # 30/60/90
+    r"\b(?:by|in|before|until|during|end of)\s+(?:19|20)\d{2}\b",  # by 2027
+)
+_DATE_RES = tuple(re.compile(p, re.IGNORECASE) for p in _DATE_PATTERNS)
+_NUMBER_RE = re.compile(r"\d|%")
+
+
+def metric_gaps(text: str, due: object | None = None) -> tuple[bool, bool]:
+    """``(has_number, has_date)`` for a success metric's text (and its due date, if any).
+
+    A date-like phrase ("by day 60", "within 120 days", "Q3", "2026-12-01") counts as the date
+    and is removed before looking for the number, so "improve efficiency by 2026-12-01" still
+    lacks a number.
+    """
+    has_date = due is not None or any(r.search(text) for r in _DATE_RES)
+    rest = text
+    for r in _DATE_RES:  # one at a time, most specific first: "by 2026-12-01" is all date
+        rest = r.sub(" ", rest)
+    return bool(_NUMBER_RE.search(rest)), has_date
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks
+
+
+def _actions(snap: Snapshot) -> Iterator[Finding]:
+    for item in snap.items_of("action"):
+        if not is_open(item):
+            continue
+        if not has_owner(item):
+            yield Finding(
+                "action-no-owner", BLOCKING, f"{label(item)} has no owner",
+                "Name one person who owns it (add @name), on our side or theirs.",
+                item_id=item.id,
+            )  # fmt: skip
+        if item.due is None:
+            yield Finding(
+                "action-no-due", BLOCKING, f"{label(item)} has no due date",
+                "Agree a date before the call ends (add due:fri, due:+3d or due:2026-12-01).",
+                item_id=item.id,
+            )  # fmt: skip
+
+
+def _risks(snap: Snapshot) -> Iterator[Finding]:
+    for item in snap.items_of("risk"):
+        if not is_open(item):
+            continue
+        if not has_owner(item):
+            high = item.severity == "high"
+            yield Finding(
+                "risk-no-owner", BLOCKING if high else WARNING,
+                f"{label(item)}{' (severity high)' if high else ''} has no owner",
+                "Name who watches this risk and acts on it (add @name).",
+                item_id=item.id,
+            )  # fmt: skip
+        if not (item.mitigation or "").strip():
+            yield Finding(
+                "risk-no-mitigation", WARNING, f"{label(item)} has no mitigation",
+                "Write down what will be done to reduce it, and by whom.",
+                item_id=item.id,
+            )  # fmt: skip
+        if item.due is None:
+            yield Finding(
+                "risk-no-due", WARNING, f"{label(item)} has no date to act by",
+                "Set a date by which the mitigation is in place or the risk is reviewed.",
+                item_id=item.id,
+            )  # fmt: skip
+
+
+def _decisions(snap: Snapshot) -> Iterator[Finding]:
+    for item in snap.items_of("decision"):
+        if not (item.decided_by or "").strip() and not has_owner(item):
+            yield Finding(
+                "decision-no-decider", WARNING, f"{label(item)} does not say who decided",
+                "Record who made the decision (add @name), so it cannot be disputed later.",
+                item_id=item.id,
+            )  # fmt: skip
+
+
+def _holders(snap: Snapshot, side: str, role: str) -> list[Attendee]:
+    return [a for a in snap.attendees if a.side == side and role in a.role_list]
+
+
+def _authority(snap: Snapshot) -> Iterator[Finding]:
+    if not _holders(snap, "theirs", "decision-maker"):
+        yield Finding(
+            "no-decision-maker", BLOCKING,
+            "No decision-maker identified on the customer's side",
+            "Ask who can approve scope and timeline changes; give that attendee the "
+            "decision-maker role.",
+        )  # fmt: skip
+    if not _holders(snap, "theirs", "executive-sponsor"):
+        yield Finding(
+            "no-executive-sponsor", WARNING,
+            "No executive sponsor identified on the customer's side",
+            "Ask who sponsors this at executive level; add them with the executive-sponsor role.",
+        )  # fmt: skip
+
+
+def _roles(snap: Snapshot) -> Iterator[Finding]:
+    for side in ("ours", "theirs"):
+        for role in CRITICAL_ROLES:
+            if side == "theirs" and role == "decision-maker":
+                continue  # reported as no-decision-maker
+            if not _holders(snap, side, role):
+                yield Finding(
+                    "role-unassigned", WARNING,
+                    f"Role {role} is unassigned on {SIDE_NAMES[side]}",
+                    f"Name the {role.replace('-', ' ')} on {SIDE_NAMES[side]} and give them "
+                    "the role, or record it as a risk with a follow-up.",
+                )  # fmt: skip
+
+
+def _five_questions(snap: Snapshot) -> Iterator[Finding]:
+    if not five_questions_asked(snap):
+        yield Finding(
+            "five-questions-not-asked", WARNING,
+            "The Five Questions were not asked (no Five Questions block, no answers)",
+            "Ask every customer attendee the Five Questions, most senior last, and record "
+            "the answers in their own words.",
+        )  # fmt: skip
+        return
+    answered: dict[int, set[int]] = {}
+    for ans in snap.answers:
+        if ans.text.strip():
+            answered.setdefault(ans.attendee_id, set()).add(ans.question)
+    for a in expected_respondents(snap):
+        missing = [q for q in range(1, 6) if q not in answered.get(a.id or -1, set())]
+        if missing:
+            qs = ", ".join(f"Q{q}" for q in missing)
+            yield Finding(
+                "five-questions-unanswered", WARNING,
+                f"{a.name} has not answered {qs} of the Five Questions",
+                f"Ask {a.name} {qs} and record the answer in their own words.",
+            )  # fmt: skip
+
+
+def _metrics(snap: Snapshot) -> Iterator[Finding]:
+    for item in snap.items_of("metric"):
+        has_number, has_date = metric_gaps(item.text, item.due)
+        missing = [w for w, ok in (("no number", has_number), ("no date", has_date)) if not ok]
+        if missing:
+            yield Finding(
+                "metric-vague", WARNING, f"{label(item)} is vague: {' and '.join(missing)}",
+                "Make it measurable: baseline, target and date, e.g. \"cut lead-to-close from "
+                "60 to 42 days within 120 days of go-live\".",
+                item_id=item.id,
+            )  # fmt: skip
+
+
+def _first_value(snap: Snapshot) -> Iterator[Finding]:
+    m = snap.meeting
+    goal = (m.first_value_goal or "").strip()
+    if not goal or m.first_value_date is None:
+        what = "goal and target date" if not goal and m.first_value_date is None else (
+            "goal" if not goal else "target date"
+        )
+        yield Finding(
+            "no-first-value", WARNING, f"First Value is not defined: no {what}",
+            "Agree the first achievable win and its date, ideally under two weeks out.",
+        )  # fmt: skip
+    if m.first_value_date is not None:
+        days = (pendulum.date(m.first_value_date.year, m.first_value_date.month,
+                              m.first_value_date.day) - local_date(snap)).days  # fmt: skip
+        if days > FIRST_VALUE_MAX_DAYS:
+            yield Finding(
+                "first-value-late", WARNING,
+                f"First Value target {m.first_value_date.isoformat()} is {days} days after "
+                f"kickoff (aim for {FIRST_VALUE_MAX_DAYS} or fewer)",
+                "Narrow First Value to a win reachable within two weeks; keep the larger "
+                "outcome as a milestone.",
+            )  # fmt: skip
+
+
+def _scope_and_plan(snap: Snapshot) -> Iterator[Finding]:
+    if not snap.items_of("out-of-scope"):
+        yield Finding(
+            "no-out-of-scope", WARNING, "Nothing is recorded as out of scope",
+            "Say explicitly what is not in phase 1 (phase 2 or future) and capture it "
+            "as out-of-scope.",
+        )  # fmt: skip
+    for item in snap.items_of("milestone"):
+        if item.due is None:
+            yield Finding(
+                "milestone-no-date", WARNING, f"{label(item)} has no date",
+                "Give the milestone a real date (add due:2026-12-15).",
+                item_id=item.id,
+            )  # fmt: skip
+
+
+def _governance(snap: Snapshot) -> Iterator[Finding]:
+    m = snap.meeting
+    if not (m.cadence or "").strip():
+        yield Finding(
+            "no-cadence", WARNING, "The communication cadence is not recorded",
+            "Confirm the status meeting: how often, how long, which day and time.",
+        )  # fmt: skip
+    if m.next_meeting_utc is None:
+        yield Finding(
+            "no-next-meeting", BLOCKING, "No next meeting is scheduled",
+            "Set the next meeting's date and time before anyone leaves.",
+        )  # fmt: skip
+
+
+def _owners(snap: Snapshot) -> Iterator[Finding]:
+    for item in snap.items:
+        if not has_owner(item):
+            continue
+        if match_attendee(snap, item.owner, item.owner_attendee_id) is None:
+            yield Finding(
+                "owner-not-attendee", WARNING,
+                f"{label(item)}: owner {quote(item.owner or '', 40)} is not an attendee "
+                "(or matches more than one)",
+                "Use an attendee's full name, or add the owner as an attendee "
+                "(present or not).",
+                item_id=item.id,
+            )  # fmt: skip
+
+
+def _time(snap: Snapshot, now: pendulum.DateTime) -> Iterator[Finding]:
+    m = snap.meeting
+    start = pendulum.instance(m.start_utc)
+    planned = sum(b.planned_minutes for b in snap.blocks)
+    if planned > m.planned_minutes:
+        yield Finding(
+            "agenda-overrun", WARNING,
+            f"The agenda's blocks plan {planned} minutes for a {m.planned_minutes}-minute "
+            f"meeting ({planned - m.planned_minutes} over)",
+            "Fit the agenda to the time box, or extend the meeting and tell the customer.",
+        )  # fmt: skip
+    if snap.blocks:
+        mt = compute(snap.blocks, snap.events, start, m.planned_minutes, now)
+        if mt.ended or now >= mt.planned_end:
+            if not mt.started:
+                yield Finding(
+                    "blocks-never-opened", WARNING,
+                    "The meeting clock was never started, so no agenda block was opened",
+                    "Run the agenda with the clock next time, or confirm every block was covered.",
+                )  # fmt: skip
+            else:
+                for b in snap.blocks:
+                    bt = mt.blocks.get(b.id or -1)
+                    if bt is not None and not bt.started:
+                        how = " (skipped)" if b.status == "skipped" else ""
+                        yield Finding(
+                            "blocks-never-opened", WARNING,
+                            f"Block {b.position + 1} {quote(b.title)} was never opened{how}",
+                            "Cover it in the next meeting or by email, and record what was "
+                            "agreed.",
+                        )  # fmt: skip
+    if m.contract_close is not None:
+        close = pendulum.date(m.contract_close.year, m.contract_close.month, m.contract_close.day)
+        days = (local_date(snap) - close).days
+        if days > KICKOFF_MAX_DAYS_AFTER_CLOSE:
+            yield Finding(
+                "kickoff-late", WARNING,
+                f"Kickoff came {days} days after contract close ({close.isoformat()}); "
+                f"aim for 3–{KICKOFF_MAX_DAYS_AFTER_CLOSE}",
+                "Schedule kickoffs within a week of signature; follow through quickly to "
+                "recover momentum.",
+            )  # fmt: skip
+    deadline = followthrough_deadline(snap)
+    sent = m.followthrough_exported_at
+    if sent is not None:
+        sent = pendulum.instance(sent)
+        if sent > deadline:
+            hours = (sent - meeting_end(snap)).total_seconds() / 3600
+            yield Finding(
+                "followthrough-late", WARNING,
+                f"Follow-through went out {hours:.0f} hours after the meeting "
+                f"(within {FOLLOWTHROUGH_HOURS} expected)",
+                "Export and send the follow-through the same day next time.",
+            )  # fmt: skip
+    elif now > deadline:
+        hours = (now - meeting_end(snap)).total_seconds() / 3600
+        yield Finding(
+            "followthrough-late", WARNING,
+            f"Follow-through not sent: {hours:.0f} hours since the meeting "
+            f"(within {FOLLOWTHROUGH_HOURS} expected)",
+            "Export the follow-through pack now (kickoff export) and send the email.",
+        )  # fmt: skip
+
+
+def run_checks(snap: Snapshot, now: pendulum.DateTime) -> list[Finding]:
+    """Every finding for the meeting at ``now``: blocking first, then warnings; stable order."""
+    found: list[Finding] = []
+    for part in (
+        _actions(snap), _risks(snap), _decisions(snap), _authority(snap), _roles(snap),
+        _five_questions(snap), _metrics(snap), _first_value(snap), _scope_and_plan(snap),
+        _governance(snap), _owners(snap), _time(snap, now),
+    ):  # fmt: skip
+        found.extend(part)
+    order = {cid: n for n, cid in enumerate(CHECK_IDS)}
+    rank = {BLOCKING: 0, WARNING: 1}
+    # sorted() is stable: inside one check the record's order is kept.
+    return sorted(found, key=lambda f: (rank.get(f.severity, 2), order.get(f.id, len(order))))
+
+
+def score(findings: Iterable[Finding]) -> int:
+    """0–100: 100 minus each finding's weight (blocking 10, warning 4), capped per check id
+    (blocking 20, warning 8) so one repeated problem cannot hide the rest."""
+    per_check: dict[tuple[str, str], int] = {}
+    for f in findings:
+        key = (f.id, f.severity)
+        per_check[key] = per_check.get(key, 0) + WEIGHTS.get(f.severity, WEIGHTS[WARNING])
+    penalty = sum(min(v, CAPS.get(sev, CAPS[WARNING])) for (_, sev), v in per_check.items())
+    return max(0, 100 - penalty)
+
+
+def findings_to_json(findings: Sequence[Finding]) -> list[dict[str, str]]:
+    """Plain dicts with the keys id, severity, message, fix (for JSON output)."""
+    return [
+        {"id": f.id, "severity": f.severity, "message": f.message, "fix": f.fix}
+        for f in findings
+    ]

@@ -1,0 +1,1 @@
+"""Exports of the kickoff record: Markdown notes (``markdown``) and, later, the follow-through."""

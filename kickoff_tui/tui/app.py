@@ -1,0 +1,107 @@
+"""The kickoff App: open the store, apply the theme, push the first screen. Nothing more.
+
+For a fast first frame the cockpit's agenda is painted from a read-only peek at the file
+(standard-library sqlite3), while SQLModel and the store load in a thread worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pendulum
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from kickoff_tui.tui.commands import Cmd
+
+
+def system_clock() -> pendulum.DateTime:
+    return pendulum.now("UTC")
+
+
+class KickoffApp(App[None]):
+    CSS_PATH = "kickoff.tcss"
+    TITLE = "kickoff"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self,
+        db_url: str | None = None,
+        meeting_ref: str | None = None,
+        role: str = "facilitator",
+        demo: bool = False,
+        *,
+        store: Any = None,
+        clock: Callable[[], pendulum.DateTime] | None = None,
+        bell: bool = True,
+    ) -> None:
+        super().__init__()
+        self.db_url = db_url
+        self.meeting_ref = meeting_ref
+        self.role = role
+        self.demo = demo
+        self.store = store
+        self.clock = clock or system_clock
+        self.bell_on = bell
+
+    def on_mount(self) -> None:
+        if self.meeting_ref and self.store is None and self.db_url:
+            from kickoff_tui.tui.screens.loading import LoadingScreen
+
+            self.push_screen(LoadingScreen(self.db_url, self.meeting_ref))
+        if self.store is not None:
+            self.store_ready(self.store)
+        else:
+            self.open_store()
+
+    @work(thread=True, exclusive=True)
+    def open_store(self) -> None:
+        from kickoff_tui.core.errors import KickoffError
+        from kickoff_tui.core.store import Store
+
+        try:
+            store = Store.open(self.db_url or "")
+        except KickoffError as exc:
+            self.call_from_thread(self.fail, str(exc), exc.exit_code)
+            return
+        self.call_from_thread(self.store_ready, store)
+
+    def fail(self, message: str, code: int) -> None:
+        self.exit(return_code=code, message=f"kickoff: error: {message}")
+
+    def store_ready(self, store: Any) -> None:
+        self.store = store
+        if self.meeting_ref:
+            self.open_meeting(self.meeting_ref, replace=True)
+        else:
+            from kickoff_tui.tui.screens.picker import PickerScreen
+
+            self.push_screen(PickerScreen())
+
+    def open_meeting(self, meeting_id: str, replace: bool = False) -> None:
+        from kickoff_tui.tui.screens.cockpit import CockpitScreen
+        from kickoff_tui.tui.state import MeetingState
+
+        screen = CockpitScreen(MeetingState(self.store, meeting_id), role=self.role)
+        if replace and len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def action_help(self) -> None:
+        from kickoff_tui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette lists the same commands the keys and the footer use (one definition)."""
+        yield from super().get_system_commands(screen)
+        cmds: tuple[Cmd, ...] = getattr(screen, "COMMANDS_DEF", ())
+        for c in cmds:
+            target = self if c.action.startswith("app.") else screen
+            action = c.action.removeprefix("app.")
+            yield SystemCommand(c.title, f"{c.help} ({c.key_display or c.keys.split(',')[0]})",
+                                lambda t=target, a=action: self.call_later(t.run_action, a))

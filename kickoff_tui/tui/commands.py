@@ -1,0 +1,54 @@
+"""Every cockpit command defined once: its key, its footer label and its palette entry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Cmd:
+    action: str
+    keys: str
+    title: str
+    help: str
+    show: bool = True  # in the footer
+    key_display: str | None = None
+    facilitator_only: bool = False
+
+
+COCKPIT: tuple[Cmd, ...] = (
+    Cmd("start", "s", "Start", "Start the meeting clock and the first block", facilitator_only=True),
+    Cmd("pause", "space", "Pause", "Pause or resume the block timer", facilitator_only=True),
+    Cmd("next_block", "n,right", "Next", "Move to the next block (ends the meeting after the last)",
+        key_display="n/→", facilitator_only=True),
+    Cmd("prev_block", "p,left", "Prev", "Go back to the previous block", key_display="p/←",
+        show=False, facilitator_only=True),
+    Cmd("extend", "plus,+", "+1 min", "Add a minute to the current block", key_display="+",
+        facilitator_only=True),
+    Cmd("rebalance", "b", "Rebalance", "Accept the proposed rebalance of the remaining blocks",
+        facilitator_only=True),
+    Cmd("capture('action')", "a", "Action", "Capture an action item"),
+    Cmd("capture('decision')", "d", "Decision", "Capture a decision"),
+    Cmd("capture('risk')", "r", "Risk", "Capture a risk"),
+    Cmd("capture('question')", "q", "Question", "Capture an open question", show=False),
+    Cmd("capture('')", "colon", "Capture", "Capture anything: note, in-scope, milestone, person...",
+        key_display=":"),
+    Cmd("toggle_health", "h", "Health", "Show or hide the kickoff health panel"),
+    Cmd("export", "e", "Export", "Export the follow-through pack"),
+    Cmd("end_meeting", "ctrl+e", "End meeting", "End the meeting now", show=False,
+        facilitator_only=True),
+    Cmd("take_control", "ctrl+t", "Take control", "Note-taker: take control of the timers",
+        show=False),
+    Cmd("toggle_bell", "ctrl+g", "Bell on/off", "Turn the terminal bell at 2 min and 0 on or off",
+        show=False),
+    Cmd("app.help", "question_mark", "Help", "Show the keys and how capture works", key_display="?"),
+)  # fmt: skip
+
+
+def bindings(cmds: Iterable[Cmd]) -> list[Binding]:
+    return [
+        Binding(c.keys, c.action, c.title, show=c.show, key_display=c.key_display) for c in cmds
+    ]

@@ -1,0 +1,68 @@
+"""The help screen: every key, and the quick-capture grammar."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from kickoff_tui.tui.commands import COCKPIT
+
+GRAMMAR = (
+    ("@maria", "owner: an attendee's first or full name (@Maria_Lopez, @\"Maria Lopez\")"),
+    ("due:fri", "today, tomorrow, mon..sun (next after the meeting day), +3d, +2w, eow, eom, "
+                "2026-12-01, Dec 1"),
+    ("sev:high", "severity high / medium / low (h/m/l)"),
+    ("side:them", "who owes it: us or them (from us / from you)"),
+    ("#internal", "keep it out of the client email"),
+    (": note …", "any kind: note, question, in-scope, out-of-scope, milestone, metric"),
+    (": person …", "person Maria Lopez, VP Ops side:them role:decision-maker sen:5"),
+    (": role …", "role executive-sponsor @maria"),
+    (": next …", "next fri 10:00 — the next meeting, in the meeting's time zone"),
+    (": cadence …", "cadence Weekly status, Tue 10:00, 30 min; Slack"),
+    (": first-value …", "first-value Dashboard live for ops due:Dec 4"),
+)  # fmt: skip
+
+PANE_KEYS = (
+    ("tab", "move between the agenda, panes and capture line"),
+    ("↑ ↓", "move in a pane"),
+    ("enter", "edit the selected item on the capture line"),
+    ("x", "mark done / open"),
+    ("i", "mark internal / client-safe"),
+    ("del", "delete (soft)"),
+    ("u", "undo the last delete"),
+    ("esc", "leave the capture line; ↑ on an empty line brings back what Esc cancelled"),
+    ("ctrl+p", "command palette: every command"),
+    ("ctrl+q", "quit (everything is already saved)"),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: 90%; max-width: 100; height: 90%; border: round $accent;
+        background: $surface; padding: 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        t = Text()
+        t.append("Keys\n", style="bold underline")
+        for c in COCKPIT:
+            keys = c.key_display or c.keys.replace(",", " ")
+            t.append(f"  {keys:<14}", style="bold")
+            t.append(f"{c.help}\n")
+        for keys, what in PANE_KEYS:
+            t.append(f"  {keys:<14}", style="bold")
+            t.append(f"{what}\n")
+        t.append("\nQuick capture\n", style="bold underline")
+        for token, what in GRAMMAR:
+            t.append(f"  {token:<18}", style="bold cyan")
+            t.append(f"{what}\n")
+        t.append("\nClocks come from stored timer events: closing or crashing loses no time.\n",
+                 style="italic")
+        with VerticalScroll():
+            yield Static(t)

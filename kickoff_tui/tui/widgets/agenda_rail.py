@@ -1,0 +1,70 @@
+"""The agenda rail: every block with planned and actual minutes and a progress bar."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+
+from kickoff_tui.core.clock import MeetingTime
+from kickoff_tui.core.models import Block
+
+_BAR = 8
+
+
+class AgendaRail(Widget):
+    """Renders from (blocks, meeting time) pushed down by the screen; never reads the store."""
+
+    DEFAULT_CSS = """
+    AgendaRail { width: 38; height: 1fr; border: round $primary 40%; padding: 0 1; }
+    AgendaRail.-narrow { width: 24; }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.border_title = "Agenda"
+        self._blocks: list[Block] = []
+        self._time: MeetingTime | None = None
+        self._viewing: int | None = None
+
+    def show(self, blocks: list[Block], time: MeetingTime | None, viewing: int | None) -> None:
+        self._blocks, self._time, self._viewing = blocks, time, viewing
+        self.refresh()
+
+    def render(self) -> Text:
+        narrow = self.has_class("-narrow")
+        width = max(10, self.content_size.width)
+        out = Text(no_wrap=True, overflow="ellipsis")
+        mt = self._time
+        for b in self._blocks:
+            bt = mt.blocks.get(b.id) if mt and b.id is not None else None
+            current = mt is not None and mt.current_block_id == b.id
+            if current:
+                mark, style = "▶", "bold reverse" if not mt.paused else "bold"
+            elif b.status == "done" or (bt and bt.ended):
+                mark, style = "✓", "dim"
+            elif b.status == "skipped":
+                mark, style = "–", "dim strike"
+            else:
+                mark, style = " ", ""
+            if b.id == self._viewing and not current:
+                style = (style + " underline").strip()
+            actual = (bt.elapsed_s / 60) if bt else 0.0
+            planned = bt.budget_s / 60 if bt else b.planned_minutes
+            nums = f"{actual:>3.0f}/{planned:<3.0f}"
+            title_w = width - 2 - 3 - len(nums) - (0 if narrow else _BAR + 1)
+            title = b.title if len(b.title) <= title_w else b.title[: max(1, title_w - 1)] + "…"
+            line = Text(no_wrap=True)
+            line.append(f"{mark} {b.position + 1:>1} ", style=style)
+            line.append(title.ljust(title_w), style=style)  # user text: a Text, never markup
+            over = bt is not None and bt.elapsed_s > bt.budget_s
+            line.append(" " + nums, style="red" if over else "")
+            if not narrow:
+                frac = min(1.0, (bt.elapsed_s / bt.budget_s) if bt and bt.budget_s else 0.0)
+                fill = round(frac * _BAR)
+                line.append(" " + "█" * fill + "░" * (_BAR - fill), style="red" if over else "green")
+            line.truncate(width, overflow="ellipsis")
+            out.append_text(line)
+            out.append("\n")
+        if not self._blocks:
+            out.append("no blocks", style="dim")
+        return out

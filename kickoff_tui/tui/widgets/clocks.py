@@ -1,0 +1,72 @@
+"""The meeting clock and the block countdown, repainted from a computed MeetingTime."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from kickoff_tui.core.clock import MeetingTime, fmt_duration
+
+AMBER_S = 120
+
+
+def block_state(mt: MeetingTime) -> str:
+    """"ok", "amber" (2 minutes or less left) or "red" (over time) for the current block."""
+    cur = mt.current
+    if cur is None or mt.ended:
+        return "ok"
+    if cur.remaining_s <= 0:
+        return "red"
+    if cur.remaining_s <= AMBER_S:
+        return "amber"
+    return "ok"
+
+
+class ClockBar(Static):
+    DEFAULT_CSS = """
+    ClockBar { height: 3; border: round $primary 40%; padding: 0 1; }
+    ClockBar.-amber { border: heavy $warning; color: $warning; }
+    ClockBar.-red { border: heavy $error; color: $error; }
+    """
+
+    def show(self, mt: MeetingTime, tz: str, block_title: str | None) -> None:
+        state = block_state(mt)
+        self.set_class(state == "amber", "-amber")
+        self.set_class(state == "red", "-red")
+        t = Text(no_wrap=True, overflow="ellipsis")
+        if not mt.started:
+            start = mt.scheduled_start.in_timezone(tz).format("ddd D MMM HH:mm")
+            wait = (mt.scheduled_start - mt.now).total_seconds()
+            t.append("Not started", style="bold")
+            t.append(f" · scheduled {start}")
+            if wait > 0:
+                t.append(f" (in {fmt_duration(wait)})")
+            t.append(" · press s to start")
+        elif mt.ended:
+            end = mt.ended_at.in_timezone(tz).format("HH:mm") if mt.ended_at else ""
+            t.append("Meeting ended", style="bold")
+            t.append(f" at {end} · ran {fmt_duration(mt.elapsed_s)}")
+        else:
+            cur = mt.current
+            if cur is not None:
+                if cur.remaining_s >= 0:
+                    t.append(f"{fmt_duration(cur.remaining_s)} left", style="bold")
+                else:
+                    t.append(f"OVERTIME +{fmt_duration(cur.overtime_s)}", style="bold")
+                if block_title:
+                    t.append(" in ")
+                    t.append(block_title)
+                if mt.paused:
+                    t.append("  ⏸ PAUSED", style="bold reverse")
+            else:
+                t.append("Between blocks", style="bold")
+            end = mt.projected_end.in_timezone(tz).format("HH:mm") if mt.projected_end else "?"
+            t.append(f"  │ meeting {fmt_duration(mt.elapsed_s)} · {fmt_duration(max(0, mt.remaining_s))} left")
+            t.append(f" · ends ~{end}")
+            behind = mt.behind_s
+            if behind >= 60:
+                t.append(f" · {fmt_duration(behind)} behind", style="bold red")
+            elif behind <= -60:
+                t.append(f" · {fmt_duration(-behind)} ahead", style="green")
+        self.update(t)
+

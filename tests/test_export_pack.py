@@ -1,0 +1,378 @@
+"""The follow-through pack: golden files for email, CSV, ICS and CRM JSON, plus round trips.
+
+Goldens live in ``tests/golden/pack.*``; regenerate them with ``UPDATE_GOLDEN=1`` after a
+deliberate change and review the diff. Every render gets a fixed ``now``: nothing in a golden may
+depend on the wall clock.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import stat
+from pathlib import Path
+
+import icalendar
+import pendulum
+import pytest
+
+from kickoff_tui.core import record
+from kickoff_tui.core.agenda import get_template
+from kickoff_tui.core.capture import Capture
+from kickoff_tui.core.checks import run_checks
+from kickoff_tui.core.errors import InputError
+from kickoff_tui.core.export import pack
+from kickoff_tui.core.export.crm import SCHEMA, render_crm
+from kickoff_tui.core.export.csv_actions import HEADER, render_csv
+from kickoff_tui.core.export.email import render_email
+from kickoff_tui.core.export.ics import render_ics
+from kickoff_tui.core.store import Store
+
+GOLDEN = Path(__file__).parent / "golden"
+TZ = "Europe/Berlin"
+START = pendulum.datetime(2026, 11, 24, 15, 0, tz=TZ)
+NOW = START.add(hours=3)
+TRICKY = 'Send "final" pricing, terms\nand the SOW to José'
+SECRET = "Check discount margin with finance before Friday"
+
+
+def build(tmp_path: Path) -> tuple[Store, str]:
+    store = Store.open("sqlite:///" + str(tmp_path / "k.db"))
+    m = record.create_meeting(
+        store, "Café Nord", get_template("kickoff-play"), START, TZ,
+        contract_close=pendulum.date(2026, 11, 12),
+    )  # fmt: skip
+    mid = m.id
+    add = record.add_attendee
+    maria = add(store, mid, "Maria Lopez", side="ours", title="Customer Success Manager",
+                roles=["primary-contact", "escalation-contact"])  # fmt: skip
+    sam = add(store, mid, "Sam Ortiz", side="ours", roles=["technical-owner"])
+    jose = add(store, mid, "José Álvarez", side="theirs", title="COO", seniority=5,
+               roles=["executive-sponsor", "decision-maker"])  # fmt: skip
+    raj = add(store, mid, "Raj Patel", side="theirs", title="IT lead", seniority=2,
+              roles=["primary-contact", "technical-owner"])  # fmt: skip
+    add(store, mid, "Ivy Chen", side="theirs", title="Analyst", present=False)
+    purpose = "Align on outcomes, scope and the path to First Value."
+    record.update_meeting(store, mid, purpose=purpose)
+    answers = {
+        raj.id: ["Single sign-on that works on day one",
+                 "Fewer manual reports, 10 hours a week saved", "Bring the integration know-how",
+                 "Security review backlog", "Self-serve analytics"],
+        jose.id: ["Adoption across the EU sales team", "Pipeline reviews run from one dashboard",
+                  "Tell us early when we are off track", "Year-end freeze in December",
+                  "A board report built in minutes"],
+    }  # fmt: skip
+    for who, texts in answers.items():
+        for q, text in enumerate(texts, start=1):
+            record.set_answer(store, mid, who, q, text)
+
+    snap = record.load_snapshot(store, mid)
+    blocks = {b.kind: b.id for b in snap.blocks}
+
+    def item(kind: str, text: str, block: str = "next-steps", **kw: object) -> int:
+        c = Capture(text=text, **kw)  # type: ignore[arg-type]
+        it = record.add_item(store, m, kind, c, block_id=blocks[block])
+        return int(it.id)
+
+    item("action", "Share the SSO checklist", owner="Maria Lopez", owner_attendee_id=maria.id,
+         due=pendulum.date(2026, 11, 27))  # fmt: skip
+    item("action", TRICKY, owner="Sam Ortiz", owner_attendee_id=sam.id,
+         due=pendulum.date(2026, 11, 26), side="us")  # fmt: skip
+    item("action", "Provision API access for the sandbox", owner="Raj Patel",
+         owner_attendee_id=raj.id, due=pendulum.date(2026, 12, 1))  # fmt: skip
+    item("action", "Name the UAT participants", owner="José Álvarez", owner_attendee_id=jose.id,
+         due=pendulum.date(2026, 11, 30), side="them")  # fmt: skip
+    item("action", "Confirm the training dates")
+    item("action", SECRET, owner="Maria Lopez", owner_attendee_id=maria.id,
+         due=pendulum.date(2026, 11, 27), side="us", internal=True)  # fmt: skip
+    done = item("action", "Send the kickoff deck", owner="Maria Lopez",
+                owner_attendee_id=maria.id, due=pendulum.date(2026, 11, 24))  # fmt: skip
+    it = record.get_item(store, done)
+    record.update_item(store, done, it.version, status="done")
+    item("decision", "Phase 1 covers the EU entities only", block="plan", owner="José Álvarez",
+         owner_attendee_id=jose.id)  # fmt: skip
+    item("decision", "Internal: we absorb the extra training day", block="plan", internal=True)
+    risk = item("risk", "Security review could take three weeks", block="five-questions",
+                owner="Raj Patel", owner_attendee_id=raj.id, severity="high",
+                due=pendulum.date(2026, 12, 4))  # fmt: skip
+    it = record.get_item(store, risk)
+    record.update_item(store, risk, it.version, mitigation="Escalate via our CISO if stalled")
+    item("in-scope", "SSO and the CRM integration", block="plan")
+    item("out-of-scope", "Data warehouse export (phase 2)", block="plan")
+    item("milestone", "Pilot live for the EU team", block="plan", due=pendulum.date(2026, 12, 18))
+    item("metric", "Adoption above 80% of licensed users by day 60", block="first-value")
+    item("metric", "Improve reporting", block="first-value")
+    item("question", "Which SSO provider does the APAC team use?", owner="Raj Patel",
+         owner_attendee_id=raj.id)  # fmt: skip
+    item("note", "José prefers email over chat", block="introductions")
+    record.update_meeting(
+        store, mid,
+        next_meeting_utc=pendulum.datetime(2026, 12, 1, 10, 0, tz=TZ).in_timezone("UTC"),
+        first_value_goal="EU team runs its weekly pipeline review in the tool",
+        first_value_date=pendulum.date(2026, 12, 4),
+        cadence="Weekly status, Tuesdays 10:00, 30 minutes",
+    )  # fmt: skip
+    at = START
+    for b in snap.blocks:
+        record.add_timer_event(store, mid, "block-started", block_id=b.id, at=at)
+        at = at.add(minutes=b.planned_minutes + 2)
+        record.add_timer_event(store, mid, "block-ended", block_id=b.id, at=at)
+    record.add_timer_event(store, mid, "meeting-ended", at=at, meeting_status="ended")
+    return store, mid
+
+
+@pytest.fixture
+def meeting(tmp_path: Path) -> tuple[Store, str]:
+    return build(tmp_path)
+
+
+def snapshot(meeting: tuple[Store, str]) -> record.Snapshot:
+    store, mid = meeting
+    return record.load_snapshot(store, mid)
+
+
+# --- goldens ---------------------------------------------------------------------------------
+
+
+def check_golden(name: str, data: bytes) -> None:
+    """Compare with tests/golden/<name>; line ends are checked by the round-trip tests."""
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    assert path.exists(), f"missing golden {path}: run with UPDATE_GOLDEN=1 and review it"
+    expected = path.read_bytes().replace(b"\r\n", b"\n")
+    assert data.replace(b"\r\n", b"\n").decode("utf-8") == expected.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"),
+    [("email", "pack-email.txt"), ("csv", "pack-actions.csv"), ("ics", "pack.ics"),
+     ("json", "pack-crm.json")],
+)  # fmt: skip
+def test_golden(meeting, fmt: str, name: str) -> None:
+    snap = snapshot(meeting)
+    data = pack.render(snap, fmt, NOW)
+    assert data == pack.render(snapshot(meeting), fmt, NOW)  # deterministic
+    check_golden(name, data)
+
+
+# --- email -----------------------------------------------------------------------------------
+
+
+def test_internal_items_never_reach_the_email_but_stay_in_the_record(meeting) -> None:
+    snap = snapshot(meeting)
+    email = render_email(snap)
+    assert SECRET not in email
+    assert "absorb the extra training day" not in email
+    assert "absorb the extra training day" in pack.render(snap, "md", NOW).decode("utf-8")
+    assert "CISO" not in email  # risk mitigations are our working notes
+    md = pack.render(snap, "md", NOW).decode("utf-8")
+    assert SECRET in md
+    assert "Health check" in md
+    for fmt in ("csv", "ics", "json"):
+        assert SECRET not in pack.render(snap, fmt, NOW).decode("utf-8")
+
+
+def test_email_groups_actions_by_side_and_owner(meeting) -> None:
+    email = render_email(snapshot(meeting))
+    us, them, tbc = (email.index(h) for h in ("From us:", "From you:", "Side to be confirmed:"))
+    assert us < them < tbc
+    assert email.index("Maria Lopez", us) < email.index("Sam Ortiz", us) < them
+    # "Provision API access" had no side: Raj is on the customer's side, so it is "from you".
+    assert them < email.index("Provision API access") < tbc
+    assert "Owner to be confirmed" in email[tbc:]
+    assert "Next meeting" in email and "Tue 1 Dec 2026, 10:00 CET (Europe/Berlin)" in email
+    assert "Target date: Fri 4 Dec 2026" in email
+    assert '"Pipeline reviews run from one dashboard"' in email
+
+
+# --- csv -------------------------------------------------------------------------------------
+
+
+def test_csv_round_trip(meeting) -> None:
+    text = render_csv(snapshot(meeting))
+    assert text.endswith("\r\n") and "\r\n" in text.split(TRICKY.split("\n")[0])[0]
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert tuple(rows[0]) == HEADER
+    by_title = {r[0]: dict(zip(HEADER, r, strict=True)) for r in rows[1:]}
+    assert TRICKY in by_title  # comma, quotes and a newline survive
+    row = by_title[TRICKY]
+    assert row["owner"] == "Sam Ortiz" and row["due"] == "2026-11-26" and row["side"] == "us"
+    assert row["block"] == "Next steps" and row["meeting"] == "cafe-nord-2026-11-24"
+    assert by_title["Provision API access for the sandbox"]["side"] == "them"
+    assert by_title["Confirm the training dates"]["owner"] == ""
+    assert by_title["Send the kickoff deck"]["status"] == "done"
+    assert SECRET not in by_title
+    assert SECRET in {r[0] for r in csv.reader(io.StringIO(
+        render_csv(snapshot(meeting), include_internal=True), newline=""))}  # fmt: skip
+
+
+# --- ics -------------------------------------------------------------------------------------
+
+
+def _components(data: bytes) -> dict[str, icalendar.cal.Component]:
+    cal = icalendar.Calendar.from_ical(data)
+    return {str(c["UID"]): c for c in cal.walk() if c.name in ("VEVENT", "VTODO")}
+
+
+def test_ics_parses_back_with_stable_uids_in_the_meeting_zone(meeting) -> None:
+    store, mid = meeting
+    first = render_ics(snapshot(meeting))
+    comps = _components(first)
+    event = comps[f"{mid}-next-meeting@kickoff-tui"]
+    assert event.name == "VEVENT"
+    assert event["DTSTART"].params["TZID"] == TZ
+    assert event.decoded("DTSTART").isoformat() == "2026-12-01T10:00:00+01:00"
+    assert (event.decoded("DTEND") - event.decoded("DTSTART")).total_seconds() == 3600
+    assert event.decoded("DTSTAMP") == START.in_timezone("UTC")
+    cal = icalendar.Calendar.from_ical(first)
+    assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == [TZ]
+
+    snap = snapshot(meeting)
+    dated = [i for i in snap.items_of("action") if i.due is not None and not i.internal]
+    todos = {u for u, c in comps.items() if c.name == "VTODO"}
+    assert todos == {f"{mid}-action-{i.id}@kickoff-tui" for i in dated} | {
+        f"{mid}-first-value@kickoff-tui"
+    }
+    undated = next(i for i in snap.items_of("action") if i.due is None)
+    assert f"{mid}-action-{undated.id}@kickoff-tui" not in comps
+
+    # Editing an action and re-exporting updates the same UID with a higher SEQUENCE.
+    tricky = next(i for i in dated if i.text == TRICKY)
+    record.update_item(store, tricky.id, tricky.version, due=pendulum.date(2026, 11, 30))
+    second = _components(render_ics(snapshot(meeting)))
+    assert set(second) == set(comps)
+    uid = f"{mid}-action-{tricky.id}@kickoff-tui"
+    assert second[uid].decoded("DUE") == pendulum.date(2026, 11, 30)
+    assert int(second[uid]["SEQUENCE"]) > int(comps[uid]["SEQUENCE"])
+    assert str(second[uid]["SUMMARY"]) == " ".join(TRICKY.split())
+    assert b"\r\n" in first
+
+
+# --- crm json --------------------------------------------------------------------------------
+
+OPT_STR = (str, type(None))
+SCHEMA_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "schema": str,
+    "meeting_id": str,
+    "client": str,
+    "title": str,
+    "kickoff_date": str,
+    "kickoff_start": str,
+    "timezone": str,
+    "generated_at": OPT_STR,
+    "success_definition": list,
+    "risk_factors": list,
+    "executive_sponsor": (dict, type(None)),
+    "customer_owners": list,
+    "first_value": dict,
+    "next_steps": list,
+    "next_meeting": OPT_STR,
+    "cadence": OPT_STR,
+    "play_measures": dict,
+    "health": dict,
+}
+PLAY_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "days_contract_to_kickoff": (int, type(None)),
+    "attendees_present_by_role": dict,
+    "five_questions_answered": dict,
+    "first_value_defined": bool,
+    "next_meeting_scheduled": bool,
+    "followthrough_exported_at": OPT_STR,
+    "followthrough_within_24h": (bool, type(None)),
+}
+LIST_ITEM_FIELDS = {
+    "success_definition": {"source", "attendee", "text", "target_date"},
+    "risk_factors": {"source", "attendee", "text", "severity", "owner", "due", "status"},
+    "customer_owners": {"name", "title", "roles", "present"},
+    "next_steps": {"title", "owner", "due", "side", "block"},
+}
+
+
+def assert_schema(data: dict, fields: dict) -> None:
+    assert set(data) == set(fields)
+    for key, kind in fields.items():
+        assert isinstance(data[key], kind), (key, data[key])
+
+
+def test_crm_json_matches_its_schema(meeting) -> None:
+    data = json.loads(pack.render(snapshot(meeting), "json", NOW))
+    assert_schema(data, SCHEMA_FIELDS)
+    assert_schema(data["play_measures"], PLAY_FIELDS)
+    for key, keys in LIST_ITEM_FIELDS.items():
+        assert data[key], key
+        for entry in data[key]:
+            assert set(entry) == keys, key
+    assert set(data["first_value"]) == {"goal", "target_date"}
+    assert set(data["health"]) == {"score", "blocking", "warnings", "findings"}
+    for f in data["health"]["findings"]:
+        assert set(f) == {"id", "severity", "message", "fix"}
+
+    assert data["schema"] == SCHEMA == "kickoff-crm/1"
+    assert data["executive_sponsor"] == {"name": "José Álvarez", "title": "COO"}
+    assert [s["source"] for s in data["success_definition"]] == [
+        "five-questions", "five-questions", "metric", "metric"]  # fmt: skip
+    assert [r["source"] for r in data["risk_factors"]] == [
+        "five-questions", "five-questions", "risk"]  # fmt: skip
+    assert "mitigation" not in json.dumps(data["risk_factors"])
+    pm = data["play_measures"]
+    assert pm["days_contract_to_kickoff"] == 12
+    assert pm["five_questions_answered"]["complete"] is True
+    assert pm["attendees_present_by_role"]["theirs"]["executive-sponsor"] == 1
+    assert pm["first_value_defined"] and pm["next_meeting_scheduled"]
+    assert pm["followthrough_within_24h"] is None  # not exported, not yet due
+    assert data["next_meeting"] == "2026-12-01T10:00:00+01:00"
+    assert [s["title"] for s in data["next_steps"]][:1] == ["Share the SSO checklist"]
+    assert "Send the kickoff deck" not in {s["title"] for s in data["next_steps"]}  # done
+    assert "absorb the extra training day" not in json.dumps(data, ensure_ascii=False)
+    assert 'Decision #9 (internal item) does not say who decided' in {
+        f["message"] for f in data["health"]["findings"]}  # fmt: skip
+    ids = {f["id"] for f in data["health"]["findings"]}
+    assert ids == {"action-no-owner", "action-no-due", "metric-vague", "kickoff-late",
+                   "role-unassigned", "decision-no-decider"}  # fmt: skip
+
+
+def test_crm_followthrough_measure(meeting) -> None:
+    snap = snapshot(meeting)
+    late = NOW.add(days=3)
+    assert render_crm(snap, [], now=late)["play_measures"]["followthrough_within_24h"] is False
+    store, mid = meeting
+    record.update_meeting(store, mid, followthrough_exported_at=NOW.in_timezone("UTC"))
+    data = render_crm(snapshot(meeting), [], now=late)
+    assert data["play_measures"]["followthrough_within_24h"] is True
+    assert data["play_measures"]["followthrough_exported_at"] == "2026-11-24T17:00:00+00:00"
+
+
+# --- pack ------------------------------------------------------------------------------------
+
+
+def test_export_all_writes_the_pack_privately(meeting, tmp_path: Path) -> None:
+    out = tmp_path / "out" / "pack"
+    paths = pack.export_all(snapshot(meeting), out, NOW)
+    mid = meeting[1]
+    assert [p.name for p in paths] == [
+        f"{mid}.md", f"{mid}-email.txt", f"{mid}-actions.csv", f"{mid}.ics", f"{mid}-crm.json",
+    ]  # fmt: skip
+    for p, fmt in zip(paths, pack.FORMATS, strict=True):
+        assert p.read_bytes() == pack.render(snapshot(meeting), fmt, NOW)
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600
+    assert sorted(x.name for x in out.iterdir()) == sorted(p.name for p in paths)  # no temp files
+
+
+def test_export_and_record_keeps_the_first_export_time(meeting, tmp_path: Path) -> None:
+    store, mid = meeting
+    pack.export_and_record(store, mid, tmp_path / "a", NOW)
+    assert record.load_snapshot(store, mid).meeting.followthrough_exported_at == NOW
+    later = NOW.add(days=3)
+    pack.export_and_record(store, mid, tmp_path / "b", later)
+    snap = record.load_snapshot(store, mid)
+    assert snap.meeting.followthrough_exported_at == NOW
+    assert "followthrough-late" not in {f.id for f in run_checks(snap, later)}
+
+
+def test_unknown_format_is_refused(meeting) -> None:
+    with pytest.raises(InputError, match="unknown export format 'pdf'"):
+        pack.render(snapshot(meeting), "pdf", NOW)
