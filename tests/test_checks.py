@@ -122,8 +122,10 @@ def build(tmp_path, template: str = "kickoff-play", run_clock: bool = True) -> K
 
 
 @pytest.fixture
-def kickoff(tmp_path) -> Kickoff:
-    return build(tmp_path)
+def kickoff(tmp_path):
+    k = build(tmp_path)
+    yield k
+    k.store.close()
 
 
 def test_complete_kickoff_has_no_findings(kickoff: Kickoff) -> None:

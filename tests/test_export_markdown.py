@@ -11,7 +11,6 @@ Regenerate the golden file after an intended format change with::
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from kickoff_tui.core.export.markdown import (
     INTERNAL,
     NONE_CAPTURED,
     NOT_AN_ATTENDEE,
+    SECTION_TITLES,
     escape_cell,
     escape_inline,
     render_markdown,
@@ -264,10 +264,11 @@ def build_meeting(store: Store, *, end: bool = False) -> str:
     at = pendulum.datetime
     add_timer_event(store, m.id, "block-started", block_id=b[0], at=at(2026, 11, 24, 14, 2, tz=UTC),
                     block_status={b[0]: "active"})  # fmt: skip
-    add_timer_event(store, m.id, "block-ended", block_id=b[0],
-                    at=at(2026, 11, 24, 14, 11, 30, tz=UTC), block_status={b[0]: "done"})  # fmt: skip
-    add_timer_event(store, m.id, "block-started", block_id=b[1],
-                    at=at(2026, 11, 24, 14, 11, 30, tz=UTC), block_status={b[1]: "active"})  # fmt: skip
+    half_past = at(2026, 11, 24, 14, 11, 30, tz=UTC)
+    add_timer_event(store, m.id, "block-ended", block_id=b[0], at=half_past,
+                    block_status={b[0]: "done"})  # fmt: skip
+    add_timer_event(store, m.id, "block-started", block_id=b[1], at=half_past,
+                    block_status={b[1]: "active"})  # fmt: skip
     add_timer_event(store, m.id, "extended", block_id=b[1], seconds=300,
                     at=at(2026, 11, 24, 14, 20, tz=UTC))  # fmt: skip
     if end:
@@ -334,6 +335,8 @@ def test_every_table_row_has_the_header_cell_count(record: str) -> None:
 
 def test_headings_are_exactly_the_sections(record: str) -> None:
     assert headings(md().parse(record)) == SECTIONS
+    top = [title for level, title in SECTIONS if level == 2]
+    assert top == [t for t in SECTION_TITLES if t in top]  # the documented order
 
 
 def test_tricky_texts_stay_in_their_cells(record: str) -> None:
@@ -341,7 +344,9 @@ def test_tricky_texts_stay_in_their_cells(record: str) -> None:
     actions = by_header[("ID", "Action", "Owner", "Due", "Side", "Status", "Block")]
     first = actions.rows[0]
     assert first[1] == PIPE
-    assert first[2:] == ["Sam Rivera", "2026-11-27 (Fri)", "from us", "open", "Questions & next steps"]
+    assert first[2:] == [
+        "Sam Rivera", "2026-11-27 (Fri)", "from us", "open", "Questions & next steps"
+    ]  # fmt: skip
     assert actions.rows[1][1] == BRACKETS
     assert actions.rows[1][4] == "from you"  # no side: given, taken from the owner's side
     assert actions.rows[2][2] == "nobody " + NOT_AN_ATTENDEE.strip("*")
@@ -405,7 +410,8 @@ def test_first_value_next_meeting_and_notes(record: str) -> None:
     assert [r[1] for r in note_table.rows] == [
         "> quoted? no, literal", "+ plus sign " + INTERNAL.strip("*")
     ]  # fmt: skip
-    assert "- **Welcome & introductions:** Maria: wants EU first<br><br>\\#\\# not a heading" in notes
+    running = "- **Welcome & introductions:** Maria: wants EU first<br><br>\\#\\# not a heading"
+    assert running in notes
     assert "Business objectives review:" not in notes  # the whitespace-only note
 
 
@@ -483,7 +489,9 @@ def test_overrunning_agenda_is_noted(tmp_path: Path) -> None:
     m = create_meeting(store, "Long Ltd", get_template("kickoff-90"), START, TZ, minutes=60)
     text = render_markdown(load_snapshot(store, m.id))
     store.close()
-    assert "**Over the time box:** the blocks plan 90 min, 30 more than the 60-minute time box." in text
+    assert (
+        "**Over the time box:** the blocks plan 90 min, 30 more than the 60-minute time box."
+    ) in text
     assert "Tuesday 24 November 2026, 15:00–16:00 CET" in text
 
 
@@ -563,8 +571,8 @@ def test_any_action_text_adds_no_heading(meeting: Snapshot, text: str) -> None:
 # Performance
 
 
-def test_ten_thousand_items_render_fast(meeting: Snapshot) -> None:
-    """10,000 items (real Item rows, built in memory: inserting them is not what is timed)."""
+def test_ten_thousand_items_all_rendered(meeting: Snapshot) -> None:
+    """10,000 items all reach the record (speed is measured in benchmarks/, not asserted)."""
     kinds = ("action", "decision", "risk", "question", "note", "milestone", "metric", "in-scope")
     people = [a.id for a in meeting.attendees]
     blocks = [b.id for b in meeting.blocks]
@@ -578,10 +586,5 @@ def test_ten_thousand_items_render_fast(meeting: Snapshot) -> None:
         for n in range(10_000)
     ]
     snap = replace(meeting, items=items)
-    best = float("inf")
-    for _ in range(3):
-        t0 = time.perf_counter()
-        text = render_markdown(snap, now=NOW)
-        best = min(best, time.perf_counter() - t0)
+    text = render_markdown(snap, now=NOW)
     assert text.count("| item ") == 10_000
-    assert best < 0.5, f"rendering 10,000 items took {best:.2f} s"

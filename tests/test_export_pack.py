@@ -124,12 +124,14 @@ def build(tmp_path: Path) -> tuple[Store, str]:
 
 
 @pytest.fixture
-def meeting(tmp_path: Path) -> tuple[Store, str]:
-    return build(tmp_path)
+def pack_meeting(tmp_path: Path):
+    store, mid = build(tmp_path)
+    yield store, mid
+    store.close()
 
 
-def snapshot(meeting: tuple[Store, str]) -> record.Snapshot:
-    store, mid = meeting
+def snapshot(pack_meeting: tuple[Store, str]) -> record.Snapshot:
+    store, mid = pack_meeting
     return record.load_snapshot(store, mid)
 
 
@@ -152,18 +154,18 @@ def check_golden(name: str, data: bytes) -> None:
     [("email", "pack-email.txt"), ("csv", "pack-actions.csv"), ("ics", "pack.ics"),
      ("json", "pack-crm.json")],
 )  # fmt: skip
-def test_golden(meeting, fmt: str, name: str) -> None:
-    snap = snapshot(meeting)
+def test_golden(pack_meeting, fmt: str, name: str) -> None:
+    snap = snapshot(pack_meeting)
     data = pack.render(snap, fmt, NOW)
-    assert data == pack.render(snapshot(meeting), fmt, NOW)  # deterministic
+    assert data == pack.render(snapshot(pack_meeting), fmt, NOW)  # deterministic
     check_golden(name, data)
 
 
 # --- email -----------------------------------------------------------------------------------
 
 
-def test_internal_items_never_reach_the_email_but_stay_in_the_record(meeting) -> None:
-    snap = snapshot(meeting)
+def test_internal_items_never_reach_the_email_but_stay_in_the_record(pack_meeting) -> None:
+    snap = snapshot(pack_meeting)
     email = render_email(snap)
     assert SECRET not in email
     assert "absorb the extra training day" not in email
@@ -176,8 +178,8 @@ def test_internal_items_never_reach_the_email_but_stay_in_the_record(meeting) ->
         assert SECRET not in pack.render(snap, fmt, NOW).decode("utf-8")
 
 
-def test_email_groups_actions_by_side_and_owner(meeting) -> None:
-    email = render_email(snapshot(meeting))
+def test_email_groups_actions_by_side_and_owner(pack_meeting) -> None:
+    email = render_email(snapshot(pack_meeting))
     us, them, tbc = (email.index(h) for h in ("From us:", "From you:", "Side to be confirmed:"))
     assert us < them < tbc
     assert email.index("Maria Lopez", us) < email.index("Sam Ortiz", us) < them
@@ -192,8 +194,8 @@ def test_email_groups_actions_by_side_and_owner(meeting) -> None:
 # --- csv -------------------------------------------------------------------------------------
 
 
-def test_csv_round_trip(meeting) -> None:
-    text = render_csv(snapshot(meeting))
+def test_csv_round_trip(pack_meeting) -> None:
+    text = render_csv(snapshot(pack_meeting))
     assert text.endswith("\r\n") and "\r\n" in text.split(TRICKY.split("\n")[0])[0]
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert tuple(rows[0]) == HEADER
@@ -207,7 +209,7 @@ def test_csv_round_trip(meeting) -> None:
     assert by_title["Send the kickoff deck"]["status"] == "done"
     assert SECRET not in by_title
     assert SECRET in {r[0] for r in csv.reader(io.StringIO(
-        render_csv(snapshot(meeting), include_internal=True), newline=""))}  # fmt: skip
+        render_csv(snapshot(pack_meeting), include_internal=True), newline=""))}  # fmt: skip
 
 
 # --- ics -------------------------------------------------------------------------------------
@@ -218,9 +220,9 @@ def _components(data: bytes) -> dict[str, icalendar.cal.Component]:
     return {str(c["UID"]): c for c in cal.walk() if c.name in ("VEVENT", "VTODO")}
 
 
-def test_ics_parses_back_with_stable_uids_in_the_meeting_zone(meeting) -> None:
-    store, mid = meeting
-    first = render_ics(snapshot(meeting))
+def test_ics_parses_back_with_stable_uids_in_the_meeting_zone(pack_meeting) -> None:
+    store, mid = pack_meeting
+    first = render_ics(snapshot(pack_meeting))
     comps = _components(first)
     event = comps[f"{mid}-next-meeting@kickoff-tui"]
     assert event.name == "VEVENT"
@@ -231,7 +233,7 @@ def test_ics_parses_back_with_stable_uids_in_the_meeting_zone(meeting) -> None:
     cal = icalendar.Calendar.from_ical(first)
     assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == [TZ]
 
-    snap = snapshot(meeting)
+    snap = snapshot(pack_meeting)
     dated = [i for i in snap.items_of("action") if i.due is not None and not i.internal]
     todos = {u for u, c in comps.items() if c.name == "VTODO"}
     assert todos == {f"{mid}-action-{i.id}@kickoff-tui" for i in dated} | {
@@ -243,7 +245,7 @@ def test_ics_parses_back_with_stable_uids_in_the_meeting_zone(meeting) -> None:
     # Editing an action and re-exporting updates the same UID with a higher SEQUENCE.
     tricky = next(i for i in dated if i.text == TRICKY)
     record.update_item(store, tricky.id, tricky.version, due=pendulum.date(2026, 11, 30))
-    second = _components(render_ics(snapshot(meeting)))
+    second = _components(render_ics(snapshot(pack_meeting)))
     assert set(second) == set(comps)
     uid = f"{mid}-action-{tricky.id}@kickoff-tui"
     assert second[uid].decoded("DUE") == pendulum.date(2026, 11, 30)
@@ -298,8 +300,8 @@ def assert_schema(data: dict, fields: dict) -> None:
         assert isinstance(data[key], kind), (key, data[key])
 
 
-def test_crm_json_matches_its_schema(meeting) -> None:
-    data = json.loads(pack.render(snapshot(meeting), "json", NOW))
+def test_crm_json_matches_its_schema(pack_meeting) -> None:
+    data = json.loads(pack.render(snapshot(pack_meeting), "json", NOW))
     assert_schema(data, SCHEMA_FIELDS)
     assert_schema(data["play_measures"], PLAY_FIELDS)
     for key, keys in LIST_ITEM_FIELDS.items():
@@ -335,13 +337,13 @@ def test_crm_json_matches_its_schema(meeting) -> None:
                    "role-unassigned", "decision-no-decider"}  # fmt: skip
 
 
-def test_crm_followthrough_measure(meeting) -> None:
-    snap = snapshot(meeting)
+def test_crm_followthrough_measure(pack_meeting) -> None:
+    snap = snapshot(pack_meeting)
     late = NOW.add(days=3)
     assert render_crm(snap, [], now=late)["play_measures"]["followthrough_within_24h"] is False
-    store, mid = meeting
+    store, mid = pack_meeting
     record.update_meeting(store, mid, followthrough_exported_at=NOW.in_timezone("UTC"))
-    data = render_crm(snapshot(meeting), [], now=late)
+    data = render_crm(snapshot(pack_meeting), [], now=late)
     assert data["play_measures"]["followthrough_within_24h"] is True
     assert data["play_measures"]["followthrough_exported_at"] == "2026-11-24T17:00:00+00:00"
 
@@ -349,21 +351,21 @@ def test_crm_followthrough_measure(meeting) -> None:
 # --- pack ------------------------------------------------------------------------------------
 
 
-def test_export_all_writes_the_pack_privately(meeting, tmp_path: Path) -> None:
+def test_export_all_writes_the_pack_privately(pack_meeting, tmp_path: Path) -> None:
     out = tmp_path / "out" / "pack"
-    paths = pack.export_all(snapshot(meeting), out, NOW)
-    mid = meeting[1]
+    paths = pack.export_all(snapshot(pack_meeting), out, NOW)
+    mid = pack_meeting[1]
     assert [p.name for p in paths] == [
         f"{mid}.md", f"{mid}-email.txt", f"{mid}-actions.csv", f"{mid}.ics", f"{mid}-crm.json",
     ]  # fmt: skip
     for p, fmt in zip(paths, pack.FORMATS, strict=True):
-        assert p.read_bytes() == pack.render(snapshot(meeting), fmt, NOW)
+        assert p.read_bytes() == pack.render(snapshot(pack_meeting), fmt, NOW)
         assert stat.S_IMODE(p.stat().st_mode) == 0o600
     assert sorted(x.name for x in out.iterdir()) == sorted(p.name for p in paths)  # no temp files
 
 
-def test_export_and_record_keeps_the_first_export_time(meeting, tmp_path: Path) -> None:
-    store, mid = meeting
+def test_export_and_record_keeps_the_first_export_time(pack_meeting, tmp_path: Path) -> None:
+    store, mid = pack_meeting
     pack.export_and_record(store, mid, tmp_path / "a", NOW)
     assert record.load_snapshot(store, mid).meeting.followthrough_exported_at == NOW
     later = NOW.add(days=3)
@@ -373,6 +375,6 @@ def test_export_and_record_keeps_the_first_export_time(meeting, tmp_path: Path) 
     assert "followthrough-late" not in {f.id for f in run_checks(snap, later)}
 
 
-def test_unknown_format_is_refused(meeting) -> None:
+def test_unknown_format_is_refused(pack_meeting) -> None:
     with pytest.raises(InputError, match="unknown export format 'pdf'"):
-        pack.render(snapshot(meeting), "pdf", NOW)
+        pack.render(snapshot(pack_meeting), "pdf", NOW)

@@ -388,7 +388,7 @@ def _first_value(snap: Snapshot) -> Iterator[Finding]:
     m = snap.meeting
     goal = (m.first_value_goal or "").strip()
     if not goal or m.first_value_date is None:
-        what = "goal and target date" if not goal and m.first_value_date is None else (
+        what = "goal and no target date" if not goal and m.first_value_date is None else (
             "goal" if not goal else "target date"
         )
         yield Finding(

@@ -65,10 +65,11 @@ def _prepare_sqlite_file(path: Path, url: str) -> None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:  # another process created it a moment ago
+            return
         os.close(fd)
-    except FileExistsError:
-        return
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise StoreError(

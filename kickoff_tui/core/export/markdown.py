@@ -363,7 +363,8 @@ class _Record:
             began = _local(clock.started_at, self.tz)
             if ran_to is not None:
                 ended = _local(ran_to, self.tz)
-                ran = f"{_hm(began)}–{_hm(ended)} {ended.tzname()}, {_minutes(clock.elapsed_s)} min"
+                took = _minutes(clock.elapsed_s)
+                ran = f"{_hm(began)}–{_hm(ended)} {ended.tzname()}, {took} min"
             else:
                 ran = f"started {_hm(began)} {began.tzname()}, still running"
             fields.append(("Ran", ran))

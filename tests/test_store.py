@@ -1,0 +1,148 @@
+"""The shared store on real SQLite files: pragmas, change log, schema version, two processes."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from sqlmodel import select
+
+from kickoff_tui.core.errors import NewerSchemaError, NotADatabaseError, StoreError
+from kickoff_tui.core.models import Change, Item
+from kickoff_tui.core.record import add_lines, list_items, set_deleted, update_item
+from kickoff_tui.core.store import Store, mask_url
+
+
+def test_new_file_is_private_and_wal(tmp_path):
+    path = tmp_path / "sub" / "k.db"
+    store = Store.open("sqlite:///" + str(path))
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+    assert store.schema_version() == 1
+
+
+def test_every_write_is_logged_in_the_same_transaction(store, meeting):
+    before = store.latest_change_id(meeting.id)
+    items = add_lines(store, meeting, "action", ["one @maria", "two"])
+    with store.read() as s:
+        rows = s.exec(select(Change).where(Change.id > before)).all()
+    assert sorted((c.table_name, c.op) for c in rows) == [("item", "insert")] * 2
+    update_item(store, items[0].id, items[0].version, text="one edited")
+    set_deleted(store, items[1].id, True)
+    ops = [(c.table_name, c.row_id, c.op) for c in store.changes_since(before)]
+    assert ops[-2:] == [("item", str(items[0].id), "update"), ("item", str(items[1].id), "update")]
+
+
+def test_a_failed_transaction_leaves_no_row_and_no_change(store, meeting):
+    before = store.latest_change_id()
+    with pytest.raises(RuntimeError), store.write() as s:
+        s.add(Item(meeting_id=meeting.id, kind="note", text="x", created_at=meeting.created_at,
+                   updated_at=meeting.created_at))
+        s.flush()
+        raise RuntimeError("boom")
+    assert store.latest_change_id() == before
+    assert list_items(store, meeting.id, "note") == []
+
+
+def test_feed_sees_other_connections_commits(store, meeting, db_url):
+    feed = store.feed(meeting.id)
+    assert feed.poll() == []
+    other = Store.open(db_url)
+    add_lines(other, meeting, "risk", ["r1"])
+    changes = feed.poll()
+    assert [c.table_name for c in changes] == ["item"]
+    assert feed.poll() == []  # nothing new: data_version did not move
+    feed.close()
+
+
+def test_newer_schema_is_refused_and_untouched(tmp_path, store, db_url):
+    store.close()
+    path = tmp_path / "kickoff.db"
+    con = sqlite3.connect(path)
+    con.execute("UPDATE kickoff_meta SET value='99' WHERE key='schema_version'")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(NewerSchemaError, match="newer kickoff-tui"):
+        Store.open(db_url)
+    assert path.read_bytes() == before
+
+
+def test_not_a_database(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("hello, this is not sqlite\n" * 100)
+    before = path.read_bytes()
+    with pytest.raises(NotADatabaseError, match="not a kickoff database"):
+        Store.open("sqlite:///" + str(path))
+    assert path.read_bytes() == before
+
+
+def test_other_sqlite_database_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE t (x)")
+    con.commit()
+    con.close()
+    with pytest.raises(NotADatabaseError, match="not a kickoff one"):
+        Store.open("sqlite:///" + str(path))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_location(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    with pytest.raises(StoreError, match="cannot create the database"):
+        Store.open("sqlite:///" + str(locked / "sub" / "k.db"))
+
+
+def test_unwritable_location_under_a_file(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="cannot create the database"):
+        Store.open("sqlite:///" + str(blocker / "k.db"))
+
+
+def test_password_is_masked():
+    assert "s3cret" not in mask_url("postgresql+psycopg://kickoff:s3cret@db/kickoff")
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    import pendulum
+    from kickoff_tui.core.capture import parse_capture
+    from kickoff_tui.core.record import add_item, resolve_meeting
+    from kickoff_tui.core.store import Store
+
+    store = Store.open(sys.argv[1])
+    m = resolve_meeting(store, sys.argv[2])
+    start = pendulum.instance(m.start_utc)
+    for n in range(int(sys.argv[4])):
+        c = parse_capture(f"{sys.argv[3]} {n} @maria due:fri", start, [], tz=m.tz)
+        add_item(store, m, "action", c, by=sys.argv[3])
+    """
+)
+
+
+def test_two_processes_write_500_items_each(store, meeting, db_url, tmp_path):
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    procs = [
+        subprocess.Popen([sys.executable, str(script), db_url, meeting.id, who, "500"],
+                         stderr=subprocess.PIPE, text=True)
+        for who in ("alpha", "beta")
+    ]  # fmt: skip
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    assert not any("locked" in e for e in errors)
+    items = list_items(store, meeting.id, "action")
+    assert len(items) == 1000
+    for who in ("alpha", "beta"):
+        assert {i.text for i in items if i.captured_by == who} == {f"{who} {n}" for n in range(500)}
