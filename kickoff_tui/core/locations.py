@@ -37,3 +37,10 @@ def resolve_db(value: str | None) -> str:
     if "://" in value:
         return value
     return "sqlite:///" + str(Path(value).expanduser().absolute())
+
+
+def export_dir(meeting_id: str) -> Path:
+    """Where the cockpit writes a meeting's follow-through pack (``KICKOFF_EXPORT_DIR`` wins)."""
+    base = os.environ.get("KICKOFF_EXPORT_DIR")
+    root = Path(base) if base else Path(platformdirs.user_documents_dir()) / "kickoff"
+    return root / meeting_id

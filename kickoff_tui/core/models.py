@@ -209,6 +209,7 @@ class Presence(SQLModel, table=True):
     host: str = ""
     pid: int = 0
     seen_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    control_at: dt.datetime | None = _utc_col()  # when it took control of the timers
 
 
 class Change(SQLModel, table=True):

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kickoff_tui.core.models import Change, Item
+from sqlmodel import select
+
+from kickoff_tui.core.models import BlockNote, Change, Item
 from kickoff_tui.core.record import Snapshot, get_items, load_snapshot
 from kickoff_tui.core.store import Store
 
@@ -19,10 +21,11 @@ class Applied:
     """What a batch of changes touched, so the screen repaints only that."""
 
     kinds: set[str] = field(default_factory=set)
-    meta: bool = False  # blocks, events, attendees, answers, notes or the meeting row
+    meta: bool = False  # blocks, events, attendees, answers or the meeting row
+    notes: bool = False  # running notes only (they change every second while someone types)
 
     def __bool__(self) -> bool:
-        return bool(self.kinds) or self.meta
+        return bool(self.kinds) or self.meta or self.notes
 
 
 class MeetingState:
@@ -83,10 +86,20 @@ class MeetingState:
         for ch in changes:
             if ch.table_name == "item":
                 item_ids.add(int(ch.row_id))
+            elif ch.table_name == BlockNote.__tablename__:
+                out.notes = True
             else:
                 out.meta = True
         if item_ids:
             out.kinds = self.put(get_items(self.store, item_ids))
         if out.meta:
             self.reload_meta()
+        elif out.notes:
+            with self.store.read() as s:
+                self.snap.notes = list(
+                    s.exec(select(BlockNote).where(BlockNote.meeting_id == self.meeting_id))
+                )
         return out
+
+    def note_text(self, block_id: int | None) -> str:
+        return next((n.text for n in self.snap.notes if n.block_id == block_id), "")

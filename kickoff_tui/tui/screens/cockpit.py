@@ -1,63 +1,78 @@
 """The facilitator's cockpit (and, with role note-taker, the second terminal's view).
 
-State flows down: the screen owns a :class:`MeetingState`, repaints children from it. Events
+State flows down: the screen owns a :class:`MeetingState` and repaints children from it. Events
 flow up: keys and the capture line call one core function each, then the change feed (the
 writer's own commits included) tells every open terminal what to reload.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from kickoff_tui.core import entry, timers
+from kickoff_tui.core import entry, presence, timers
 from kickoff_tui.core.clock import MeetingTime
 from kickoff_tui.core.errors import ConflictError, KickoffError
-from kickoff_tui.core.record import set_deleted, update_item
+from kickoff_tui.core.record import save_block_note, set_deleted, update_item
 from kickoff_tui.tui.blocks import view_for
 from kickoff_tui.tui.blocks.base import BlockView
 from kickoff_tui.tui.commands import COCKPIT, bindings
+from kickoff_tui.tui.screens.timer_actions import TimerActions
 from kickoff_tui.tui.state import MeetingState
 from kickoff_tui.tui.widgets.agenda_rail import AgendaRail
 from kickoff_tui.tui.widgets.capture_line import CaptureLine
 from kickoff_tui.tui.widgets.clocks import ClockBar, block_state
+from kickoff_tui.tui.widgets.health_panel import HealthPanel
 from kickoff_tui.tui.widgets.item_pane import ItemPane
+from kickoff_tui.tui.widgets.notes import RunningNotes
 
 PANES = (("action", "Actions"), ("decision", "Decisions"), ("risk", "Risks"))
 
 
-class CockpitScreen(Screen[None]):
+class CockpitScreen(TimerActions, Screen[None]):
     BINDINGS: ClassVar = bindings(COCKPIT)
-    AUTO_FOCUS = None  # keys belong to the cockpit until the user picks a pane or the line
     COMMANDS_DEF = COCKPIT
+    AUTO_FOCUS = ""  # keys belong to the cockpit until the user picks a pane or the line
 
     def __init__(self, state: MeetingState, role: str = "facilitator") -> None:
         super().__init__()
         self.state = state
+        self.demoted_by: str | None = None
+        if role == "facilitator":
+            other = presence.live_facilitator(state.store, state.meeting_id, self.now())
+            if other is not None:  # never two facilitators: the second one takes notes
+                role, self.demoted_by = "note-taker", other.label
         self.role = role
         self.in_control = role == "facilitator"
         self.feed = state.store.feed(state.meeting_id)
         self.viewing: int | None = None  # the block whose view is shown
-        self._rung: set[tuple[int, str]] = set()
-        self._undo: list[int] = []
         self.proposal: timers.Proposal | None = None
         self.mt: MeetingTime | None = None
-        self.opened_at = None  # when this screen opened, for the start-on-time rule
+        self.opened_at: Any = None  # when this screen opened, for the start-on-time rule
+        self.presence_id: int | None = None
+        self.peers: list[presence.Peer] = []
+        self._rung: set[tuple[int, str]] = set()
+        self._undo: list[int] = []
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Static("", id="titlebar")
         yield ClockBar("", id="clockbar")
         yield Static("", id="banner")
+        yield HealthPanel(id="health")
         with Horizontal(id="main"):
             yield AgendaRail(id="rail")
-            yield Vertical(id="blockarea")
+            with Vertical(id="center"):
+                yield Vertical(id="blockarea")
+                if self.role == "note-taker":
+                    yield RunningNotes(self._save_notes, id="notes")
             with Vertical(id="panes"):
                 for kind, title in PANES:
                     yield ItemPane(kind, title, id=f"pane-{kind}")
@@ -66,9 +81,19 @@ class CockpitScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.opened_at = self.now()
+        self.presence_id = presence.join(self.state.store, self.state.meeting_id, self.role,
+                                         self.opened_at)  # fmt: skip
+        if self.in_control:
+            presence.claim_control(self.state.store, self.presence_id, self.opened_at)
+        if self.demoted_by:
+            self.notify(f"{self.demoted_by} is already running this meeting: you joined as "
+                        "note-taker (ctrl+t takes control of the timers)", markup=False)  # fmt: skip
         self.refresh_all()
+        self.beat()
         self.set_interval(0.25, self.tick)
         self.set_interval(0.1, self.poll_feed)
+        self.set_interval(presence.HEARTBEAT_S, self.beat)
+        self.set_interval(1.0, self.query_one(HealthPanel).recheck)
 
     def on_resize(self) -> None:
         narrow = self.size.width < 100
@@ -76,17 +101,20 @@ class CockpitScreen(Screen[None]):
         self.query_one("#panes").set_class(narrow, "-narrow")
 
     def on_unmount(self) -> None:
+        for notes in self.query(RunningNotes):
+            notes.flush()
+        if self.presence_id is not None:
+            presence.leave(self.state.store, self.presence_id)
         self.feed.close()
 
-    # -- clocks ------------------------------------------------------------------------------
-    def now(self):  # noqa: ANN201 - pendulum.DateTime
+    def now(self) -> Any:
         return self.app.clock()  # type: ignore[attr-defined]
 
+    # -- clocks and presence -----------------------------------------------------------------
     def tick(self) -> None:
         """Repaint the clocks from stored events and now; start on time; ring the bell."""
         snap = self.state.snap
-        mt = timers.meeting_time(snap, self.now())
-        self.mt = mt
+        mt = self.mt = timers.meeting_time(snap, self.now())
         if self.in_control and not mt.started and snap.blocks and self._start_due(mt):
             self.act(lambda: timers.start(self.state.store, snap.meeting.id, mt.now, by=self.role))
             return
@@ -95,46 +123,73 @@ class CockpitScreen(Screen[None]):
         self.query_one(AgendaRail).show(snap.blocks, mt, self.viewing)
         state = block_state(mt)
         if state != "ok" and mt.current_block_id is not None:
-            key = (mt.current_block_id, state)
-            if key not in self._rung:
-                self._rung.add(key)
+            if (mt.current_block_id, state) not in self._rung:
+                self._rung.add((mt.current_block_id, state))
                 if self.app.bell_on:  # type: ignore[attr-defined]
                     self.app.bell()
         self.proposal = timers.propose(snap, mt) if self.in_control else None
         self._show_banner(mt)
         if mt.current_block_id is not None and mt.current_block_id != self.viewing:
-            self.show_block(mt.current_block_id)
+            self.show_block(mt.current_block_id)  # everyone follows the running block
 
     def _start_due(self, mt: MeetingTime) -> bool:
         """Start by itself when the scheduled time arrives while the cockpit is open (or was
         opened less than 10 minutes late); never when an old meeting is opened to review."""
         start = mt.scheduled_start
-        opened = self.opened_at or mt.now
-        return start <= mt.now and opened <= start.add(minutes=10)
+        return start <= mt.now and (self.opened_at or mt.now) <= start.add(minutes=10)
 
     def _show_banner(self, mt: MeetingTime) -> None:
         banner = self.query_one("#banner", Static)
-        if self.proposal is None:
-            banner.display = False
+        banner.display = self.proposal is not None
+        if self.proposal is not None:
+            t = Text(f"Running {int(mt.behind_s // 60)} min behind. ", style="bold")
+            t.append("b rebalances: ")
+            t.append(self.proposal.describe(self.state.snap.blocks))
+            banner.update(t)
+
+    def beat(self) -> None:
+        """Heartbeat; notice who joined or left; follow whoever controls the timers."""
+        store, mid, now = self.state.store, self.state.meeting_id, self.now()
+        if self.presence_id is None:
             return
-        banner.display = True
-        t = Text(f"Running {int(mt.behind_s // 60)} min behind. ", style="bold")
-        t.append("b rebalances: ")
-        t.append(self.proposal.describe(self.state.snap.blocks))
-        banner.update(t)
+        presence.heartbeat(store, self.presence_id, now)
+        peers = presence.peers(store, mid, now)
+        if self.role == "facilitator" and not any(p.controls for p in peers):
+            presence.claim_control(store, self.presence_id, now)  # the controller left
+            peers = presence.peers(store, mid, now)
+        before = {p.id: p.label for p in self.peers if p.id != self.presence_id}
+        after = {p.id: p.label for p in peers if p.id != self.presence_id}
+        for pid in before.keys() - after.keys():
+            self.notify(f"{before[pid]} left", severity="warning", markup=False)
+        for pid in after.keys() - before.keys():
+            self.notify(f"{after[pid]} joined", markup=False)
+        self.peers = peers
+        self.in_control = any(p.controls and p.id == self.presence_id for p in peers)
+        self._paint_title()
+
+    def action_take_control(self) -> None:
+        if self.presence_id is not None:
+            presence.claim_control(self.state.store, self.presence_id, self.now())
+            self.beat()
+            self.notify("you control the timers now", markup=False)
+
+    def action_toggle_bell(self) -> None:
+        self.app.bell_on = not self.app.bell_on  # type: ignore[attr-defined]
+        self.notify(f"bell {'on' if self.app.bell_on else 'off'}", markup=False)  # type: ignore[attr-defined]
 
     # -- data --------------------------------------------------------------------------------
     def poll_feed(self) -> None:
-        changes = self.feed.poll()
-        if not changes:
-            return
-        applied = self.state.apply(changes)
+        applied = self.state.apply(self.feed.poll())
         if applied.meta:
             self.refresh_all()
-        else:
+        elif applied.kinds:
             self.refresh_items(applied.kinds)
+        if applied.notes and self.role == "note-taker":
+            notes = self.query_one(RunningNotes)
+            notes.update_from_store(self.state.note_text(notes.block_id))
 
     def refresh_items(self, kinds: set[str]) -> None:
+        self.query_one(HealthPanel).mark_dirty()
         for kind, _title in PANES:
             if kind in kinds:
                 self.query_one(f"#pane-{kind}", ItemPane).set_items(self.state.newest_first(kind))
@@ -142,13 +197,23 @@ class CockpitScreen(Screen[None]):
         if view is not None and self.mt is not None:
             view.show(self.state, self.mt)
 
-    def refresh_all(self) -> None:
+    def _paint_title(self) -> None:
         m = self.state.snap.meeting
         t = Text(no_wrap=True, overflow="ellipsis")
         t.append(m.title, style="bold")
-        t.append(f" · {m.local_start().format('ddd D MMM YYYY HH:mm zz')} · {m.template}")
-        t.append(f" · {self.role}{'' if self.in_control or self.role == 'facilitator' else ' (following)'}")
+        t.append(f" · {m.local_start().format('ddd D MMM YYYY HH:mm zz')}")
+        score = self.query_one(HealthPanel).score
+        if score is not None:
+            t.append(f" · health {score}", style="bold")
+        t.append(f" · {self.role}{'' if self.in_control else ' (following)'}")
+        others = [p for p in self.peers if p.id != self.presence_id]
+        if others:
+            t.append(" · with " + ", ".join(p.label + (" ⏱" if p.controls else "") for p in others))
         self.query_one("#titlebar", Static).update(t)
+
+    def refresh_all(self) -> None:
+        self.query_one(HealthPanel).watch(self.state, self.now)
+        self._paint_title()
         self.tick()
         if self.viewing is None and self.state.snap.blocks:
             self.show_block(self.state.snap.blocks[0].id)
@@ -169,74 +234,46 @@ class CockpitScreen(Screen[None]):
         view = view_for(block)
         area.mount(view)
         if self.mt is not None:
-            self.call_after_refresh(view.show, self.state, self.mt)
+            view.show(self.state, self.mt)
+        if self.role == "note-taker":
+            self.query_one(RunningNotes).load(block_id, self.state.note_text(block_id))
 
-    def act(self, fn) -> object:  # noqa: ANN001 - a zero-argument core call
+    def _save_notes(self, block_id: int, text: str) -> None:
+        self.act(lambda: save_block_note(self.state.store, self.state.meeting_id, block_id, text,
+                                         by=self.role), repaint=False)  # fmt: skip
+
+    def act(self, fn: Callable[[], Any], repaint: bool = True) -> Any:
         """Run one core write; show its error in one line instead of crashing; repaint."""
         try:
             result = fn()
         except KickoffError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return None
-        self.state.apply(self.feed.poll(force=True))
-        self.refresh_all()
+        if repaint:
+            self.poll_feed()
         return result
 
-    # -- timer actions -----------------------------------------------------------------------
-    def _timer(self, fn) -> object:  # noqa: ANN001
-        if not self.in_control:
-            self.notify("the facilitator drives the timers — ctrl+t takes control", markup=False)
-            return None
-        return self.act(fn)
-
-    def action_start(self) -> None:
-        store, mid = self.state.store, self.state.meeting_id
-        if self._timer(lambda: timers.start(store, mid, self.now(), by=self.role)) is False:
-            self.notify("the meeting has already started", markup=False)
-
-    def action_pause(self) -> None:
-        self._timer(lambda: timers.toggle_pause(self.state.store, self.state.meeting_id, self.now(), by=self.role))
-
-    def _step(self, delta: int) -> None:
-        r = self._timer(lambda: timers.step(self.state.store, self.state.meeting_id, delta, self.now(), by=self.role))
-        if r == "not-started":
-            self.notify("press s to start the meeting first", markup=False)
-        elif r == "ended":
-            self.notify("meeting ended: blocks never opened went to the parking lot", markup=False)
-
-    def action_next_block(self) -> None:
-        self._step(1)
-
-    def action_prev_block(self) -> None:
-        self._step(-1)
-
-    def action_extend(self) -> None:
-        self._timer(lambda: timers.extend(self.state.store, self.state.meeting_id, self.now(), by=self.role))
-
-    def action_end_meeting(self) -> None:
-        self._timer(lambda: timers.end(self.state.store, self.state.meeting_id, self.now(), by=self.role))
-
-    def action_rebalance(self) -> None:
-        proposal = self.proposal
-        if proposal is None:
-            self.notify("on time: nothing to rebalance", markup=False)
-            return
-        if self._timer(lambda: timers.accept(self.state.store, proposal, by=self.role)) is None:
-            self.notify(f"rebalanced: {proposal.saves_min} min taken from later blocks", markup=False)
-
-    def action_toggle_bell(self) -> None:
-        self.app.bell_on = not self.app.bell_on  # type: ignore[attr-defined]
-        self.notify(f"bell {'on' if self.app.bell_on else 'off'}", markup=False)  # type: ignore[attr-defined]
-
-    def action_take_control(self) -> None:
-        self.in_control = True
-        self.refresh_all()
-
+    # -- health and export ------------------------------------------------------------------
     def action_toggle_health(self) -> None:
-        self.notify("health panel: see `kickoff check`", markup=False)
+        self.query_one(HealthPanel).toggle()
 
     def action_export(self) -> None:
-        self.notify("export: see `kickoff export --all`", markup=False)
+        self.notify("exporting the follow-through pack…", markup=False, timeout=2)
+        self._export()
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self) -> None:
+        from kickoff_tui.core.export.pack import export_and_record
+        from kickoff_tui.core.locations import export_dir
+
+        where = export_dir(self.state.meeting_id)
+        try:
+            paths = export_and_record(self.state.store, self.state.meeting_id, where, self.now())
+        except KickoffError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, f"{len(paths)} files written to {where}",
+                                  markup=False, timeout=10)  # fmt: skip
 
     # -- capture -----------------------------------------------------------------------------
     def action_capture(self, kind: str) -> None:
@@ -250,7 +287,6 @@ class CockpitScreen(Screen[None]):
     @on(CaptureLine.Submitted)
     def save_line(self, message: CaptureLine.Submitted) -> None:
         view = self.block_view
-        line = self.query_one(CaptureLine)
         try:
             saved = entry.submit(
                 self.state.store, self.state.snap.meeting, self.state.people, message.kind,
@@ -263,45 +299,49 @@ class CockpitScreen(Screen[None]):
         except KickoffError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        line.saved()
-        if saved.item is not None:
+        self.query_one(CaptureLine).saved()
+        if saved.item is not None:  # show it now; the feed will confirm it a moment later
             self.refresh_items(self.state.put([saved.item]))
         else:
-            self.state.apply(self.feed.poll(force=True))
-            self.refresh_all()
+            self.poll_feed()
             if view is not None:
                 view.post_message(BlockView.Saved())  # let the view advance (Five Questions)
         self.notify(saved.message, markup=False, timeout=2)
 
     def _conflict(self, exc: ConflictError, message: CaptureLine.Submitted) -> None:
-        """Show the newer version; keep the user's text on the line; Enter again overwrites."""
+        """Someone saved this item first: show theirs, keep ours on the line to choose.
+
+        Enter saves ours over theirs (now knowingly); Escape keeps theirs, and ↑ on the empty
+        line still brings ours back. Nothing is lost either way.
+        """
         current = exc.current
         self.notify(str(exc), severity="warning", markup=False, timeout=8)
         if current is not None:
-            self.notify(f"newer text: {entry.to_line(current)}", markup=False, timeout=12)  # type: ignore[arg-type]
+            self.notify(f"theirs: {entry.to_line(current)}", markup=False, timeout=15)  # type: ignore[arg-type]
             self.query_one(CaptureLine).open(message.kind, message.text, editing=current)  # type: ignore[arg-type]
 
     @on(ItemPane.Act)
     def item_action(self, message: ItemPane.Act) -> None:
-        item, store = message.item, self.state.store
+        item, store, by = message.item, self.state.store, self.role
         if message.verb == "undo":
             if not self._undo:
                 self.notify("nothing to undo", markup=False)
                 return
             item_id = self._undo.pop()
-            self.act(lambda: set_deleted(store, item_id, False, by=self.role))
-            self.notify("restored", markup=False)
+            if self.act(lambda: set_deleted(store, item_id, False, by=by)) is not None:
+                self.notify("restored", markup=False)
             return
         if item is None or item.id is None:
             return
+        iid, version = item.id, item.version
         if message.verb == "edit":
             self.query_one(CaptureLine).open(item.kind, entry.to_line(item), editing=item)
         elif message.verb == "delete":
-            self.act(lambda: set_deleted(store, item.id, True, by=self.role))  # type: ignore[arg-type]
-            self._undo.append(item.id)
-            self.notify("deleted — u to undo", markup=False)
+            if self.act(lambda: set_deleted(store, iid, True, by=by)) is not None:
+                self._undo.append(iid)
+                self.notify("deleted — u to undo", markup=False)
         elif message.verb == "done":
-            new = "open" if item.status == "done" else "done"
-            self.act(lambda: update_item(store, item.id, item.version, by=self.role, status=new))  # type: ignore[arg-type]
+            status = "open" if item.status == "done" else "done"
+            self.act(lambda: update_item(store, iid, version, by=by, status=status))
         elif message.verb == "internal":
-            self.act(lambda: update_item(store, item.id, item.version, by=self.role, internal=not item.internal))  # type: ignore[arg-type]
+            self.act(lambda: update_item(store, iid, version, by=by, internal=not item.internal))
