@@ -28,7 +28,22 @@ class AgendaRail(Widget):
 
     def show(self, blocks: list[Block], time: MeetingTime | None, viewing: int | None) -> None:
         self._blocks, self._time, self._viewing = blocks, time, viewing
-        self.refresh()
+        signature = self._signature()
+        if signature != getattr(self, "_shown", None):  # called 4x a second: repaint on change
+            self._shown = signature
+            self.refresh()
+
+    def _signature(self) -> tuple[object, ...]:
+        mt = self._time
+        rows: list[object] = []
+        for b in self._blocks:
+            bt = mt.blocks.get(b.id) if mt and b.id is not None else None
+            fill = int(bt.elapsed_s * _BAR / bt.budget_s) if bt and bt.budget_s else 0
+            rows.append((b.id, b.title, b.status, b.planned_minutes,
+                         bt and (round(bt.elapsed_s / 60), bt.budget_s, bt.ended, min(fill, _BAR),
+                                 bt.elapsed_s > bt.budget_s)))  # fmt: skip
+        current = (mt.current_block_id, mt.paused) if mt else None
+        return (current, self._viewing, self.has_class("-narrow"), tuple(rows))
 
     def render(self) -> Text:
         narrow = self.has_class("-narrow")

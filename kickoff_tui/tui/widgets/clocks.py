@@ -68,5 +68,8 @@ class ClockBar(Static):
                 t.append(f" · {fmt_duration(behind)} behind", style="bold red")
             elif behind <= -60:
                 t.append(f" · {fmt_duration(-behind)} ahead", style="green")
-        self.update(t)
+        signature = (t.plain, state)
+        if signature != getattr(self, "_shown", None):  # repaint only when the text changes
+            self._shown = signature
+            self.update(t)
 

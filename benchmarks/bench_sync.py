@@ -1,0 +1,128 @@
+"""Note-taker sync: commit in one process -> item rendered in the other process's cockpit.
+
+Prints p50/p95 latency over 200 captures (target p95 < 150 ms) and the CPU use of an idle
+cockpit polling for changes, measured on a real `kickoff run` in a tmux pane (target < 2 %).
+Run: .venv/bin/python benchmarks/bench_sync.py [--db URL]   (default: a temp SQLite file)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+N = 200
+
+WRITER = textwrap.dedent(
+    """
+    import json, sys, time
+    from kickoff_tui.core.capture import parse_capture
+    from kickoff_tui.core.record import add_item, resolve_meeting
+    from kickoff_tui.core.store import Store
+    import pendulum
+    store = Store.open(sys.argv[1]); m = resolve_meeting(store, sys.argv[2])
+    start = pendulum.instance(m.start_utc); stamps = {}
+    time.sleep(1.5)  # let the cockpit settle
+    for n in range(int(sys.argv[3])):
+        c = parse_capture(f"sync item {n}", start, [], tz=m.tz)
+        add_item(store, m, "action", c, by="writer")
+        stamps[c.text] = time.time()
+        time.sleep(0.05)
+    print(json.dumps(stamps))
+    """
+)
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+async def latency(url: str, meeting_id: str) -> list[float]:
+    from kickoff_tui.core.store import Store
+    from kickoff_tui.tui.app import KickoffApp
+    from kickoff_tui.tui.widgets.item_pane import ItemPane
+
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(WRITER)
+    writer = subprocess.Popen([sys.executable, f.name, url, meeting_id, str(N)],
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    seen: dict[str, float] = {}
+    app = KickoffApp(meeting_ref=meeting_id, store=Store.open(url), role="note-taker", bell=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = app.screen.query_one("#pane-action", ItemPane)
+        while writer.poll() is None or len(seen) < N:
+            for item in pane.items[:5]:
+                seen.setdefault(item.text, time.time())
+            await pilot.pause(0.002)
+            if writer.poll() is not None and len(seen) < N and time.time() - max(seen.values(), default=0) > 5:
+                break
+    out, _ = writer.communicate()
+    stamps = json.loads(out)
+    os.unlink(f.name)
+    return [(seen[t] - stamps[t]) * 1000 for t in stamps if t in seen]
+
+
+def idle_cpu(url: str, meeting_id: str, seconds: float = 10.0) -> float | None:
+    if not shutil.which("tmux"):
+        return None
+    kickoff = Path(sys.executable).with_name("kickoff")
+    session = f"bench-idle-{os.getpid()}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                    f"{kickoff} run {meeting_id} --db '{url}'"], check=True)  # fmt: skip
+    try:
+        time.sleep(4)  # start-up, store open, first paint
+        pid = subprocess.run(["pgrep", "-f", f"kickoff run {meeting_id}"], capture_output=True,
+                             text=True).stdout.split()  # fmt: skip
+        stat = Path(f"/proc/{pid[0]}/stat")
+        tick = os.sysconf("SC_CLK_TCK")
+
+        def cpu() -> float:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / tick
+
+        c0, t0 = cpu(), time.monotonic()
+        time.sleep(seconds)
+        return (cpu() - c0) / (time.monotonic() - t0) * 100
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", help="SQLAlchemy URL (default: a temporary SQLite file)")
+    args = ap.parse_args()
+    import pendulum
+
+    from kickoff_tui.core.agenda import get_template
+    from kickoff_tui.core.record import create_meeting
+    from kickoff_tui.core.store import Store
+    from kickoff_tui.core.timers import start
+
+    tmp = tempfile.mkdtemp()
+    url = args.db or "sqlite:///" + str(Path(tmp) / "sync.db")
+    store = Store.open(url)
+    begin = pendulum.now("UTC").subtract(minutes=1)
+    m = create_meeting(store, f"Sync Bench {os.getpid()}", get_template("kickoff-90"), begin, "UTC")
+    start(store, m.id, begin)
+    lat = asyncio.run(latency(url, m.id))
+    backend = url.split(":", 1)[0]
+    print(f"[{backend}] sync latency commit -> rendered in the other process, {len(lat)}/{N} "
+          f"captures: p50 {pct(lat, 50):.1f} ms, p95 {pct(lat, 95):.1f} ms, max {max(lat):.1f} ms "
+          "(target p95 < 150 ms)")
+    cpu = idle_cpu(url, m.id)
+    if cpu is not None:
+        print(f"[{backend}] idle cockpit CPU over 10 s: {cpu:.2f} % of one core (target < 2 %)")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
