@@ -16,30 +16,28 @@ class Cmd:
     help: str
     show: bool = True  # in the footer
     key_display: str | None = None
-    facilitator_only: bool = False
 
 
 COCKPIT: tuple[Cmd, ...] = (
-    Cmd("start", "s", "Start", "Start the meeting clock and the first block", facilitator_only=True),
-    Cmd("pause", "space", "Pause", "Pause or resume the block timer", facilitator_only=True),
+    Cmd("start", "s", "Start", "Start the meeting clock and the first block"),
+    Cmd("pause", "space", "Pause", "Pause or resume the block timer"),
     Cmd("next_block", "n,right", "Next", "Move to the next block (ends the meeting after the last)",
-        key_display="n/→", facilitator_only=True),
+        key_display="n/→"),
     Cmd("prev_block", "p,left", "Prev", "Go back to the previous block", key_display="p/←",
-        show=False, facilitator_only=True),
+        show=False),
     Cmd("extend", "plus,+", "+1 min", "Add a minute to the current block", key_display="+",
-        facilitator_only=True),
+        show=False),
     Cmd("rebalance", "b", "Rebalance", "Accept the proposed rebalance of the remaining blocks",
-        facilitator_only=True),
-    Cmd("capture('action')", "a", "Action", "Capture an action item"),
-    Cmd("capture('decision')", "d", "Decision", "Capture a decision"),
-    Cmd("capture('risk')", "r", "Risk", "Capture a risk"),
+        show=False),
+    Cmd("capture('action')", "a", "Action", "Capture an action item", show=False),
+    Cmd("capture('decision')", "d", "Decision", "Capture a decision", show=False),
+    Cmd("capture('risk')", "r", "Risk", "Capture a risk", show=False),
     Cmd("capture('question')", "q", "Question", "Capture an open question", show=False),
-    Cmd("capture('')", "colon", "Capture", "Capture anything: note, in-scope, milestone, person...",
-        key_display=":"),
+    Cmd("capture('')", "colon", "a/d/r/q/: Capture",
+        "Capture anything: note, in-scope, milestone, person...", key_display=":"),
     Cmd("toggle_health", "h", "Health", "Show or hide the kickoff health panel"),
     Cmd("export", "e", "Export", "Export the follow-through pack"),
-    Cmd("end_meeting", "ctrl+e", "End meeting", "End the meeting now", show=False,
-        facilitator_only=True),
+    Cmd("end_meeting", "ctrl+e", "End meeting", "End the meeting now", show=False),
     Cmd("take_control", "ctrl+t", "Take control", "Note-taker: take control of the timers",
         show=False),
     Cmd("toggle_bell", "ctrl+g", "Bell on/off", "Turn the terminal bell at 2 min and 0 on or off",
