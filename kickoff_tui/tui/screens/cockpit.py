@@ -161,9 +161,10 @@ class CockpitScreen(TimerActions, Screen[None]):
         after = {p.id: p.label for p in peers if p.id != self.presence_id}
         for pid in before.keys() - after.keys():
             self.notify(f"{before[pid]} left", severity="warning", markup=False)
-        for pid in after.keys() - before.keys():
-            self.notify(f"{after[pid]} joined", markup=False)
-        self.peers = peers
+        if self.peers:  # the first look only learns who is already here
+            for pid in after.keys() - before.keys():
+                self.notify(f"{after[pid]} joined", markup=False)
+        self.peers = peers  # always holds this terminal too, so "first look" is over
         self.in_control = any(p.controls and p.id == self.presence_id for p in peers)
         self._paint_title()
 
