@@ -85,6 +85,22 @@ def peers(store: Store, meeting_id: str, now: pendulum.DateTime) -> list[Peer]:
     ]
 
 
+def _gone(peer: Peer) -> bool:
+    """A row left by a process on this machine that no longer runs (killed, crashed)."""
+    if peer.host != socket.gethostname() or peer.pid <= 0:
+        return False
+    try:
+        os.kill(peer.pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
 def live_facilitator(store: Store, meeting_id: str, now: pendulum.DateTime) -> Peer | None:
     """Another terminal already running this meeting as facilitator, if any."""
-    return next((p for p in peers(store, meeting_id, now) if p.role == "facilitator"), None)
+    return next(
+        (p for p in peers(store, meeting_id, now) if p.role == "facilitator" and not _gone(p)),
+        None,
+    )

@@ -1,23 +1,47 @@
 """A block's own screen: its guidance prompts and the capture that block needs.
 
-Each block kind has a view class registered in ``VIEWS`` (see ``__init__``); a kind without a
-special view gets :class:`BlockView`, which lists what was raised in that block.
+Each block kind has a view class registered in ``VIEWS`` with :func:`register` (the package
+``__init__`` imports every view module so the registry is full); a kind without a special view
+gets :class:`BlockView`, which lists what was raised in that block.
+
+Everything a person typed is appended to a ``rich.text.Text`` (never spliced into markup), so
+``[/foo]`` or ``todo [x]`` shows exactly as typed.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import ClassVar, TypeVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from kickoff_tui.core.clock import MeetingTime
 from kickoff_tui.core.entry import AnswerTarget
 from kickoff_tui.core.models import Block
+from kickoff_tui.tui.blocks.fmt import item_line
 from kickoff_tui.tui.state import MeetingState
+
+#: Block kind -> its view class, filled by :func:`register` as the view modules are imported.
+VIEWS: dict[str, type[BlockView]] = {}
+V = TypeVar("V", bound="type[BlockView]")
+
+
+def register(*kinds: str) -> Callable[[V], V]:
+    """Class decorator: this view draws blocks of ``kinds``."""
+
+    def add(cls: V) -> V:
+        for kind in kinds:
+            VIEWS[kind] = cls
+        return cls
+
+    return add
 
 
 class BlockView(VerticalScroll):
@@ -25,11 +49,17 @@ class BlockView(VerticalScroll):
 
     DEFAULT_CSS = """
     BlockView { height: 1fr; border: round $primary 40%; padding: 0 1; }
-    BlockView .prompts { color: $text-muted; margin-bottom: 1; }
+    BlockView:focus { border: round $accent; }
+    BlockView .prompts { color: $text-muted; }
+    BlockView .hint { margin-bottom: 1; }
+    BlockView.-short .full { display: none; }
+    BlockView.-short .hint { text-wrap: nowrap; text-overflow: ellipsis; margin-bottom: 0; }
     BlockView .section { margin-top: 1; }
     """
     #: What ':' captures by default in this block (the capture line's hint).
     HINT: ClassVar[str] = "note …, question …, decision …"
+    #: Item kinds this view already shows in its own sections: left out of "Also raised here".
+    OWN_KINDS: ClassVar[frozenset[str]] = frozenset()
 
     class Saved(Message):
         """Sent to the view after a line was saved while it was shown."""
@@ -40,19 +70,38 @@ class BlockView(VerticalScroll):
         self.border_title = f"{block.position + 1}. {block.title}"
         self.border_subtitle = block.kind
         self._latest: tuple[MeetingState, MeetingTime] | None = None
+        self._painted_width = 0
+
+    def prompts(self) -> list[str]:
+        """The guidance shown above the body (a view may drop what its body already shows)."""
+        return self.block.prompts
 
     def compose(self) -> ComposeResult:
+        # On a short terminal the wrapped prompts alone would fill the block area, so there the
+        # view drops them and keeps the hint to one line: what was captured matters more.
         prompts = Text()
-        for p in self.block.prompts:
+        for p in self.prompts():
             prompts.append("• ")
             prompts.append(p)
             prompts.append("\n")
-        prompts.append(f"Capture here: {self.HINT}", style="italic")
-        yield Static(prompts, classes="prompts")
+        prompts.rstrip()
+        if prompts:
+            yield Static(prompts, classes="prompts full")
+        yield Static(Text(f"Capture here: {self.HINT}", style="italic"), classes="prompts hint")
         yield from self.body()
 
     def body(self) -> ComposeResult:
         yield Static("", id="raised", classes="section")
+
+    @property
+    def text_width(self) -> int:
+        """Columns for text: what the view has once laid out, a typical width before."""
+        return self.scrollable_content_region.width or 30
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.height < 18 or event.size.width < 30, "-short")
+        if self._latest is not None and self.text_width != self._painted_width:
+            self.paint(*self._latest)  # the text was wrapped for the old width
 
     def show(self, state: MeetingState, mt: MeetingTime) -> None:
         """Repaint from the state (called when data changed, not on every tick)."""
@@ -63,22 +112,55 @@ class BlockView(VerticalScroll):
     def on_mount(self) -> None:
         if self._latest is not None:
             self.paint(*self._latest)
+        self.watch(self.screen, "focused", self.focus_moved, init=False)
+
+    def focus_moved(self, old: Widget | None, new: Widget | None) -> None:
+        """Called (synchronously) whenever the screen's focus changes."""
+        if old is self and new is not None and self.is_attached:
+            screen = self.screen
+            screen.call_later(self._drop_inherited_focus, screen, new)
+
+    def _drop_inherited_focus(self, screen: Screen[object], taker: Widget) -> None:
+        # Removed while focused (the cockpit moved to another block), Textual hands focus to a
+        # neighbour, typically the capture line, which would then swallow the cockpit's keys:
+        # the next 'n' would be typed into the line. Give the keys back to the screen instead.
+        if not self.is_shown(screen) and screen.focused is taker:
+            screen.set_focus(None)
+
+    def is_shown(self, screen: Screen[object]) -> bool:
+        """Whether this view is still the screen's block view (not being replaced)."""
+        return self.is_attached and getattr(screen, "viewing", self.block.id) == self.block.id
 
     def paint(self, state: MeetingState, mt: MeetingTime) -> None:
         """Subclasses draw their body here; children exist by the time this runs."""
-        raised = [i for i in state.items.values() if i.block_id == self.block.id]
+        self.paint_raised(state)
+
+    def paint_raised(self, state: MeetingState) -> None:
+        """Fill ``#raised`` with what was captured in this block (minus ``OWN_KINDS``).
+
+        Every view calls it last in ``paint``, so it also notes the width the text was wrapped to.
+        """
+        self._painted_width = self.text_width
+        raised = [
+            i
+            for i in state.items.values()
+            if i.block_id == self.block.id and i.kind not in self.OWN_KINDS
+        ]
         raised.sort(key=lambda i: i.id or 0)
+        base = state.snap.meeting.local_start().date()
+        title = "Also raised here" if self.OWN_KINDS else "Raised in this block"
         t = Text()
-        t.append(f"Raised in this block ({len(raised)})\n", style="bold")
+        t.append(f"{title} ({len(raised)})\n", style="bold")
         for i in raised[-30:]:
-            t.append(f"{i.kind:<12} ", style="dim")
-            t.append(i.text)
-            if i.owner:
-                t.append(f" @{i.owner}", style="cyan")
-            t.append("\n")
+            item_line(t, i, base, self.text_width, lead=Text(f"{i.kind} ", style="dim"))
         if not raised:
             t.append("nothing yet\n", style="dim")
-        self.query_one("#raised", Static).update(t)
+        self.put("#raised", t)
+
+    def put(self, selector: str, text: Text) -> None:
+        """Show ``text`` in the Static ``selector``, without the trailing newline of a list."""
+        text.rstrip()
+        self.query_one(selector, Static).update(text)
 
     @property
     def answer_target(self) -> AnswerTarget | None:

@@ -28,7 +28,7 @@ class CaptureLine(Vertical):
     CaptureLine:focus-within { border: round $accent; }
     CaptureLine Horizontal { height: 1; }
     CaptureLine #kind { width: auto; min-width: 9; color: $accent; text-style: bold; }
-    CaptureLine Input { border: none; height: 1; padding: 0; width: 1fr; }
+    CaptureLine Input, CaptureLine Input:focus { border: none; height: 1; padding: 0; width: 1fr; }
     CaptureLine #preview { height: 1; color: $text-muted; }
     CaptureLine #preview.-error { color: $error; }
     """
