@@ -48,6 +48,13 @@ def handled(fn: F) -> F:
             fail(str(exc), exc.exit_code)
         except KeyboardInterrupt:
             fail("interrupted; everything saved so far is in the database", 130)
+        except Exception as exc:  # a driver error the core did not word (e.g. lost mid-read)
+            from kickoff_tui.core.store import describe_db_error
+
+            message = describe_db_error(exc)
+            if message is None:
+                raise
+            fail(message, 1)
 
     return wrapper  # type: ignore[return-value]
 
@@ -353,6 +360,43 @@ def status(meeting: str, as_json: bool, db: str | None) -> None:
     drift = mt.behind_s
     pace = f"{fmt_duration(abs(drift))} {'behind' if drift > 0 else 'ahead'}" if abs(drift) >= 60 else "on time"
     click.echo(f"{m.id}: {state} · {where} · {left} · meeting {fmt_duration(mt.elapsed_s)} · {pace}")
+
+
+@main.command()
+@click.argument("meeting")
+@click.option("--from", "source", metavar="PATH_OR_URL",
+              help="The store to copy from (default: --db / KICKOFF_DB).")
+@click.option("--to", "target", required=True, metavar="PATH_OR_URL",
+              help="The store to copy into (created on first use).")
+@click.option("--as", "new_id", metavar="NEW_ID", help="The copy's id (default: the same id).")
+@click.option("--move", is_flag=True, help="Delete the meeting from the source once copied.")
+@db_option
+@handled
+def copy(
+    meeting: str, source: str | None, target: str, new_id: str | None, move: bool, db: str | None
+) -> None:
+    """Copy (or --move) a meeting with everything in it to another store, e.g. from a SQLite
+    file to the team's PostgreSQL: one transaction on the target, all or nothing."""
+    from kickoff_tui.core.copy import check_new_id, copy_meeting
+    from kickoff_tui.core.errors import InputError
+    from kickoff_tui.core.record import resolve_meeting
+    from kickoff_tui.core.store import Store, mask_url, sqlite_path
+
+    if new_id is not None:
+        check_new_id(new_id)
+    if not target.strip():
+        raise InputError("--to is empty — give the store to copy into, a path or a URL")
+    src_url = db_url(source if source is not None else db)
+    path = sqlite_path(src_url)
+    if path is not None and not path.exists():
+        raise InputError(f"no database at {path} — check --from (or --db / KICKOFF_DB)")
+    src = Store.open(src_url)
+    resolve_meeting(src, meeting)  # a bad id fails before the target is even opened
+    dst = Store.open(db_url(target))
+    done = copy_meeting(src, dst, meeting, new_id=new_id, move=move)
+    verb = "moved" if move else "copied"
+    click.echo(f"{verb} {done.source_id} to {mask_url(dst.url)} as {done.target_id}: "
+               f"{done.describe()}")  # fmt: skip
 
 
 def _tui_command(role: str) -> Callable[[str, str | None], None]:

@@ -1,4 +1,5 @@
-"""Shared fixtures: a real SQLite file in tmp_path, a fixed meeting, a clock we can move."""
+"""Shared fixtures: a real SQLite file in tmp_path (or a PostgreSQL database), a fixed meeting,
+a clock we can move."""
 
 from __future__ import annotations
 
@@ -26,7 +27,10 @@ class FakeClock:
 
 
 @pytest.fixture
-def db_url(tmp_path):
+def db_url(backend, tmp_path, request):
+    """A SQLite file in tmp_path, or (where ``backend`` says so) a fresh PostgreSQL database."""
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_url")
     return "sqlite:///" + str(tmp_path / "kickoff.db")
 
 
@@ -53,3 +57,113 @@ def meeting(store):
 @pytest.fixture
 def clock():
     return FakeClock(START.subtract(minutes=5))
+
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL: the storage tests also run against a real server (see tests/pgserver.py).
+#
+# A module opts in by overriding ``backend`` with ``params=["sqlite", "postgresql"]``; then
+# ``db_url`` (and so ``store`` and ``meeting``) is a fresh PostgreSQL database per test. The
+# server is a throwaway cluster started once per session on 127.0.0.1 and stopped at the end,
+# or the server named by KICKOFF_TEST_PG_URL. Where neither works, the PostgreSQL tests are
+# skipped with the reason, which the end of the run repeats.
+
+PG_ENV = "KICKOFF_TEST_PG_URL"
+_pg_report: dict[str, object] = {"ran": 0, "skipped": None, "where": None}
+
+
+class ExternalPostgres:
+    """A server we did not start (KICKOFF_TEST_PG_URL): databases are made and dropped on it."""
+
+    local = False
+
+    def __init__(self, url: str) -> None:
+        from sqlalchemy.engine import make_url
+
+        self.base = make_url(url).set(drivername="postgresql+psycopg")
+        self._n = 0
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        u = self.base
+        with psycopg.connect(host=u.host, port=u.port, user=u.username, password=u.password,
+                             dbname=u.database or "postgres", autocommit=True) as conn:  # fmt: skip
+            conn.execute(sql)  # type: ignore[arg-type]
+
+    def create_database(self) -> str:
+        import os
+
+        self._n += 1
+        name = f"kickoff_test_{os.getpid()}_{self._n}"
+        self._admin(f"CREATE DATABASE {name}")
+        return name
+
+    def drop_database(self, name: str) -> None:
+        self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def url(self, database: str) -> str:
+        return self.base.set(database=database).render_as_string(hide_password=False)
+
+
+def _pg_skip(reason: str) -> None:
+    _pg_report["skipped"] = reason
+    pytest.skip(f"PostgreSQL tests skipped: {reason}")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The session's PostgreSQL server (skips the test, with the reason, when there is none)."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        _pg_skip("the psycopg driver is not installed (pip install 'psycopg[binary]')")
+    import os
+
+    from kickoff_tui.core.store import mask_url
+    from tests.pgserver import LocalPostgres, PgUnavailable
+
+    external = os.environ.get(PG_ENV)
+    if external:
+        server = ExternalPostgres(external)
+        try:
+            server.drop_database(server.create_database())
+        except Exception as exc:
+            _pg_skip(f"{PG_ENV}={mask_url(external)} cannot be used: {' '.join(str(exc).split())}")
+        _pg_report["where"] = mask_url(external)
+        yield server
+        return
+    try:
+        local = LocalPostgres.create()
+    except PgUnavailable as exc:
+        _pg_skip(str(exc))
+    local.local = True  # type: ignore[attr-defined]
+    _pg_report["where"] = f"a throwaway cluster on 127.0.0.1:{local.port} ({local.bindir})"
+    try:
+        yield local
+    finally:
+        local.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """A fresh, empty PostgreSQL database for this test, dropped afterwards."""
+    name = pg_server.create_database()
+    _pg_report["ran"] = int(_pg_report["ran"]) + 1  # type: ignore[call-overload]
+    yield pg_server.url(name)
+    pg_server.drop_database(name)
+
+
+@pytest.fixture
+def backend():
+    """Which store ``db_url`` gives; storage test modules override this with both."""
+    return "sqlite"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if _pg_report["skipped"]:
+        terminalreporter.write_line(f"PostgreSQL tests SKIPPED: {_pg_report['skipped']}",
+                                    yellow=True, bold=True)  # fmt: skip
+    elif _pg_report["ran"]:
+        terminalreporter.write_line(f"PostgreSQL tests ran against {_pg_report['where']} "
+                                    f"({_pg_report['ran']} test databases)")  # fmt: skip

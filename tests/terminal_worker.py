@@ -4,6 +4,9 @@ usage: terminal_worker.py DB_URL MEETING ROLE capture N TOTAL  -> types N action
        its Actions pane shows TOTAL, prints the pane's texts as JSON
        terminal_worker.py DB_URL MEETING ROLE notes TEXT       -> types TEXT into the running
        notes one key at a time, printing each count typed (the test kills it mid-way)
+       terminal_worker.py DB_URL MEETING ROLE edit ITEM_ID TEXT -> opens the item for editing
+       with TEXT on the capture line, prints "ready"; each line on stdin presses Enter and
+       prints the capture line's state as JSON (until stdin closes)
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import json
 import sys
 import time
 
+from kickoff_tui.core.entry import to_line
 from kickoff_tui.core.store import Store
 from kickoff_tui.tui.app import KickoffApp
 from kickoff_tui.tui.widgets.capture_line import CaptureLine
@@ -39,6 +43,22 @@ async def main() -> None:
             while len(pane.items) < total and time.monotonic() < deadline:
                 await pilot.pause(0.05)
             print(json.dumps(sorted(i.text for i in pane.items)), flush=True)
+        elif mode == "edit":
+            item = screen.state.items[int(sys.argv[5])]
+            line = screen.query_one(CaptureLine)
+            line.open(item.kind, to_line(item), editing=item)
+            line.input.value = sys.argv[6]
+            await pilot.pause()
+            print("ready", flush=True)
+            loop = asyncio.get_running_loop()
+            while await loop.run_in_executor(None, sys.stdin.readline):
+                line.input.focus()
+                await pilot.press("enter")
+                await pilot.pause(0.2)
+                editing = line.editing
+                print(json.dumps({"line": line.input.value,
+                                  "editing": editing.text if editing else None,
+                                  "version": editing.version if editing else None}), flush=True)
         else:
             notes = screen.query_one(RunningNotes)
             notes.area.focus()

@@ -1,14 +1,24 @@
-"""Two terminals on one file: the facilitator and the note-taker see each other's work live."""
+"""Two terminals on one store (a SQLite file, a PostgreSQL database): the facilitator and the
+note-taker see each other's work live."""
 
 from __future__ import annotations
 
 import asyncio
+
+import pytest
 
 from kickoff_tui.core.record import list_items, load_snapshot, update_item
 from kickoff_tui.core.store import Store
 from kickoff_tui.tui.app import KickoffApp
 from kickoff_tui.tui.widgets.capture_line import CaptureLine
 from kickoff_tui.tui.widgets.item_pane import ItemPane
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request):
+    """Every test here runs on a SQLite file and on a PostgreSQL database."""
+    return request.param
+
 
 SIZE = (120, 40)
 
@@ -120,3 +130,18 @@ def test_running_notes_round_trip(store, meeting):
     notes = load_snapshot(store, meeting.id).notes
     assert [n.text for n in notes] == ["first [bold] line\nsecond"]
     assert update_item  # imported for the conflict test above
+
+
+async def test_quitting_saves_the_last_keys_of_the_running_notes(db_url, meeting, clock):
+    note = KickoffApp(meeting_ref=meeting.id, store=Store.open(db_url), clock=clock, bell=False,
+                      role="note-taker")  # fmt: skip
+    async with note.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        from kickoff_tui.tui.widgets.notes import RunningNotes
+
+        notes = note.screen.query_one(RunningNotes)
+        notes.area.focus()
+        notes.area.insert("said just before quitting")
+        await pilot.pause(0.05)  # well under the 0.4 s save delay
+    saved = [n.text for n in load_snapshot(note.store, meeting.id).notes]
+    assert saved == ["said just before quitting"]

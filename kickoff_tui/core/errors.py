@@ -25,6 +25,11 @@ class StoreError(KickoffError):
     exit_code = 1
 
 
+class UnavailableError(StoreError):
+    """The database cannot be reached right now (a restarting server, a network blip, a busy
+    file): nothing was written; the same call can simply be tried again later."""
+
+
 class NotADatabaseError(InputError):
     """``--db`` points at a file that is not a kickoff database (exit 2)."""
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pendulum
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from kickoff_tui.core.agenda import BlockSpec, Template, fit
@@ -31,6 +33,18 @@ from kickoff_tui.core.models import (
     utcnow,
 )
 from kickoff_tui.core.store import Store
+
+T = TypeVar("T")
+
+
+def _retry_once_on_race(fn: Callable[[], T]) -> T:
+    """Run a check-then-insert write; if another terminal inserted the same unique row between
+    our check and our insert (possible on PostgreSQL, whose writers are not serialised like
+    SQLite's ``BEGIN IMMEDIATE``), the transaction rolled back: run it again, now seeing theirs."""
+    try:
+        return fn()
+    except IntegrityError:
+        return fn()
 
 # ---------------------------------------------------------------------------------------------
 # Meetings
@@ -88,23 +102,23 @@ def create_meeting(
         specs = fit(specs, box)
     local_day = start.in_timezone(tz).to_date_string()
     base = f"{slugify(client)}-{local_day}"
-    now = utcnow()
+    meeting_fields: dict[str, object] = dict(
+        client=client, title=title or f"{client} kickoff", template=template.name,
+        start_utc=start.in_timezone("UTC"), tz=tz, planned_minutes=box,
+        contract_close=contract_close,
+    )  # fmt: skip
+    return _retry_once_on_race(lambda: _insert_meeting(store, base, meeting_fields, specs, by))
+
+
+def _insert_meeting(
+    store: Store, base: str, fields: dict[str, object], specs: Sequence[BlockSpec], by: str
+) -> Meeting:
     with store.write(by) as s:
         taken = set(s.exec(select(Meeting.id).where(col(Meeting.id).startswith(base))).all())
         mid, n = base, 2
         while mid in taken:
             mid, n = f"{base}-{n}", n + 1
-        meeting = Meeting(
-            id=mid,
-            client=client,
-            title=title or f"{client} kickoff",
-            template=template.name,
-            start_utc=start.in_timezone("UTC"),
-            tz=tz,
-            planned_minutes=box,
-            contract_close=contract_close,
-            created_at=now,
-        )
+        meeting = Meeting(id=mid, created_at=utcnow(), **fields)
         s.add(meeting)
         s.flush()
         for pos, spec in enumerate(specs):
@@ -144,8 +158,8 @@ def resolve_meeting(store: Store, ref: str) -> Meeting:
     return found[0]
 
 
-def get_meeting(s: Session, meeting_id: str) -> Meeting:
-    m = s.get(Meeting, meeting_id)
+def get_meeting(s: Session, meeting_id: str, *, for_update: bool = False) -> Meeting:
+    m = s.get(Meeting, meeting_id, with_for_update=for_update)
     if m is None:
         raise InputError(f"no meeting '{meeting_id}' — `kickoff list` shows the meetings")
     return m
@@ -161,7 +175,7 @@ def update_meeting(store: Store, meeting_id: str, by: str = "cli", **fields: obj
     if bad:
         raise InputError(f"cannot set {', '.join(sorted(bad))} on a meeting")
     with store.write(by) as s:
-        m = get_meeting(s, meeting_id)
+        m = get_meeting(s, meeting_id, for_update=True)
         for k, v in fields.items():
             setattr(m, k, v)
         m.version += 1
@@ -442,7 +456,9 @@ def update_item(
     if bad:
         raise InputError(f"cannot set {', '.join(sorted(bad))} on an item")
     with store.write(by) as s:
-        item = s.get(Item, item_id)
+        # FOR UPDATE: on PostgreSQL a second writer waits here until we commit, then sees our
+        # version; on SQLite (which ignores it) BEGIN IMMEDIATE already serialises writers.
+        item = s.get(Item, item_id, with_for_update=True)
         if item is None:
             raise InputError(f"no item #{item_id}")
         if item.version != expected_version:
@@ -463,7 +479,7 @@ def update_item(
 def set_deleted(store: Store, item_id: int, deleted: bool, *, by: str = "cli") -> Item:
     """Soft delete (or undo it): the row stays, so an undo or a conflict never loses text."""
     with store.write(by) as s:
-        item = s.get(Item, item_id)
+        item = s.get(Item, item_id, with_for_update=True)
         if item is None:
             raise InputError(f"no item #{item_id}")
         item.deleted = deleted
@@ -488,13 +504,23 @@ def set_answer(
 ) -> Answer:
     if not 1 <= question <= 5:
         raise InputError(f"question {question} does not exist — the Five Questions are 1 to 5")
+    return _retry_once_on_race(
+        lambda: _upsert_answer(store, meeting_id, attendee_id, question, text, by)
+    )
+
+
+def _upsert_answer(
+    store: Store, meeting_id: str, attendee_id: int, question: int, text: str, by: str
+) -> Answer:
     with store.write(by) as s:
         existing = s.exec(
-            select(Answer).where(
+            select(Answer)
+            .where(
                 Answer.meeting_id == meeting_id,
                 Answer.attendee_id == attendee_id,
                 Answer.question == question,
             )
+            .with_for_update()
         ).first()
         if existing is None:
             existing = Answer(
@@ -517,8 +543,14 @@ def set_answer(
 def save_block_note(
     store: Store, meeting_id: str, block_id: int, text: str, *, by: str = "note-taker"
 ) -> BlockNote:
+    return _retry_once_on_race(lambda: _upsert_note(store, meeting_id, block_id, text, by))
+
+
+def _upsert_note(store: Store, meeting_id: str, block_id: int, text: str, by: str) -> BlockNote:
     with store.write(by) as s:
-        note = s.exec(select(BlockNote).where(BlockNote.block_id == block_id)).first()
+        note = s.exec(
+            select(BlockNote).where(BlockNote.block_id == block_id).with_for_update()
+        ).first()
         if note is None:
             note = BlockNote(meeting_id=meeting_id, block_id=block_id, text=text, updated_at=utcnow())
         elif note.text == text:

@@ -21,9 +21,11 @@ from kickoff_tui.core import entry, presence, timers
 from kickoff_tui.core.clock import MeetingTime
 from kickoff_tui.core.errors import ConflictError, KickoffError
 from kickoff_tui.core.record import save_block_note, set_deleted, update_item
+from kickoff_tui.core.store import is_disconnect
 from kickoff_tui.tui.blocks import view_for
 from kickoff_tui.tui.blocks.base import BlockView
 from kickoff_tui.tui.commands import COCKPIT, bindings
+from kickoff_tui.tui.screens.live_link import LiveLink
 from kickoff_tui.tui.screens.timer_actions import TimerActions
 from kickoff_tui.tui.state import MeetingState
 from kickoff_tui.tui.widgets.agenda_rail import AgendaRail
@@ -36,7 +38,7 @@ from kickoff_tui.tui.widgets.notes import RunningNotes
 PANES = (("action", "Actions"), ("decision", "Decisions"), ("risk", "Risks"))
 
 
-class CockpitScreen(TimerActions, Screen[None]):
+class CockpitScreen(LiveLink, TimerActions, Screen[None]):
     BINDINGS: ClassVar = bindings(COCKPIT)
     COMMANDS_DEF = COCKPIT
     AUTO_FOCUS = ""  # keys belong to the cockpit until the user picks a pane or the line
@@ -92,7 +94,7 @@ class CockpitScreen(TimerActions, Screen[None]):
         self.beat()
         self.set_interval(0.25, self.tick)
         self.set_interval(0.1, self.poll_feed)
-        self.set_interval(presence.HEARTBEAT_S, self.beat)
+        self.set_interval(presence.HEARTBEAT_S, self.safe_beat)
         self.set_interval(1.0, self.query_one(HealthPanel).recheck)
 
     def on_resize(self) -> None:
@@ -103,8 +105,8 @@ class CockpitScreen(TimerActions, Screen[None]):
     def on_unmount(self) -> None:
         for notes in self.query(RunningNotes):
             notes.flush()
-        if self.presence_id is not None:
-            presence.leave(self.state.store, self.presence_id)
+        if (me := self.presence_id) is not None:
+            self.guarded(lambda: presence.leave(self.state.store, me))
         self.feed.close()
 
     def now(self) -> Any:
@@ -169,9 +171,11 @@ class CockpitScreen(TimerActions, Screen[None]):
         self._paint_title()
 
     def action_take_control(self) -> None:
-        if self.presence_id is not None:
-            presence.claim_control(self.state.store, self.presence_id, self.now())
-            self.beat()
+        me = self.presence_id
+        if me is not None and self.guarded(
+            lambda: presence.claim_control(self.state.store, me, self.now())
+        ):
+            self.safe_beat()
             self.notify("you control the timers now", markup=False)
 
     def action_toggle_bell(self) -> None:
@@ -180,7 +184,9 @@ class CockpitScreen(TimerActions, Screen[None]):
 
     # -- data --------------------------------------------------------------------------------
     def poll_feed(self) -> None:
-        applied = self.state.apply(self.feed.poll())
+        applied = self.poll_guarded(self.feed, self.state.apply)
+        if applied is None:  # the database cannot be reached: "reconnecting…" (LiveLink)
+            return
         if applied.meta:
             self.refresh_all()
         elif applied.kinds:
@@ -201,6 +207,8 @@ class CockpitScreen(TimerActions, Screen[None]):
     def _paint_title(self) -> None:
         m = self.state.snap.meeting
         t = Text(no_wrap=True, overflow="ellipsis")
+        if self.offline:
+            t.append("⚠ reconnecting… ", style="bold reverse")
         t.append(m.title, style="bold")
         t.append(f" · {m.local_start().format('ddd D MMM YYYY HH:mm zz')}")
         score = self.query_one(HealthPanel).score
@@ -229,6 +237,10 @@ class CockpitScreen(TimerActions, Screen[None]):
         block = self.state.snap.block(block_id)
         if block is None:
             return
+        if block_id == self.viewing and self.block_view is not None:
+            if self.mt is not None:
+                self.block_view.show(self.state, self.mt)
+            return
         self.viewing = block_id
         area = self.query_one("#blockarea")
         area.remove_children()
@@ -240,15 +252,19 @@ class CockpitScreen(TimerActions, Screen[None]):
             self.query_one(RunningNotes).load(block_id, self.state.note_text(block_id))
 
     def _save_notes(self, block_id: int, text: str) -> None:
-        self.act(lambda: save_block_note(self.state.store, self.state.meeting_id, block_id, text,
-                                         by=self.role), repaint=False)  # fmt: skip
+        if not self.may_try() or self.act(lambda: save_block_note(
+                self.state.store, self.state.meeting_id, block_id, text, by=self.role),
+                repaint=False) is None:  # fmt: skip
+            for notes in self.query(RunningNotes):
+                notes.unsaved()  # saved again later; never replaced by the older stored copy
 
     def act(self, fn: Callable[[], Any], repaint: bool = True) -> Any:
         """Run one core write; show its error in one line instead of crashing; repaint."""
         try:
             result = fn()
-        except KickoffError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        except Exception as exc:
+            if not self.failed(exc):
+                raise
             return None
         if repaint:
             self.poll_feed()
@@ -270,7 +286,9 @@ class CockpitScreen(TimerActions, Screen[None]):
         where = export_dir(self.state.meeting_id)
         try:
             paths = export_and_record(self.state.store, self.state.meeting_id, where, self.now())
-        except KickoffError as exc:
+        except Exception as exc:
+            if not (isinstance(exc, KickoffError) or is_disconnect(exc)):
+                raise
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
             return
         self.app.call_from_thread(self.notify, f"{len(paths)} files written to {where}",
@@ -297,8 +315,9 @@ class CockpitScreen(TimerActions, Screen[None]):
         except ConflictError as exc:
             self._conflict(exc, message)
             return
-        except KickoffError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+        except Exception as exc:  # unsaved: the line keeps the text (saved once reconnected)
+            if not self.failed(exc, pending=message):
+                raise
             return
         self.query_one(CaptureLine).saved()
         if saved.item is not None:  # show it now; the feed will confirm it a moment later

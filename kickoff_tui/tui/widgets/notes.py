@@ -33,14 +33,18 @@ class RunningNotes(Vertical):
         self.border_title = "Running notes"
 
     def compose(self) -> ComposeResult:
-        yield TextArea(id="notes-text", soft_wrap=True, show_line_numbers=False)
+        self._area = TextArea(id="notes-text", soft_wrap=True, show_line_numbers=False)
+        yield self._area
 
     def on_mount(self) -> None:
         self.set_interval(0.2, self._maybe_save)
 
+    def on_unmount(self) -> None:
+        self.flush()  # quitting saves the last keys too (the screen's own unmount comes later)
+
     @property
     def area(self) -> TextArea:
-        return self.query_one(TextArea)
+        return self._area  # kept: still readable while unmounting, after the child is gone
 
     def load(self, block_id: int | None, text: str) -> None:
         """Show another block's notes (saving this block's first)."""
@@ -69,6 +73,12 @@ class RunningNotes(Vertical):
         now = time.monotonic()
         if now - self._last_key >= QUIET_S or now - self._dirty_since >= CEILING_S:
             self.flush()
+
+    def unsaved(self) -> None:
+        """The last save did not reach the database: stay dirty, so it is saved again later and
+        the store's older copy never replaces what was typed."""
+        if self._dirty_since is None:
+            self._dirty_since = time.monotonic()
 
     def flush(self) -> None:
         if self._dirty_since is not None and self.block_id is not None:

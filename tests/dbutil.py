@@ -1,0 +1,17 @@
+"""Helpers for the storage tests: a store's whole content, to prove it was left as it was."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData, create_engine
+
+
+def dump(url: str) -> dict[str, list[tuple]]:
+    """Every row of every table (any backend), sorted, by table name."""
+    engine = create_engine(url)
+    md = MetaData()
+    md.reflect(engine)
+    with engine.connect() as conn:
+        out = {t.name: sorted(map(tuple, conn.execute(t.select())), key=repr)
+               for t in md.sorted_tables}  # fmt: skip
+    engine.dispose()
+    return out

@@ -1,0 +1,186 @@
+"""A throwaway PostgreSQL cluster for the tests, made with the Debian (or any) server binaries.
+
+``LocalPostgres.create()`` runs ``initdb`` into a fresh folder and starts the server on
+127.0.0.1 on a free port (with its socket in that folder). PostgreSQL refuses to run as root, so
+when we are root the folder is given to the ``postgres`` user and every server command runs
+through ``runuser -u postgres --``. ``stop()`` stops it and removes the folder: nothing is left
+running. Any failure raises :class:`PgUnavailable` with a one-line reason (the tests then skip).
+
+Usable by hand too (for a benchmark)::
+
+    .venv/bin/python tests/pgserver.py        # prints the URL, stops on Enter
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+USER = "kickoff"
+#: A second role that must give a password over TCP (scram), for the credential tests.
+PW_USER, PW_SECRET = "kickoff_pw", "s3cret-Pa55"
+
+
+class PgUnavailable(Exception):
+    """PostgreSQL cannot be used here; ``str()`` says why, in one line."""
+
+
+def find_bindir() -> Path | None:
+    """The folder holding initdb and pg_ctl (the newest Debian version, else on PATH)."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+                   key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    if found:
+        return Path(found[-1]).parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb and shutil.which("pg_ctl") else None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LocalPostgres:
+    def __init__(self, bindir: Path, root: Path, port: int, run_as: str | None) -> None:
+        self.bindir, self.root, self.port, self.run_as = bindir, root, port, run_as
+        self.data = root / "data"
+        self.log = root / "server.log"
+        self._names = itertools.count(1)
+        self.running = False
+        self.fast = True
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    @classmethod
+    def create(cls, fast: bool = True) -> LocalPostgres:
+        """initdb + start. ``fast`` turns fsync off (a throwaway test cluster, not a benchmark)."""
+        bindir = find_bindir()
+        if bindir is None:
+            raise PgUnavailable("no PostgreSQL server binaries (initdb, pg_ctl) on this machine "
+                                "— apt-get install postgresql, or set KICKOFF_TEST_PG_URL")
+        run_as = None
+        if os.geteuid() == 0:
+            try:
+                pwd.getpwnam("postgres")
+            except KeyError:
+                raise PgUnavailable("running as root and there is no 'postgres' user to run "
+                                    "the server as (PostgreSQL refuses root)") from None
+            run_as = "postgres"
+        root = Path(tempfile.mkdtemp(prefix="kickoff-pg-"))
+        if run_as:
+            info = pwd.getpwnam(run_as)
+            os.chown(root, info.pw_uid, info.pw_gid)
+        server = cls(bindir, root, free_port(), run_as)
+        try:
+            server._initdb()
+            server.start(fast=fast)
+            server._add_password_role()
+        except BaseException:
+            server.stop()
+            raise
+        return server
+
+    def _run(self, *args: str, timeout: float = 60) -> str:
+        cmd = [str(self.bindir / args[0]), *args[1:]]
+        if self.run_as:
+            cmd = ["runuser", "-u", self.run_as, "--", *cmd]
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                                  cwd=self.root, stdin=subprocess.DEVNULL)  # fmt: skip
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise PgUnavailable(f"{args[0]} failed: {exc}") from None
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["?"]
+            log = self.log_tail()
+            raise PgUnavailable(f"{args[0]} failed: {tail[0]}" + (f" (log: {log})" if log else ""))
+        return done.stdout
+
+    def _initdb(self) -> None:
+        self._run("initdb", "-D", str(self.data), "-U", USER, "--auth=trust", "-E", "UTF8",
+                  "--locale=C", "--no-sync")  # fmt: skip
+        hba = self.data / "pg_hba.conf"
+        # The password role must authenticate over TCP; everyone else is trusted (a test cluster).
+        hba.write_text(f"host all {PW_USER} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
+
+    def start(self, fast: bool | None = None) -> None:
+        fast = self.fast = self.fast if fast is None else fast
+        opts = f"-k {self.root} -p {self.port} -h 127.0.0.1 -c max_connections=300"
+        if fast:
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-l", str(self.log), "-w",
+                  "-t", "30", "start")  # fmt: skip
+        self.running = True
+
+    def stop(self, remove: bool = True) -> None:
+        if self.running:
+            try:
+                self._run("pg_ctl", "-D", str(self.data), "-m", "immediate" if remove else "fast",
+                          "-w", "stop")  # fmt: skip
+            except PgUnavailable:
+                pass
+            self.running = False
+        if remove:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def restart(self) -> None:
+        """Stop (fast: sessions are cut, as in a real restart) and start again, same port."""
+        self.stop(remove=False)
+        self.start()
+
+    def log_tail(self, lines: int = 1) -> str:
+        try:
+            return " | ".join(self.log.read_text().strip().splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    # -- databases ---------------------------------------------------------------------------
+    def url(self, database: str = "postgres", user: str = USER, password: str | None = None) -> str:
+        auth = f"{user}:{password}" if password else user
+        return f"postgresql+psycopg://{auth}@127.0.0.1:{self.port}/{database}"
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(host="127.0.0.1", port=self.port, user=USER, dbname="postgres",
+                             autocommit=True, connect_timeout=10) as conn:  # fmt: skip
+            conn.execute(sql)  # type: ignore[arg-type]
+
+    def _add_password_role(self) -> None:
+        self._admin(f"CREATE ROLE {PW_USER} LOGIN CREATEDB PASSWORD '{PW_SECRET}'")
+
+    def create_database(self, owner: str = USER) -> str:
+        """A new empty database; returns its name."""
+        name = f"kickoff_test_{os.getpid()}_{next(self._names)}"
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                self._admin(f"CREATE DATABASE {name} OWNER {owner} TEMPLATE template0")
+                return name
+            except Exception:
+                # template0 busy a moment, or the server just restarting: try again briefly
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+    def drop_database(self, name: str) -> None:
+        self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+if __name__ == "__main__":  # pragma: no cover - a manual helper
+    import sys
+
+    server = LocalPostgres.create(fast="--fast" in sys.argv)
+    db = server.create_database()
+    print(server.url(db), flush=True)
+    try:
+        input("PostgreSQL running; Enter stops it and removes its folder\n")
+    finally:
+        server.stop()
