@@ -11,20 +11,21 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from kickoff_tui.core import entry, presence, timers
+from kickoff_tui.core import presence, timers
 from kickoff_tui.core.clock import MeetingTime
-from kickoff_tui.core.errors import ConflictError, KickoffError
-from kickoff_tui.core.record import save_block_note, set_deleted, update_item
+from kickoff_tui.core.errors import KickoffError
+from kickoff_tui.core.record import save_block_note
 from kickoff_tui.core.store import is_disconnect
 from kickoff_tui.tui.blocks import view_for
 from kickoff_tui.tui.blocks.base import BlockView
 from kickoff_tui.tui.commands import COCKPIT, bindings
+from kickoff_tui.tui.screens.capture_actions import CaptureActions
 from kickoff_tui.tui.screens.live_link import LiveLink
 from kickoff_tui.tui.screens.timer_actions import TimerActions
 from kickoff_tui.tui.state import MeetingState
@@ -38,7 +39,7 @@ from kickoff_tui.tui.widgets.notes import RunningNotes
 PANES = (("action", "Actions"), ("decision", "Decisions"), ("risk", "Risks"))
 
 
-class CockpitScreen(LiveLink, TimerActions, Screen[None]):
+class CockpitScreen(CaptureActions, LiveLink, TimerActions, Screen[None]):
     BINDINGS: ClassVar = bindings(COCKPIT)
     COMMANDS_DEF = COCKPIT
     AUTO_FOCUS = ""  # keys belong to the cockpit until the user picks a pane or the line
@@ -293,75 +294,3 @@ class CockpitScreen(LiveLink, TimerActions, Screen[None]):
             return
         self.app.call_from_thread(self.notify, f"{len(paths)} files written to {where}",
                                   markup=False, timeout=10)  # fmt: skip
-
-    # -- capture -----------------------------------------------------------------------------
-    def action_capture(self, kind: str) -> None:
-        self.query_one(CaptureLine).open(kind)
-
-    def preview(self, kind: str, text: str) -> tuple[bool, str]:
-        view = self.block_view
-        target = view.answer_target if view is not None else None
-        return entry.preview(self.state.snap.meeting, self.state.people, kind, text, target)
-
-    @on(CaptureLine.Submitted)
-    def save_line(self, message: CaptureLine.Submitted) -> None:
-        view = self.block_view
-        try:
-            saved = entry.submit(
-                self.state.store, self.state.snap.meeting, self.state.people, message.kind,
-                message.text, block_id=self.viewing, by=self.role, editing=message.editing,
-                answer=view.answer_target if view is not None else None,
-            )  # fmt: skip
-        except ConflictError as exc:
-            self._conflict(exc, message)
-            return
-        except Exception as exc:  # unsaved: the line keeps the text (saved once reconnected)
-            if not self.failed(exc, pending=message):
-                raise
-            return
-        self.query_one(CaptureLine).saved()
-        if saved.item is not None:  # show it now; the feed will confirm it a moment later
-            self.refresh_items(self.state.put([saved.item]))
-        else:
-            self.poll_feed()
-            if view is not None:
-                view.post_message(BlockView.Saved())  # let the view advance (Five Questions)
-        self.notify(saved.message, markup=False, timeout=2)
-
-    def _conflict(self, exc: ConflictError, message: CaptureLine.Submitted) -> None:
-        """Someone saved this item first: show theirs, keep ours on the line to choose.
-
-        Enter saves ours over theirs (now knowingly); Escape keeps theirs, and ↑ on the empty
-        line still brings ours back. Nothing is lost either way.
-        """
-        current = exc.current
-        self.notify(str(exc), severity="warning", markup=False, timeout=8)
-        if current is not None:
-            self.notify(f"theirs: {entry.to_line(current)}", markup=False, timeout=15)  # type: ignore[arg-type]
-            self.query_one(CaptureLine).open(message.kind, message.text, editing=current)  # type: ignore[arg-type]
-
-    @on(ItemPane.Act)
-    def item_action(self, message: ItemPane.Act) -> None:
-        item, store, by = message.item, self.state.store, self.role
-        if message.verb == "undo":
-            if not self._undo:
-                self.notify("nothing to undo", markup=False)
-                return
-            item_id = self._undo.pop()
-            if self.act(lambda: set_deleted(store, item_id, False, by=by)) is not None:
-                self.notify("restored", markup=False)
-            return
-        if item is None or item.id is None:
-            return
-        iid, version = item.id, item.version
-        if message.verb == "edit":
-            self.query_one(CaptureLine).open(item.kind, entry.to_line(item), editing=item)
-        elif message.verb == "delete":
-            if self.act(lambda: set_deleted(store, iid, True, by=by)) is not None:
-                self._undo.append(iid)
-                self.notify("deleted — u to undo", markup=False)
-        elif message.verb == "done":
-            status = "open" if item.status == "done" else "done"
-            self.act(lambda: update_item(store, iid, version, by=by, status=status))
-        elif message.verb == "internal":
-            self.act(lambda: update_item(store, iid, version, by=by, internal=not item.internal))
