@@ -23,19 +23,21 @@ async def test_health_panel_lists_gaps_and_clears_them_live(store, meeting, cloc
         panel = app.screen.query_one(HealthPanel)
         assert not panel.has_class("-shown")
         await pilot.press("h")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert panel.has_class("-shown")
         ids = {f.id for f in panel.findings}
         assert {"no-next-meeting", "no-out-of-scope", "no-cadence"} <= ids
         first_score = panel.score
         assert f"health {first_score}" in str(app.screen.query_one("#titlebar").render())
         await capture(pilot, "a", "Send recap")  # no owner, no date: a blocking gap appears
-        panel.recheck()
+        panel.check_now()
         assert "action-no-owner" in {f.id for f in panel.findings}
         await capture(pilot, "colon", "next fri 10:00")
         await capture(pilot, "colon", "out-of-scope US region")
         await capture(pilot, "colon", "cadence Weekly status, Tue 10:00, 30 min")
         await pilot.pause()
-        panel.recheck()
+        panel.check_now()
         ids = {f.id for f in panel.findings}
         assert not ids & {"no-next-meeting", "no-out-of-scope", "no-cadence"}
         assert "Send recap" in str(panel.render())

@@ -62,7 +62,7 @@ async def settle(pilot: Pilot) -> None:
         inp.cursor_blink = False
     for screen in app.screen_stack:
         for panel in screen.query("HealthPanel"):
-            panel.recheck()  # type: ignore[attr-defined]
+            panel.check_now()  # type: ignore[attr-defined]
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
 

@@ -141,12 +141,7 @@ class BlockView(VerticalScroll):
         Every view calls it last in ``paint``, so it also notes the width the text was wrapped to.
         """
         self._painted_width = self.text_width
-        raised = [
-            i
-            for i in state.items.values()
-            if i.block_id == self.block.id and i.kind not in self.OWN_KINDS
-        ]
-        raised.sort(key=lambda i: i.id or 0)
+        raised = [i for i in state.in_block(self.block.id) if i.kind not in self.OWN_KINDS]
         base = state.snap.meeting.local_start().date()
         title = "Also raised here" if self.OWN_KINDS else "Raised in this block"
         t = Text()

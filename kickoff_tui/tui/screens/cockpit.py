@@ -15,7 +15,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from kickoff_tui.core import presence, timers
 from kickoff_tui.core.clock import MeetingTime
@@ -34,6 +34,7 @@ from kickoff_tui.tui.widgets.capture_line import CaptureLine
 from kickoff_tui.tui.widgets.clocks import ClockBar, block_state
 from kickoff_tui.tui.widgets.health_panel import HealthPanel
 from kickoff_tui.tui.widgets.item_pane import ItemPane
+from kickoff_tui.tui.widgets.key_bar import KeyBar
 from kickoff_tui.tui.widgets.notes import RunningNotes
 
 PANES = (("action", "Actions"), ("decision", "Decisions"), ("risk", "Risks"))
@@ -80,7 +81,7 @@ class CockpitScreen(CaptureActions, LiveLink, TimerActions, Screen[None]):
                 for kind, title in PANES:
                     yield ItemPane(kind, title, id=f"pane-{kind}")
         yield CaptureLine(self.preview, id="capture")
-        yield Footer()
+        yield KeyBar(COCKPIT, id="keybar")
 
     def on_mount(self) -> None:
         self.opened_at = self.now()
@@ -157,8 +158,11 @@ class CockpitScreen(CaptureActions, LiveLink, TimerActions, Screen[None]):
             return
         presence.heartbeat(store, self.presence_id, now)
         peers = presence.peers(store, mid, now)
-        if self.role == "facilitator" and not any(p.controls for p in peers):
-            presence.claim_control(store, self.presence_id, now)  # the controller left
+        if (self.role == "facilitator" or self.demoted_by) and not any(p.controls for p in peers):
+            # The controller left (or the "other facilitator" was a crashed one): take over.
+            if self.demoted_by and self.role != "facilitator":
+                self.role, self.demoted_by = "facilitator", None
+            presence.claim_control(store, self.presence_id, now)
             peers = presence.peers(store, mid, now)
         before = {p.id: p.label for p in self.peers if p.id != self.presence_id}
         after = {p.id: p.label for p in peers if p.id != self.presence_id}
