@@ -1,12 +1,14 @@
 """The health panel: what the kickoff still lacks, updating live as items are captured.
 
-Checks re-run at most once a second, only after something changed, and in a thread: on a
-meeting of 10,000 items one run takes a tenth of a second, which must never delay a key. Only
-the first findings are drawn, and only while the panel is shown.
+Checks re-run after something changed and the record has been quiet for a moment (so a burst
+of captures costs one run, after it), in a thread: on a meeting of 10,000 items one run takes
+a tenth of a second or more, which must never delay a key. Only the first findings are drawn,
+and only while the panel is shown.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +21,7 @@ from kickoff_tui.core.record import Snapshot
 from kickoff_tui.tui.state import MeetingState
 
 SHOWN = 40  # findings drawn; the rest are counted
+QUIET_S = 1.5  # wait for this long without a change before checking again
 
 
 class HealthPanel(Static):
@@ -35,6 +38,7 @@ class HealthPanel(Static):
         self._state: MeetingState | None = None
         self._now: Callable[[], Any] | None = None
         self._dirty = True
+        self._changed_at = 0.0
 
     def watch(self, state: MeetingState, now: Callable[[], Any]) -> None:
         """Follow this meeting; check again on the next ``recheck``."""
@@ -43,12 +47,15 @@ class HealthPanel(Static):
 
     def mark_dirty(self) -> None:
         self._dirty = True
+        self._changed_at = time.monotonic()
 
     def toggle(self) -> None:
         self.toggle_class("-shown")
         self._paint()
-        self.mark_dirty()
-        self.recheck()
+        self._dirty = True  # opening the panel checks at once
+        inputs = self._inputs()
+        if inputs is not None:
+            self._check_in_thread(*inputs)
 
     def _inputs(self) -> tuple[Snapshot, Any] | None:
         if not self._dirty or self._state is None or self._now is None:
@@ -57,7 +64,9 @@ class HealthPanel(Static):
         return self._state.full_snapshot(), self._now()
 
     def recheck(self) -> None:
-        """Check again in a worker thread if anything changed since the last check."""
+        """Check again in a worker thread if anything changed and has since been quiet."""
+        if self.score is not None and time.monotonic() - self._changed_at < QUIET_S:
+            return
         inputs = self._inputs()
         if inputs is not None:
             self._check_in_thread(*inputs)
