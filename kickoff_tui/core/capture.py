@@ -180,7 +180,7 @@ def _pairs(value: str, following: str) -> bool:
     )
 
 
-def _owner_name(word: str) -> str | None:
+def owner_name(word: str) -> str | None:
     """The name in an ``@`` token, or None when the word is plain text (a lone ``@``)."""
     if word.startswith('@"'):
         close = word.find('"', 2)
@@ -263,7 +263,7 @@ def parse_capture(
         word, low = words[i], words[i].lower()
         i += 1
         family = next((f for f in ("due:", "sev:", "side:") if low.startswith(f)), None)
-        if word.startswith("@") and (name := _owner_name(word)):
+        if word.startswith("@") and (name := owner_name(word)):
             family = "@"
         if family is None:
             if low.rstrip(_TRAILING) == "#internal":

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import pendulum
 
 from kickoff_tui.core import record
-from kickoff_tui.core.capture import parse_capture, resolve_date
+from kickoff_tui.core.capture import owner_name, parse_capture, resolve_date
 from kickoff_tui.core.errors import CaptureError
 from kickoff_tui.core.models import ROLES, Attendee, Meeting
 from kickoff_tui.core.store import Store
@@ -319,17 +319,8 @@ def _all_roles(word: str) -> bool:
 
 
 def _attendee_ref(word: str) -> str:
-    """The name in an ``@`` token: ``@maria``, ``@maria_lopez`` or ``@"Maria Lopez"``."""
-    if word.startswith('@"'):
-        close = word.find('"', 2)
-        if close < 0:
-            raise CaptureError(f'unclosed quote in {word} — write @"First Last"', word)
-        if word[close + 1 :].strip(_TRAILING):
-            message = f"text right after the quote in {word} — add a space after it"
-            raise CaptureError(message, word)
-        name = " ".join(word[2:close].split())
-    else:
-        name = " ".join(word[1:].rstrip(_TRAILING).replace("_", " ").split())
+    """The name in an ``@`` token, read exactly as the capture grammar reads owners."""
+    name = owner_name(word)
     if not name:
         raise CaptureError(f"empty name in {word} — type a name, e.g. @maria", word)
     return name
