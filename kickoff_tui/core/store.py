@@ -252,15 +252,23 @@ class Store:
             _prepare_sqlite_file(path, url)
         engine = make_engine(url)
         store = cls(url, engine)
-        try:
-            store._check_schema()
-        except (NotADatabaseError, StoreError):
-            engine.dispose()
-            raise
-        except DBAPIError as exc:
-            engine.dispose()
-            raise store._translate(exc, opening=True) from None
-        return store
+        for attempt in range(1, 6):
+            try:
+                store._check_schema()
+                return store
+            except (NotADatabaseError, StoreError):
+                engine.dispose()
+                raise
+            except DBAPIError as exc:
+                error = store._translate(exc, opening=True)
+                # Terminals opening a brand-new SQLite file together: switching it to WAL can
+                # report "locked" at once (no busy wait for that lock); the next try finds it done.
+                if isinstance(error, UnavailableError) and attempt < 5:
+                    time.sleep(0.05 * attempt)
+                    continue
+                engine.dispose()
+                raise error from None
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _translate(self, exc: DBAPIError, opening: bool = False) -> Exception:
         text = str(exc.orig) if getattr(exc, "orig", None) is not None else str(exc)
