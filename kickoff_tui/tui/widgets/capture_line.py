@@ -27,7 +27,8 @@ class CaptureLine(Vertical):
     CaptureLine { height: auto; border: round $primary 40%; padding: 0 1; }
     CaptureLine:focus-within { border: round $accent; }
     CaptureLine Horizontal { height: 1; }
-    CaptureLine #kind { width: auto; min-width: 9; color: $accent; text-style: bold; }
+    CaptureLine #kind { width: auto; margin-right: 1; color: $accent;
+        text-style: bold; }
     CaptureLine Input, CaptureLine Input:focus { border: none; height: 1; padding: 0; width: 1fr; }
     CaptureLine #preview { height: 1; color: $text-muted; }
     CaptureLine #preview.-error { color: $error; }
