@@ -165,8 +165,10 @@ def propose(snap: Snapshot, mt: MeetingTime, threshold_s: float = 60) -> Proposa
     return Proposal(mt.behind_s, plan, before)
 
 
-def accept(store: Store, proposal: Proposal, by: str = "facilitator") -> None:
+def accept(store: Store, proposal: Proposal, by: str = "facilitator") -> bool:
+    """Apply the proposal; True once saved (the screen says so only then)."""
     if not proposal.plan:
         raise InputError("nothing to rebalance")
     set_block_minutes(store, proposal.plan, by=by)
+    return True
 

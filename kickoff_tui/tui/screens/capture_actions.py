@@ -82,7 +82,7 @@ class CaptureActions:
         current = exc.current
         self.notify(str(exc), severity="warning", markup=False, timeout=8)
         if current is not None:
-            self.notify(f"theirs: {entry.to_line(current)}", markup=False, timeout=15)  # type: ignore[arg-type]
+            self.notify("theirs: " + entry.to_line(current), markup=False, timeout=15)  # type: ignore[arg-type]
             self.query_one(CaptureLine).open(message.kind, message.text, editing=current)  # type: ignore[arg-type]
 
     def on_item_pane_act(self, message: ItemPane.Act) -> None:

@@ -90,8 +90,8 @@ class CockpitScreen(CaptureActions, LiveLink, TimerActions, Screen[None]):
         if self.in_control:
             presence.claim_control(self.state.store, self.presence_id, self.opened_at)
         if self.demoted_by:
-            self.notify(f"{self.demoted_by} is already running this meeting: you joined as "
-                        "note-taker (ctrl+t takes control of the timers)", markup=False)  # fmt: skip
+            said = f"{self.demoted_by} is already running this meeting: you joined as note-taker"
+            self.notify(said + " (ctrl+t takes control of the timers)", markup=False)
         self.refresh_all()
         self.beat()
         self.set_interval(0.25, self.tick)
@@ -167,10 +167,10 @@ class CockpitScreen(CaptureActions, LiveLink, TimerActions, Screen[None]):
         before = {p.id: p.label for p in self.peers if p.id != self.presence_id}
         after = {p.id: p.label for p in peers if p.id != self.presence_id}
         for pid in before.keys() - after.keys():
-            self.notify(f"{before[pid]} left", severity="warning", markup=False)
+            self.notify(before[pid] + " left", severity="warning", markup=False)
         if self.peers:  # the first look only learns who is already here
             for pid in after.keys() - before.keys():
-                self.notify(f"{after[pid]} joined", markup=False)
+                self.notify(after[pid] + " joined", markup=False)
         self.peers = peers  # always holds this terminal too, so "first look" is over
         self.in_control = any(p.controls and p.id == self.presence_id for p in peers)
         self._paint_title()
@@ -185,7 +185,7 @@ class CockpitScreen(CaptureActions, LiveLink, TimerActions, Screen[None]):
 
     def action_toggle_bell(self) -> None:
         self.app.bell_on = not self.app.bell_on  # type: ignore[attr-defined]
-        self.notify(f"bell {'on' if self.app.bell_on else 'off'}", markup=False)  # type: ignore[attr-defined]
+        self.notify("bell on" if self.app.bell_on else "bell off", markup=False)  # type: ignore[attr-defined]
 
     # -- data --------------------------------------------------------------------------------
     def poll_feed(self) -> None:

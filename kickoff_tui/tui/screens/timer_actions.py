@@ -68,6 +68,6 @@ class TimerActions:
         if proposal is None:
             self.notify("on time: nothing to rebalance", markup=False)
             return
-        if self._timer(lambda: timers.accept(self.state.store, proposal, by=self.role)) is None:
-            self.notify(f"rebalanced: {proposal.saves_min} min taken from later blocks",
-                        markup=False)  # fmt: skip
+        if self._timer(lambda: timers.accept(self.state.store, proposal, by=self.role)):
+            done = f"rebalanced: {proposal.saves_min} min taken from later blocks"
+            self.notify(done, markup=False)

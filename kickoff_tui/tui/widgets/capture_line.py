@@ -63,7 +63,7 @@ class CaptureLine(Vertical):
         """Focus the line for ``kind`` ('' = any kind, chosen by the first word)."""
         self.kind, self.editing = kind, editing
         label = kind or "capture"
-        self.query_one("#kind", Label).update(f"{'edit ' if editing else ''}{label} ›")
+        self.query_one("#kind", Label).update(Text(("edit " if editing else "") + label + " ›"))
         self.input.value = text
         self.input.cursor_position = len(text)
         # Focus now, not after the next refresh: keys typed right after 'a' belong to the line.
@@ -94,7 +94,7 @@ class CaptureLine(Vertical):
         """The screen saved the line: clear it, stay open for the next item of the same kind."""
         self.editing = None
         self.input.value = ""
-        self.query_one("#kind", Label).update(f"{self.kind or 'capture'} ›")
+        self.query_one("#kind", Label).update(Text((self.kind or "capture") + " ›"))
         self._show_preview()
 
     def action_cancel(self) -> None:
