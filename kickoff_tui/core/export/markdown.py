@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import pendulum
 
+from kickoff_tui.core.checks import FIVE_QUESTIONS  # one list for checks, views and exports
 from kickoff_tui.core.clock import MeetingTime, compute
 from kickoff_tui.core.models import Attendee, Block, Item, Meeting
 from kickoff_tui.core.record import Snapshot
@@ -40,15 +41,6 @@ __all__ = [
     "escape_inline",
     "render_markdown",
 ]
-
-#: The Five Questions of the Kickoff Play (seed 003), numbered 1..5 as ``Answer.question`` is.
-FIVE_QUESTIONS: tuple[str, ...] = (
-    "What is the one thing we must get right to make this worth undertaking?",
-    "How does your organization define success?",
-    "What is our role in achieving that success?",
-    "What aspects of the internal culture or external environment could put this effort at risk?",
-    "Assuming we mitigate that risk, what would exceed your wildest dreams?",
-)
 
 #: What an empty section says, so a missing kind of item is visible instead of silently absent.
 NONE_CAPTURED = "None captured."
