@@ -54,10 +54,14 @@ def main() -> None:
             text = render_markdown(load_snapshot(store, m.id))
             exports.append(time.perf_counter() - t0)
         assert text.count("existing item") == 10_000
-        print(f"capture commit on a 10,000-item meeting, {len(commits)} captures: "
-              f"p50 {pct(commits, 50):.2f} ms, p99 {pct(commits, 99):.2f} ms (target p99 < 10 ms)")
-        print(f"export 10,500 items to Markdown (read + render): median "
-              f"{statistics.median(exports):.3f} s, worst {max(exports):.3f} s (target < 1 s)")
+        print(
+            f"capture commit on a 10,000-item meeting, {len(commits)} captures: "
+            f"p50 {pct(commits, 50):.2f} ms, p99 {pct(commits, 99):.2f} ms (target p99 < 10 ms)"
+        )
+        print(
+            f"export 10,500 items to Markdown (read + render): median "
+            f"{statistics.median(exports):.3f} s, worst {max(exports):.3f} s (target < 1 s)"
+        )
         store.close()
 
 

@@ -69,7 +69,11 @@ async def latency(url: str, meeting_id: str) -> list[float]:
             for item in pane.items[:5]:
                 seen.setdefault(item.text, time.time())
             await pilot.pause(0.002)
-            if writer.poll() is not None and len(seen) < N and time.time() - max(seen.values(), default=0) > 5:
+            if (
+                writer.poll() is not None
+                and len(seen) < N
+                and time.time() - max(seen.values(), default=0) > 5
+            ):
                 break
     out, _ = writer.communicate()
     stamps = json.loads(out)
@@ -125,9 +129,12 @@ def bench(url: str) -> dict[str, float]:
     lat = asyncio.run(latency(url, m.id))
     backend = url.split(":", 1)[0].split("+")[0]
     out = {"p50": pct(lat, 50), "p95": pct(lat, 95)}
-    print(f"[{backend}] sync latency commit -> rendered in the other process, {len(lat)}/{N} "
-          f"captures: p50 {out['p50']:.1f} ms, p95 {out['p95']:.1f} ms, max {max(lat):.1f} ms "
-          "(target p95 < 150 ms)", flush=True)
+    print(
+        f"[{backend}] sync latency commit -> rendered in the other process, {len(lat)}/{N} "
+        f"captures: p50 {out['p50']:.1f} ms, p95 {out['p95']:.1f} ms, max {max(lat):.1f} ms "
+        "(target p95 < 150 ms)",
+        flush=True,
+    )
     cpu = idle_cpu(url, m.id)
     if cpu is not None:
         out["cpu"] = cpu

@@ -229,7 +229,7 @@ def list_cmd(db: str | None) -> None:
     store = open_store(db)
     meetings = list_meetings(store)
     if not meetings:
-        click.echo("no meetings yet — create one with: kickoff new \"Client name\"", err=True)
+        click.echo('no meetings yet — create one with: kickoff new "Client name"', err=True)
         return
     for m in meetings:
         when = pendulum.instance(m.start_utc).in_timezone(m.tz).format("ddd D MMM YYYY HH:mm zz")
@@ -251,15 +251,30 @@ def templates() -> None:
 
 @main.command()
 @click.argument("meeting")
-@click.option("--format", "fmt", default="md", show_default=True,
-              type=click.Choice(["md", "email", "csv", "ics", "json"]))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (default: stdout).")
-@click.option("--all", "all_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write the whole follow-through pack into this folder.")
+@click.option(
+    "--format",
+    "fmt",
+    default="md",
+    show_default=True,
+    type=click.Choice(["md", "email", "csv", "ics", "json"]),
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: stdout).",
+)
+@click.option(
+    "--all",
+    "all_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the whole follow-through pack into this folder.",
+)
 @db_option
 @handled
-def export(meeting: str, fmt: str, output: Path | None, all_dir: Path | None, db: str | None) -> None:
+def export(
+    meeting: str, fmt: str, output: Path | None, all_dir: Path | None, db: str | None
+) -> None:
     """Export a meeting: the Markdown record, or the follow-through pack."""
     import pendulum
 
@@ -282,7 +297,9 @@ def export(meeting: str, fmt: str, output: Path | None, all_dir: Path | None, db
     try:
         output.write_bytes(data)
     except OSError as exc:
-        raise StoreError(f"cannot write {output}: {exc.strerror} — choose another -o path") from None
+        raise StoreError(
+            f"cannot write {output}: {exc.strerror} — choose another -o path"
+        ) from None
     click.echo(str(output), err=True)
 
 
@@ -331,11 +348,24 @@ def status(meeting: str, as_json: bool, db: str | None) -> None:
     store = open_store(db)
     snap = load_snapshot(store, resolve_meeting(store, meeting).id)
     m = snap.meeting
-    mt = compute(snap.blocks, snap.events, pendulum.instance(m.start_utc), m.planned_minutes,
-                 pendulum.now("UTC"))
+    mt = compute(
+        snap.blocks,
+        snap.events,
+        pendulum.instance(m.start_utc),
+        m.planned_minutes,
+        pendulum.now("UTC"),
+    )
     cur = mt.current
     block = snap.block(mt.current_block_id)
-    state = "ended" if mt.ended else "paused" if mt.paused else "running" if mt.started else "not started"
+    state = (
+        "ended"
+        if mt.ended
+        else "paused"
+        if mt.paused
+        else "running"
+        if mt.started
+        else "not started"
+    )
     if as_json:
         out = {
             "meeting": m.id,
@@ -347,7 +377,9 @@ def status(meeting: str, as_json: bool, db: str | None) -> None:
             "meeting_elapsed_s": round(mt.elapsed_s, 1),
             "meeting_remaining_s": round(mt.remaining_s, 1),
             "behind_s": round(mt.behind_s, 1),
-            "projected_end": mt.projected_end.in_timezone(m.tz).isoformat() if mt.projected_end else None,
+            "projected_end": mt.projected_end.in_timezone(m.tz).isoformat()
+            if mt.projected_end
+            else None,
         }
         click.echo(json.dumps(out, ensure_ascii=False))
         return
@@ -355,19 +387,38 @@ def status(meeting: str, as_json: bool, db: str | None) -> None:
         start = pendulum.instance(m.start_utc).in_timezone(m.tz).format("ddd D MMM HH:mm zz")
         click.echo(f"{m.id}: not started (scheduled {start})")
         return
-    where = f"{block.position + 1}/{len(snap.blocks)} {block.title}" if block and cur else "between blocks"
+    where = (
+        f"{block.position + 1}/{len(snap.blocks)} {block.title}"
+        if block and cur
+        else "between blocks"
+    )
     left = f"{fmt_duration(cur.remaining_s)} left" if cur else ""
     drift = mt.behind_s
-    pace = f"{fmt_duration(abs(drift))} {'behind' if drift > 0 else 'ahead'}" if abs(drift) >= 60 else "on time"
-    click.echo(f"{m.id}: {state} · {where} · {left} · meeting {fmt_duration(mt.elapsed_s)} · {pace}")
+    pace = (
+        f"{fmt_duration(abs(drift))} {'behind' if drift > 0 else 'ahead'}"
+        if abs(drift) >= 60
+        else "on time"
+    )
+    click.echo(
+        f"{m.id}: {state} · {where} · {left} · meeting {fmt_duration(mt.elapsed_s)} · {pace}"
+    )
 
 
 @main.command()
 @click.argument("meeting")
-@click.option("--from", "source", metavar="PATH_OR_URL",
-              help="The store to copy from (default: --db / KICKOFF_DB).")
-@click.option("--to", "target", required=True, metavar="PATH_OR_URL",
-              help="The store to copy into (created on first use).")
+@click.option(
+    "--from",
+    "source",
+    metavar="PATH_OR_URL",
+    help="The store to copy from (default: --db / KICKOFF_DB).",
+)
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    metavar="PATH_OR_URL",
+    help="The store to copy into (created on first use).",
+)
 @click.option("--as", "new_id", metavar="NEW_ID", help="The copy's id (default: the same id).")
 @click.option("--move", is_flag=True, help="Delete the meeting from the source once copied.")
 @db_option

@@ -35,8 +35,10 @@ class PgUnavailable(Exception):
 
 def find_bindir() -> Path | None:
     """The folder holding initdb and pg_ctl (the newest Debian version, else on PATH)."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
-                   key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0)
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/initdb"),
+        key=lambda p: int(Path(p).parts[-3]) if Path(p).parts[-3].isdigit() else 0,
+    )
     if found:
         return Path(found[-1]).parent
     initdb = shutil.which("initdb")
@@ -64,15 +66,19 @@ class LocalPostgres:
         """initdb + start. ``fast`` turns fsync off (a throwaway test cluster, not a benchmark)."""
         bindir = find_bindir()
         if bindir is None:
-            raise PgUnavailable("no PostgreSQL server binaries (initdb, pg_ctl) on this machine "
-                                "— apt-get install postgresql, or set KICKOFF_TEST_PG_URL")
+            raise PgUnavailable(
+                "no PostgreSQL server binaries (initdb, pg_ctl) on this machine "
+                "— apt-get install postgresql, or set KICKOFF_TEST_PG_URL"
+            )
         run_as = None
         if os.geteuid() == 0:
             try:
                 pwd.getpwnam("postgres")
             except KeyError:
-                raise PgUnavailable("running as root and there is no 'postgres' user to run "
-                                    "the server as (PostgreSQL refuses root)") from None
+                raise PgUnavailable(
+                    "running as root and there is no 'postgres' user to run "
+                    "the server as (PostgreSQL refuses root)"
+                ) from None
             run_as = "postgres"
         root = Path(tempfile.mkdtemp(prefix="kickoff-pg-"))
         if run_as:

@@ -56,9 +56,16 @@ async def main() -> None:
                 await pilot.press("enter")
                 await pilot.pause(0.2)
                 editing = line.editing
-                print(json.dumps({"line": line.input.value,
-                                  "editing": editing.text if editing else None,
-                                  "version": editing.version if editing else None}), flush=True)
+                print(
+                    json.dumps(
+                        {
+                            "line": line.input.value,
+                            "editing": editing.text if editing else None,
+                            "version": editing.version if editing else None,
+                        }
+                    ),
+                    flush=True,
+                )
         else:
             notes = screen.query_one(RunningNotes)
             notes.area.focus()

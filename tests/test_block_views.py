@@ -11,6 +11,7 @@ import re
 from contextlib import asynccontextmanager
 
 import pytest
+from conftest import START
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -33,8 +34,6 @@ from kickoff_tui.tui.blocks.metrics import MetricsView
 from kickoff_tui.tui.screens.cockpit import CockpitScreen
 from kickoff_tui.tui.widgets.capture_line import CaptureLine
 from kickoff_tui.tui.widgets.item_pane import ItemPane
-
-from conftest import START
 
 KINDS = (
     "introductions", "journey", "objectives", "scope", "plan", "roles", "communication",
@@ -387,4 +386,4 @@ async def test_every_block_of_every_template_renders_markup_literally(store, clo
                     assert "Zed [/] Roe" in t, block.kind
                 if block.kind == "scope":
                     assert "[b]" in t and "[/]" in t
-            assert (80, 24) != size or view(pilot).has_class("-short")
+            assert size != (80, 24) or view(pilot).has_class("-short")

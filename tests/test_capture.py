@@ -37,6 +37,7 @@ def due(token: str, start: pendulum.DateTime = MON, tz: str | None = None) -> pe
 
 # --- dates -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("token", "mon", "fri", "sun"),
     [
@@ -146,6 +147,7 @@ def test_past_iso_date_is_kept_with_a_warning():
 
 # --- owners ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("token", "name", "aid"),
     [
@@ -196,10 +198,18 @@ def test_broken_quoted_owner_is_an_error(line):
 
 # --- sev, side, #internal, kinds ---------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("token", "value"),
-    [("high", "high"), ("H", "high"), ("medium", "medium"), ("med", "medium"), ("m", "medium"),
-     ("low", "low"), ("l", "low")],
+    [
+        ("high", "high"),
+        ("H", "high"),
+        ("medium", "medium"),
+        ("med", "medium"),
+        ("m", "medium"),
+        ("low", "low"),
+        ("l", "low"),
+    ],
 )
 def test_severity_forms(token, value):
     assert parse_capture(f"x sev:{token}", MON).severity == value
@@ -207,8 +217,14 @@ def test_severity_forms(token, value):
 
 @pytest.mark.parametrize(
     ("token", "value"),
-    [("us", "us"), ("ours", "us"), ("we", "us"),
-     ("THEM", "them"), ("theirs", "them"), ("you", "them")],
+    [
+        ("us", "us"),
+        ("ours", "us"),
+        ("we", "us"),
+        ("THEM", "them"),
+        ("theirs", "them"),
+        ("you", "them"),
+    ],
 )
 def test_side_forms(token, value):
     assert parse_capture(f"x side:{token}", MON).side == value
@@ -216,9 +232,14 @@ def test_side_forms(token, value):
 
 @pytest.mark.parametrize(
     ("line", "needle"),
-    [("x sev:urgent", "unknown severity 'urgent' in sev:urgent"), ("x sev:", "sev:high"),
-     ("x side:both", "unknown side 'both' in side:both"), ("x sev:h sev:l", "two severities"),
-     ("x side:us side:them", "two sides"), ("x due:fri due:mon", "two due dates")],
+    [
+        ("x sev:urgent", "unknown severity 'urgent' in sev:urgent"),
+        ("x sev:", "sev:high"),
+        ("x side:both", "unknown side 'both' in side:both"),
+        ("x sev:h sev:l", "two severities"),
+        ("x side:us side:them", "two sides"),
+        ("x due:fri due:mon", "two due dates"),
+    ],
 )
 def test_bad_or_repeated_values_are_errors(line, needle):
     with pytest.raises(CaptureError) as err:
@@ -235,7 +256,9 @@ def test_internal_tag_is_removed_other_hashtags_stay():
 def test_kind_words_only_with_allow_kind():
     assert parse_capture("note foo", MON, allow_kind=True) == Capture(text="foo", kind="note")
     assert parse_capture("Risks: SSO may slip", MON, allow_kind=True).kind == "risk"
-    assert parse_capture("out-of-scope analytics module", MON, allow_kind=True).kind == "out-of-scope"
+    assert (
+        parse_capture("out-of-scope analytics module", MON, allow_kind=True).kind == "out-of-scope"
+    )
     # Short aliases never lead a line: they read as ordinary words.
     assert parse_capture("out analytics module", MON, allow_kind=True).kind is None
     assert parse_capture("a new dashboard", MON, allow_kind=True).text == "a new dashboard"
@@ -297,9 +320,29 @@ STARTS = st.datetimes(
     min_value=pendulum.datetime(2000, 1, 1).naive(), max_value=pendulum.datetime(2090, 1, 1).naive()
 ).map(lambda d: pendulum.instance(d, tz="UTC"))
 TOKENISH = st.sampled_from(
-    ["@maria", "@dev", '@"Maria Lopez"', '@"', "due:", "due:fri", "due:Dec", "1", "Dec",
-     "sev:", "sev:h", "side:", "side:x", "#internal", "note", "+3d", "due:+999999999w",
-     "due:2026-02-30", "[bold]", "@", "|"]
+    [
+        "@maria",
+        "@dev",
+        '@"Maria Lopez"',
+        '@"',
+        "due:",
+        "due:fri",
+        "due:Dec",
+        "1",
+        "Dec",
+        "sev:",
+        "sev:h",
+        "side:",
+        "side:x",
+        "#internal",
+        "note",
+        "+3d",
+        "due:+999999999w",
+        "due:2026-02-30",
+        "[bold]",
+        "@",
+        "|",
+    ]
 )
 TEXT = st.lists(st.one_of(st.text(max_size=12), TOKENISH), max_size=8).map(" ".join)
 

@@ -147,7 +147,9 @@ def test_default_database_in_user_data_dir(tmp_path):
 
 def test_overrun_warning_and_fit(tmp_path):
     db = tmp_path / "k.db"
-    r = kickoff("new", "Short", "--minutes", "60", "--start", "2026-11-24T09:00", "--tz", "UTC", db=db)
+    r = kickoff(
+        "new", "Short", "--minutes", "60", "--start", "2026-11-24T09:00", "--tz", "UTC", db=db
+    )
     assert r.returncode == 0 and "30 min over" in r.stderr and "--fit" in r.stderr
     r = kickoff("new", "Fitted", "--minutes", "60", "--fit", "--start", "2026-11-24T09:00",
                 "--tz", "UTC", db=db)  # fmt: skip

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import pendulum
 import pytest
+from conftest import START
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -28,8 +29,6 @@ from kickoff_tui.tui.widgets.agenda_rail import AgendaRail
 from kickoff_tui.tui.widgets.capture_line import CaptureLine
 from kickoff_tui.tui.widgets.clocks import ClockBar
 from kickoff_tui.tui.widgets.item_pane import ItemPane
-
-from conftest import START
 
 SIZE = (120, 40)
 TITLES = (

@@ -55,6 +55,12 @@ async def test_export_key_writes_the_pack_and_records_the_time(store, meeting, c
             if len(list(folder.glob("*"))) == 5:
                 break
             await asyncio.sleep(0.05)
-        assert sorted(p.suffix for p in folder.iterdir()) == [".csv", ".ics", ".json", ".md", ".txt"]
+        assert sorted(p.suffix for p in folder.iterdir()) == [
+            ".csv",
+            ".ics",
+            ".json",
+            ".md",
+            ".txt",
+        ]
     exported = load_snapshot(store, meeting.id).meeting.followthrough_exported_at
     assert exported is not None and exported == clock()

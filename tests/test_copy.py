@@ -75,8 +75,18 @@ def portable(store: Store, meeting_id: str) -> dict:
         "blocks": [b.model_dump(exclude={"id", "meeting_id"}) for b in snap.blocks],
         "attendees": [a.model_dump(exclude={"id", "meeting_id"}) for a in snap.attendees],
         "items": sorted(
-            (i.text, i.kind, i.deleted, i.version, i.owner, name.get(i.owner_attendee_id),
-             pos.get(i.block_id), i.due, i.severity, i.created_at)
+            (
+                i.text,
+                i.kind,
+                i.deleted,
+                i.version,
+                i.owner,
+                name.get(i.owner_attendee_id),
+                pos.get(i.block_id),
+                i.due,
+                i.severity,
+                i.created_at,
+            )
             for i in list_items(store, meeting_id, include_deleted=True)
         ),  # fmt: skip
         "answers": [(name[a.attendee_id], a.question, a.text, a.version) for a in snap.answers],

@@ -180,9 +180,7 @@ def section_body(text: str, title: str) -> str:
     """The Markdown between the heading ``title`` and the next heading of any level."""
     lines = text.split("\n")
     start = next(n for n, line in enumerate(lines) if line.lstrip("#").strip() == title)
-    end = next(
-        (n for n in range(start + 1, len(lines)) if lines[n].startswith("#")), len(lines)
-    )
+    end = next((n for n in range(start + 1, len(lines)) if lines[n].startswith("#")), len(lines))
     return "\n".join(lines[start + 1 : end]).strip()
 
 
@@ -578,10 +576,17 @@ def test_ten_thousand_items_all_rendered(meeting: Snapshot) -> None:
     blocks = [b.id for b in meeting.blocks]
     items = [
         Item(
-            id=1000 + n, meeting_id=meeting.meeting.id, kind=kinds[n % len(kinds)],
-            text=f"item {n} | <x> #{n} [y]\nline two", owner="Maria Lopez",
-            owner_attendee_id=people[n % len(people)], due=pendulum.date(2026, 12, 1 + n % 28),
-            block_id=blocks[n % len(blocks)], internal=n % 7 == 0, created_at=NOW, updated_at=NOW,
+            id=1000 + n,
+            meeting_id=meeting.meeting.id,
+            kind=kinds[n % len(kinds)],
+            text=f"item {n} | <x> #{n} [y]\nline two",
+            owner="Maria Lopez",
+            owner_attendee_id=people[n % len(people)],
+            due=pendulum.date(2026, 12, 1 + n % 28),
+            block_id=blocks[n % len(blocks)],
+            internal=n % 7 == 0,
+            created_at=NOW,
+            updated_at=NOW,
         )  # fmt: skip
         for n in range(10_000)
     ]

@@ -81,6 +81,7 @@ def refused(store: Store, meeting: Meeting, line: str, *needles: str) -> Capture
 
 # --- fact words ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("line", "word"),
     [
@@ -112,6 +113,7 @@ def test_a_line_without_a_fact_word_is_refused(store: Store, meeting: Meeting) -
 
 
 # --- person ----------------------------------------------------------------------------------
+
 
 def test_person_full_form(store: Store, meeting: Meeting) -> None:
     line = "person Maria Lopez, VP Operations side:them role:decision-maker,executive-sponsor sen:5"
@@ -188,6 +190,7 @@ def test_person_text_is_kept_verbatim(store: Store, meeting: Meeting) -> None:
 
 # --- role ------------------------------------------------------------------------------------
 
+
 def test_role_accumulates_without_duplicates(store: Store, team: Meeting) -> None:
     fact, said = run(store, team, "role decision-maker @maria_lopez")
     assert fact.summary == "role decision-maker · Maria Lopez"
@@ -227,6 +230,7 @@ def test_role_refusals_write_nothing(
 
 # --- cadence ---------------------------------------------------------------------------------
 
+
 def test_cadence_is_stored_verbatim(store: Store, meeting: Meeting) -> None:
     fact, _ = run(store, meeting, "cadence Weekly status, Tuesdays 10:00 CET, 30 min; Slack #acme")
     assert fact.summary == "cadence Weekly status, Tuesdays 10:00 CET, 30 min; Slack #acme"
@@ -244,6 +248,7 @@ def test_cadence_needs_text(store: Store, meeting: Meeting) -> None:
 
 
 # --- next meeting ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("line", "utc"),
@@ -316,6 +321,7 @@ def test_next_refusals_write_nothing(
 
 # --- first value -----------------------------------------------------------------------------
 
+
 def test_first_value(store: Store, meeting: Meeting) -> None:
     fact, said = run(store, meeting, "first-value Dashboard live for the ops team due:Dec 4")
     assert (fact.goal, fact.date, fact.warnings) == (
@@ -359,6 +365,7 @@ def test_first_value_refusals_write_nothing(
 
 # --- presence --------------------------------------------------------------------------------
 
+
 def test_absent_then_present(store: Store, team: Meeting) -> None:
     fact, said = run(store, team, "absent @dev")
     assert (fact.summary, fact.name) == ("absent Dev Patel", "Dev Patel")
@@ -389,6 +396,7 @@ def test_presence_refusals_write_nothing(
 
 
 # --- headless --------------------------------------------------------------------------------
+
 
 def test_facts_module_imports_no_textual() -> None:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}

@@ -65,7 +65,9 @@ def test_unreachable_server_is_one_masked_line():
     r = kickoff("list", "--db", url)
     assert r.returncode == 1
     assert r.stderr.count("\n") == 1, r.stderr
-    assert r.stderr.startswith("kickoff: error: cannot connect to postgresql+psycopg://kickoff:***@")
+    assert r.stderr.startswith(
+        "kickoff: error: cannot connect to postgresql+psycopg://kickoff:***@"
+    )
     assert "check that the server is running" in r.stderr and PW_SECRET not in r.stderr
     bad_urls = ("mysql://u:p@h/db", "postgresql+nope://u:p@h/db", "postgresql://u:p@h:x/db")
     for bad, code in ((u, 2) for u in bad_urls):

@@ -35,6 +35,7 @@ async def type_capture(pilot, key: str, text: str) -> CaptureLine:
 async def test_simulated_outage_keeps_the_line_and_saves_it_once(store, meeting, clock,
                                                                  monkeypatch):  # fmt: skip
     app = KickoffApp(meeting_ref=meeting.id, store=store, clock=clock, bell=False)
+
     def unreachable(*_a, **_k):
         raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
 

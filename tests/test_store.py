@@ -54,8 +54,15 @@ def test_every_write_is_logged_in_the_same_transaction(store, meeting):
 def test_a_failed_transaction_leaves_no_row_and_no_change(store, meeting):
     before = store.latest_change_id()
     with pytest.raises(RuntimeError), store.write() as s:
-        s.add(Item(meeting_id=meeting.id, kind="note", text="x", created_at=meeting.created_at,
-                   updated_at=meeting.created_at))
+        s.add(
+            Item(
+                meeting_id=meeting.id,
+                kind="note",
+                text="x",
+                created_at=meeting.created_at,
+                updated_at=meeting.created_at,
+            )
+        )
         s.flush()
         raise RuntimeError("boom")
     assert store.latest_change_id() == before

@@ -37,7 +37,9 @@ def test_two_processes_capture_and_each_shows_all(store, meeting, db_url, clock)
     ]  # fmt: skip
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], [o[1][-2000:] for o in outputs]
-    expected = sorted(f"{role} item {i}" for role in ("facilitator", "note-taker") for i in range(40))
+    expected = sorted(
+        f"{role} item {i}" for role in ("facilitator", "note-taker") for i in range(40)
+    )
     for out, _err in outputs:
         assert json.loads(out.strip().splitlines()[-1]) == expected
     assert sorted(i.text for i in list_items(store, meeting.id, "action")) == expected
@@ -49,9 +51,20 @@ def test_two_processes_edit_one_item_the_second_save_conflicts(store, meeting, d
     [item] = add_lines(store, meeting, "action", ["Send recap @sam"])
     procs = {
         role: subprocess.Popen(
-            [sys.executable, WORKER, db_url, meeting.id, role, "edit", str(item.id),
-             f"Send recap by {role} @sam"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                WORKER,
+                db_url,
+                meeting.id,
+                role,
+                "edit",
+                str(item.id),
+                f"Send recap by {role} @sam",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
             env=ENV,
         )  # fmt: skip
         for role in ("facilitator", "note-taker")

@@ -153,9 +153,7 @@ def parse_template(text: str, origin: str) -> Template:
 
     unknown = sorted(set(data) - _TOP_FIELDS)
     if unknown:
-        raise fail(
-            f"unknown field '{unknown[0]}' (allowed: {', '.join(sorted(_TOP_FIELDS))})"
-        )
+        raise fail(f"unknown field '{unknown[0]}' (allowed: {', '.join(sorted(_TOP_FIELDS))})")
 
     name = _required_text(data, "name", fail)
     if not _NAME_RE.match(name):

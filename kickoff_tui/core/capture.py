@@ -68,7 +68,7 @@ _WEEKDAYS = {
     for name in names
 }
 _MONTH_NAMES = (
-    "january february march april may june july august september october november december".split()
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 )
 _MONTHS = {
     **{name: n for n, name in enumerate(_MONTH_NAMES, 1)},
@@ -185,7 +185,7 @@ def owner_name(word: str) -> str | None:
     if word.startswith('@"'):
         close = word.find('"', 2)
         if close < 0:
-            raise CaptureError(f"unclosed quote in {word} — write @\"First Last\"", word)
+            raise CaptureError(f'unclosed quote in {word} — write @"First Last"', word)
         if word[close + 1 :].strip(_TRAILING):
             message = f"text right after the quote in {word} — add a space after it"
             raise CaptureError(message, word)

@@ -388,8 +388,10 @@ def _first_value(snap: Snapshot) -> Iterator[Finding]:
     m = snap.meeting
     goal = (m.first_value_goal or "").strip()
     if not goal or m.first_value_date is None:
-        what = "goal and no target date" if not goal and m.first_value_date is None else (
-            "goal" if not goal else "target date"
+        what = (
+            "goal and no target date"
+            if not goal and m.first_value_date is None
+            else ("goal" if not goal else "target date")
         )
         yield Finding(
             "no-first-value", WARNING, f"First Value is not defined: no {what}",
@@ -546,6 +548,5 @@ def score(findings: Iterable[Finding]) -> int:
 def findings_to_json(findings: Sequence[Finding]) -> list[dict[str, str]]:
     """Plain dicts with the keys id, severity, message, fix (for JSON output)."""
     return [
-        {"id": f.id, "severity": f.severity, "message": f.message, "fix": f.fix}
-        for f in findings
+        {"id": f.id, "severity": f.severity, "message": f.message, "fix": f.fix} for f in findings
     ]

@@ -448,9 +448,7 @@ def _parse_next(rest: str, meeting: Meeting) -> Fact:
             f"({local_start.format('ddd D MMM YYYY HH:mm')}) — pick a later date",
             date_text,
         )
-    return Fact(
-        word="next", summary=f"next meeting {_local(when, meeting.tz)}", when=when
-    )
+    return Fact(word="next", summary=f"next meeting {_local(when, meeting.tz)}", when=when)
 
 
 def _clock(low: str, word: str) -> tuple[int, int] | None:
@@ -479,9 +477,7 @@ def _date(text: str, base: pendulum.Date, where: str) -> pendulum.Date:
         raise CaptureError(message, text) from None
 
 
-def _parse_first_value(
-    rest: str, meeting: Meeting, attendees: Sequence[tuple[int, str]]
-) -> Fact:
+def _parse_first_value(rest: str, meeting: Meeting, attendees: Sequence[tuple[int, str]]) -> Fact:
     form = "first-value Dashboard live for the ops team due:Dec 4"
     if not rest:
         raise CaptureError(f"first-value needs the goal and its date — {form}")
@@ -495,8 +491,12 @@ def _parse_first_value(
     extra = next(
         (
             name
-            for name, there in (("@owner", c.owner), ("sev:", c.severity), ("side:", c.side),
-                                ("#internal", c.internal))  # fmt: skip
+            for name, there in (
+                ("@owner", c.owner),
+                ("sev:", c.severity),
+                ("side:", c.side),
+                ("#internal", c.internal),
+            )  # fmt: skip
             if there
         ),
         None,

@@ -19,9 +19,6 @@ from sqlmodel import Field, SQLModel
 
 from kickoff_tui.core.schema import SCHEMA_VERSION  # noqa: F401  (re-exported)
 
-
-
-
 MEETING_STATUSES = ("planned", "running", "ended")
 BLOCK_STATUSES = ("pending", "active", "done", "skipped")
 SIDES = ("ours", "theirs")

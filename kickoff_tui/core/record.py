@@ -46,6 +46,7 @@ def _retry_once_on_race(fn: Callable[[], T]) -> T:
     except IntegrityError:
         return fn()
 
+
 # ---------------------------------------------------------------------------------------------
 # Meetings
 
@@ -229,9 +230,7 @@ def load_snapshot(store: Store, meeting_id: str, *, with_items: bool = True) -> 
             if with_items
             else [],
             answers=list(
-                s.exec(
-                    select(Answer).where(Answer.meeting_id == m.id).order_by("question", "id")
-                )
+                s.exec(select(Answer).where(Answer.meeting_id == m.id).order_by("question", "id"))
             ),
             events=list(
                 s.exec(select(TimerEvent).where(TimerEvent.meeting_id == m.id).order_by("id"))
@@ -345,9 +344,7 @@ def attendee_names(store: Store, meeting_id: str) -> list[tuple[int, str]]:
 # Items
 
 
-def parse_line(
-    store: Store, meeting: Meeting, line: str, *, allow_kind: bool = False
-) -> Capture:
+def parse_line(store: Store, meeting: Meeting, line: str, *, allow_kind: bool = False) -> Capture:
     return parse_capture(
         line,
         pendulum.instance(meeting.start_utc),
@@ -552,7 +549,9 @@ def _upsert_note(store: Store, meeting_id: str, block_id: int, text: str, by: st
             select(BlockNote).where(BlockNote.block_id == block_id).with_for_update()
         ).first()
         if note is None:
-            note = BlockNote(meeting_id=meeting_id, block_id=block_id, text=text, updated_at=utcnow())
+            note = BlockNote(
+                meeting_id=meeting_id, block_id=block_id, text=text, updated_at=utcnow()
+            )
         elif note.text == text:
             return note
         else:

@@ -33,7 +33,6 @@ from sqlalchemy import event, func, inspect, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import (
     ArgumentError,
-    DatabaseError,
     DBAPIError,
     InterfaceError,
     NoSuchModuleError,

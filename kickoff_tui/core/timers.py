@@ -60,8 +60,10 @@ def step(
         return "not-started"
     if mt.ended:
         return "ended-already"
-    here = mt.current.position if mt.current is not None else max(
-        (b.position for b in mt.blocks.values() if b.started), default=-1
+    here = (
+        mt.current.position
+        if mt.current is not None
+        else max((b.position for b in mt.blocks.values() if b.started), default=-1)
     )
     target = here + delta
     if target < 0:
@@ -142,7 +144,9 @@ class Proposal:
 
     def describe(self, blocks: list[Block]) -> str:
         titles = {b.id: b.title for b in blocks}
-        parts = [f"{titles[i]} {self.before[i]}→{m}" for i, m in self.plan.items() if m != self.before[i]]
+        parts = [
+            f"{titles[i]} {self.before[i]}→{m}" for i, m in self.plan.items() if m != self.before[i]
+        ]
         return ", ".join(parts)
 
 
@@ -152,7 +156,11 @@ def propose(snap: Snapshot, mt: MeetingTime, threshold_s: float = 60) -> Proposa
         return None
     cur = mt.current
     here = cur.position if cur is not None else -1
-    later = [b for b in snap.blocks if b.position > here and b.id is not None and not mt.blocks[b.id].started]
+    later = [
+        b
+        for b in snap.blocks
+        if b.position > here and b.id is not None and not mt.blocks[b.id].started
+    ]
     if not later:
         return None
     left_now = max(0.0, cur.remaining_s) if cur is not None else 0.0
@@ -171,4 +179,3 @@ def accept(store: Store, proposal: Proposal, by: str = "facilitator") -> bool:
         raise InputError("nothing to rebalance")
     set_block_minutes(store, proposal.plan, by=by)
     return True
-

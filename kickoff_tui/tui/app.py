@@ -103,5 +103,8 @@ class KickoffApp(App[None]):
         for c in cmds:
             target = self if c.action.startswith("app.") else screen
             action = c.action.removeprefix("app.")
-            yield SystemCommand(c.title, f"{c.help} ({c.key_display or c.keys.split(',')[0]})",
-                                lambda t=target, a=action: self.call_later(t.run_action, a))
+            yield SystemCommand(
+                c.title,
+                f"{c.help} ({c.key_display or c.keys.split(',')[0]})",
+                lambda t=target, a=action: self.call_later(t.run_action, a),
+            )

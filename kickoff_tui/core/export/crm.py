@@ -61,11 +61,11 @@ from kickoff_tui.core.checks import (
     expected_respondents,
     findings_to_json,
     five_questions_asked,
-    quote,
     followthrough_deadline,
     item_side,
     local_date,
     match_attendee,
+    quote,
     score,
 )
 from kickoff_tui.core.models import ROLES, Item

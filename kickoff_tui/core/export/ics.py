@@ -68,7 +68,7 @@ def render_ics(snap: Snapshot, *, include_internal: bool = False) -> bytes:
         ev.add("summary", f"{m.client}: next meeting after kickoff")
         ev.add("dtstart", begin)
         ev.add("dtend", begin + dt.timedelta(minutes=NEXT_MEETING_MINUTES))
-        desc = [f"Follow-up to the kickoff \"{m.title}\" on {local_start.date().isoformat()}."]
+        desc = [f'Follow-up to the kickoff "{m.title}" on {local_start.date().isoformat()}.']
         if (m.cadence or "").strip():
             desc.append(f"Cadence: {' '.join((m.cadence or '').split())}")
         ev.add("description", "\n".join(desc))
@@ -112,7 +112,7 @@ def render_ics(snap: Snapshot, *, include_internal: bool = False) -> bytes:
         todo.add("sequence", max(0, m.version - 1))
         todo.add("summary", f"First Value: {goal}")
         todo.add("due", _as_date(m.first_value_date))
-        todo.add("description", f"First Value goal agreed at the kickoff \"{m.title}\": {goal}")
+        todo.add("description", f'First Value goal agreed at the kickoff "{m.title}": {goal}')
         todo.add("status", "NEEDS-ACTION")
         todo.add("categories", ["kickoff", "first-value"])
         cal.add_component(todo)

@@ -73,9 +73,7 @@ _KNOWN_KINDS = frozenset(
 )  # fmt: skip
 _DASH = "—"
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 _SIDE_LABEL = {"ours": "ours", "theirs": "theirs"}
 _OWES_LABEL = {"us": "from us", "them": "from you"}
 _SEVERITY_RANK = {"blocking": 0, "warning": 1}
@@ -147,9 +145,7 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str | None]]) -> list
     for row in rows:
         if len(row) != width:  # a programming error, never user input
             raise ValueError(f"table row has {len(row)} cells, header has {width}")
-        out.append(
-            "| " + " | ".join(_DASH if cell == "" else cell or "" for cell in row) + " |"
-        )
+        out.append("| " + " | ".join(_DASH if cell == "" else cell or "" for cell in row) + " |")
     return out
 
 
@@ -219,9 +215,7 @@ class _Record:
         self.now_given = now is not None
         self.findings = findings
         self.blocks: dict[int, Block] = {b.id: b for b in snap.blocks if b.id is not None}
-        self.attendees: dict[int, Attendee] = {
-            a.id: a for a in snap.attendees if a.id is not None
-        }
+        self.attendees: dict[int, Attendee] = {a.id: a for a in snap.attendees if a.id is not None}
         self.by_name: dict[str, Attendee] = {}
         for a in sorted(snap.attendees, key=lambda a: a.id or 0):
             self.by_name.setdefault(a.name.casefold(), a)

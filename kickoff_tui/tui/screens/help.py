@@ -62,7 +62,9 @@ class HelpScreen(ModalScreen[None]):
         for token, what in GRAMMAR:
             t.append(f"  {token:<18}", style="bold cyan")
             t.append(f"{what}\n")
-        t.append("\nClocks come from stored timer events: closing or crashing loses no time.\n",
-                 style="italic")
+        t.append(
+            "\nClocks come from stored timer events: closing or crashing loses no time.\n",
+            style="italic",
+        )
         with VerticalScroll():
             yield Static(t)

@@ -76,7 +76,9 @@ class AgendaRail(Widget):
             if not narrow:
                 frac = min(1.0, (bt.elapsed_s / bt.budget_s) if bt and bt.budget_s else 0.0)
                 fill = round(frac * _BAR)
-                line.append(" " + "█" * fill + "░" * (_BAR - fill), style="red" if over else "green")
+                line.append(
+                    " " + "█" * fill + "░" * (_BAR - fill), style="red" if over else "green"
+                )
             line.truncate(width, overflow="ellipsis")
             out.append_text(line)
             out.append("\n")

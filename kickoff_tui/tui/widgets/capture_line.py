@@ -33,7 +33,10 @@ class CaptureLine(Vertical):
     CaptureLine #preview { height: 1; color: $text-muted; }
     CaptureLine #preview.-error { color: $error; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False), Binding("up", "recall", show=False)]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("up", "recall", show=False),
+    ]
 
     @dataclass
     class Submitted(Message):
@@ -51,8 +54,11 @@ class CaptureLine(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Label("", id="kind", markup=False)
-            yield Input(placeholder="a action · d decision · r risk · q question · : anything",
-                        id="line", select_on_focus=False)
+            yield Input(
+                placeholder="a action · d decision · r risk · q question · : anything",
+                id="line",
+                select_on_focus=False,
+            )
         yield Static("", id="preview", markup=False)
 
     @property
@@ -74,7 +80,9 @@ class CaptureLine(Vertical):
         text = self.input.value
         preview = self.query_one("#preview", Static)
         if not text.strip():
-            preview.update("@owner due:fri sev:high side:them #internal · Enter saves · Esc cancels")
+            preview.update(
+                "@owner due:fri sev:high side:them #internal · Enter saves · Esc cancels"
+            )
             preview.remove_class("-error")
             return
         ok, msg = self._preview(self.kind, text)

@@ -11,7 +11,7 @@ AMBER_S = 120
 
 
 def block_state(mt: MeetingTime) -> str:
-    """"ok", "amber" (2 minutes or less left) or "red" (over time) for the current block."""
+    """ "ok", "amber" (2 minutes or less left) or "red" (over time) for the current block."""
     cur = mt.current
     if cur is None or mt.ended:
         return "ok"
@@ -61,7 +61,9 @@ class ClockBar(Static):
             else:
                 t.append("Between blocks", style="bold")
             end = mt.projected_end.in_timezone(tz).format("HH:mm") if mt.projected_end else "?"
-            t.append(f"  │ meeting {fmt_duration(mt.elapsed_s)} · {fmt_duration(max(0, mt.remaining_s))} left")
+            t.append(
+                f"  │ meeting {fmt_duration(mt.elapsed_s)} · {fmt_duration(max(0, mt.remaining_s))} left"
+            )
             t.append(f" · ends ~{end}")
             behind = mt.behind_s
             if behind >= 60:
@@ -72,4 +74,3 @@ class ClockBar(Static):
         if signature != getattr(self, "_shown", None):  # repaint only when the text changes
             self._shown = signature
             self.update(t)
-
