@@ -67,9 +67,20 @@ _WEEKDAYS = {
     )
     for name in names
 }
-_MONTH_NAMES = (
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
-)
+_MONTH_NAMES = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 _MONTHS = {
     **{name: n for n, name in enumerate(_MONTH_NAMES, 1)},
     **{name[:3]: n for n, name in enumerate(_MONTH_NAMES, 1)},

@@ -24,16 +24,17 @@ import contextlib
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import (
     ArgumentError,
     DBAPIError,
+    IntegrityError,
     InterfaceError,
     NoSuchModuleError,
     OperationalError,
@@ -533,3 +534,16 @@ class ChangeFeed:
             self._probe = None
         if self._listen is not None:
             self._listen_drop()
+
+
+T = TypeVar("T")
+
+
+def retry_once_on_race(fn: Callable[[], T]) -> T:
+    """Run a check-then-insert write; if another terminal inserted the same unique row between
+    our check and our insert (possible on PostgreSQL, whose writers are not serialised like
+    SQLite's ``BEGIN IMMEDIATE``), the transaction rolled back: run it again, now seeing theirs."""
+    try:
+        return fn()
+    except IntegrityError:
+        return fn()

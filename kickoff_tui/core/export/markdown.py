@@ -73,7 +73,20 @@ _KNOWN_KINDS = frozenset(
 )  # fmt: skip
 _DASH = "—"
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _SIDE_LABEL = {"ours": "ours", "theirs": "theirs"}
 _OWES_LABEL = {"us": "from us", "them": "from you"}
 _SEVERITY_RANK = {"blocking": 0, "warning": 1}

@@ -1,0 +1,75 @@
+"""Attendees of a meeting: add, change, list names."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlmodel import select
+
+from kickoff_tui.core.errors import InputError
+from kickoff_tui.core.meetings import get_meeting
+from kickoff_tui.core.models import (
+    ROLES,
+    SIDES,
+    Attendee,
+    utcnow,
+)
+from kickoff_tui.core.store import Store
+
+
+def add_attendee(
+    store: Store,
+    meeting_id: str,
+    name: str,
+    *,
+    side: str = "theirs",
+    title: str = "",
+    seniority: int = 0,
+    roles: Iterable[str] = (),
+    present: bool = True,
+    by: str = "cli",
+) -> Attendee:
+    name = " ".join(name.split())
+    if not name:
+        raise InputError("the attendee's name is empty — type a name")
+    if side not in SIDES:
+        raise InputError(f"unknown side '{side}' — use ours or theirs")
+    role_list = [r.strip() for r in roles if r.strip()]
+    bad = [r for r in role_list if r not in ROLES]
+    if bad:
+        raise InputError(f"unknown role '{bad[0]}' — use one of: {', '.join(ROLES)}")
+    with store.write(by) as s:
+        get_meeting(s, meeting_id)
+        a = Attendee(
+            meeting_id=meeting_id,
+            name=name,
+            side=side,
+            title=title.strip(),
+            seniority=seniority,
+            roles=",".join(role_list),
+            present=present,
+            created_at=utcnow(),
+        )
+        s.add(a)
+    return a
+
+
+def update_attendee(store: Store, attendee_id: int, by: str = "cli", **fields: object) -> Attendee:
+    with store.write(by) as s:
+        a = s.get(Attendee, attendee_id)
+        if a is None:
+            raise InputError(f"no attendee #{attendee_id}")
+        if "roles" in fields and not isinstance(fields["roles"], str):
+            fields["roles"] = ",".join(fields["roles"])  # type: ignore[arg-type]
+        for k, v in fields.items():
+            setattr(a, k, v)
+        s.add(a)
+    return a
+
+
+def attendee_names(store: Store, meeting_id: str) -> list[tuple[int, str]]:
+    with store.read() as s:
+        rows = s.exec(
+            select(Attendee.id, Attendee.name).where(Attendee.meeting_id == meeting_id)
+        ).all()
+    return [(int(i), n) for i, n in rows]

@@ -1,0 +1,199 @@
+"""Captured items (actions, decisions, risks, questions...): add, read, edit, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pendulum
+from sqlmodel import col, func, select
+
+from kickoff_tui.core.attendees import attendee_names
+from kickoff_tui.core.capture import Capture, parse_capture
+from kickoff_tui.core.errors import CaptureError, ConflictError, InputError
+from kickoff_tui.core.models import (
+    Item,
+    Meeting,
+    utcnow,
+)
+from kickoff_tui.core.store import Store
+
+
+def list_items(
+    store: Store, meeting_id: str, kind: str | None = None, *, include_deleted: bool = False
+) -> list[Item]:
+    with store.read() as s:
+        q = select(Item).where(Item.meeting_id == meeting_id)
+        if kind:
+            q = q.where(Item.kind == kind)
+        if not include_deleted:
+            q = q.where(col(Item.deleted).is_(False))
+        return list(s.exec(q.order_by(col(Item.id))))
+
+
+def count_items(store: Store, meeting_id: str) -> dict[str, int]:
+    with store.read() as s:
+        rows = s.exec(
+            select(Item.kind, func.count())
+            .where(Item.meeting_id == meeting_id, col(Item.deleted).is_(False))
+            .group_by(Item.kind)
+        ).all()
+    return {k: int(n) for k, n in rows}
+
+
+def get_items(store: Store, ids: Iterable[int]) -> list[Item]:
+    """The rows for these ids, deleted ones included (the caller drops them)."""
+    wanted = list(ids)
+    if not wanted:
+        return []
+    with store.read() as s:
+        return list(s.exec(select(Item).where(col(Item.id).in_(wanted))))
+
+
+def get_item(store: Store, item_id: int) -> Item:
+    with store.read() as s:
+        item = s.get(Item, item_id)
+    if item is None:
+        raise InputError(f"no item #{item_id}")
+    return item
+
+
+def parse_line(store: Store, meeting: Meeting, line: str, *, allow_kind: bool = False) -> Capture:
+    return parse_capture(
+        line,
+        pendulum.instance(meeting.start_utc),
+        attendee_names(store, meeting.id),
+        tz=meeting.tz,
+        allow_kind=allow_kind,
+    )
+
+
+def _new_item(
+    meeting_id: str, kind: str, c: Capture, block_id: int | None, by: str, now: pendulum.DateTime
+) -> Item:
+    return Item(
+        meeting_id=meeting_id,
+        kind=kind,
+        text=c.text,
+        owner=c.owner,
+        owner_attendee_id=c.owner_attendee_id,
+        owner_known=c.owner_known,
+        due=c.due,
+        severity=c.severity,
+        side=c.side,
+        decided_by=c.owner if kind == "decision" else None,
+        internal=c.internal,
+        block_id=block_id,
+        captured_by=by,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def check_kind(kind: str) -> str:
+    from kickoff_tui.core.capture import ITEM_KINDS, normalize_kind
+
+    k = normalize_kind(kind)
+    if k is None:
+        raise InputError(f"unknown kind '{kind}' — use one of: {', '.join(ITEM_KINDS)}")
+    return k
+
+
+def add_item(
+    store: Store,
+    meeting: Meeting,
+    kind: str,
+    capture: Capture,
+    *,
+    block_id: int | None = None,
+    by: str = "cli",
+) -> Item:
+    """Save one captured item in one short transaction."""
+    kind = check_kind(capture.kind or kind)
+    with store.write(by) as s:
+        item = _new_item(meeting.id, kind, capture, block_id, by, utcnow())
+        s.add(item)
+    return item
+
+
+def add_lines(
+    store: Store,
+    meeting: Meeting,
+    kind: str,
+    lines: Iterable[str],
+    *,
+    block_id: int | None = None,
+    by: str = "cli",
+) -> list[Item]:
+    """Parse every line first, then save them all in one transaction, or none at all.
+
+    Blank lines are skipped; a bad line raises with its line number.
+    """
+    kind = check_kind(kind)
+    names = attendee_names(store, meeting.id)
+    start = pendulum.instance(meeting.start_utc)
+    parsed: list[Capture] = []
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            parsed.append(parse_capture(line, start, names, tz=meeting.tz))
+        except CaptureError as exc:
+            raise CaptureError(f"line {n}: {exc} (nothing was saved)", exc.token) from None
+    if not parsed:
+        raise InputError("nothing to add: the input has no lines — one item per line")
+    now = utcnow()
+    items = [_new_item(meeting.id, kind, c, block_id, by, now) for c in parsed]
+    with store.write(by) as s:
+        s.add_all(items)
+    return items
+
+
+_ITEM_FIELDS = {
+    "text", "owner", "owner_attendee_id", "owner_known", "due", "severity", "mitigation",
+    "side", "decided_by", "status", "internal", "block_id", "kind",
+}  # fmt: skip
+
+
+def update_item(
+    store: Store, item_id: int, expected_version: int, *, by: str = "cli", **fields: object
+) -> Item:
+    """Change an item only if nobody saved it since ``expected_version`` was read.
+
+    On a mismatch nothing is written and :class:`ConflictError` carries the newer version, so
+    the caller can show it and let its author choose.
+    """
+    bad = set(fields) - _ITEM_FIELDS
+    if bad:
+        raise InputError(f"cannot set {', '.join(sorted(bad))} on an item")
+    with store.write(by) as s:
+        # FOR UPDATE: on PostgreSQL a second writer waits here until we commit, then sees our
+        # version; on SQLite (which ignores it) BEGIN IMMEDIATE already serialises writers.
+        item = s.get(Item, item_id, with_for_update=True)
+        if item is None:
+            raise InputError(f"no item #{item_id}")
+        if item.version != expected_version:
+            s.expunge(item)
+            raise ConflictError(
+                f"item #{item_id} was changed in the meantime (now version {item.version}, "
+                f"you edited version {expected_version}) — review the newer text and save again",
+                current=item,
+            )
+        for k, v in fields.items():
+            setattr(item, k, v)
+        item.version += 1
+        item.updated_at = utcnow()
+        s.add(item)
+    return item
+
+
+def set_deleted(store: Store, item_id: int, deleted: bool, *, by: str = "cli") -> Item:
+    """Soft delete (or undo it): the row stays, so an undo or a conflict never loses text."""
+    with store.write(by) as s:
+        item = s.get(Item, item_id, with_for_update=True)
+        if item is None:
+            raise InputError(f"no item #{item_id}")
+        item.deleted = deleted
+        item.version += 1
+        item.updated_at = utcnow()
+        s.add(item)
+    return item
