@@ -35,6 +35,11 @@ def fail(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+def notes(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(f"kickoff: note: {line}", err=True)
+
+
 def handled(fn: F) -> F:
     """Turn the core's errors into one line on stderr and the right exit code."""
 
@@ -275,31 +280,36 @@ def templates() -> None:
 def export(
     meeting: str, fmt: str, output: Path | None, all_dir: Path | None, db: str | None
 ) -> None:
-    """Export a meeting: the Markdown record, or the follow-through pack."""
+    """Export a meeting: the Markdown record, or the follow-through pack.
+
+    Files are written whole (temp file, fsync, rename) and private (0600); a link, a FIFO or a
+    device at the path is refused."""
     import pendulum
 
-    from kickoff_tui.core.errors import StoreError
+    from kickoff_tui.core import files
     from kickoff_tui.core.export import pack
     from kickoff_tui.core.record import load_snapshot, resolve_meeting
 
+    if output is not None:  # a bad -o fails before anything is read
+        files.check_target(output)
+    if all_dir is not None:
+        files.check_target(all_dir, folder=True)
     store = open_store(db)
     m = resolve_meeting(store, meeting)
     now = pendulum.now("UTC")
     if all_dir is not None:
-        for path in pack.export_and_record(store, m.id, all_dir, now):
+        written = pack.export_and_record(store, m.id, all_dir, now)
+        for path in written:
             click.echo(str(path))
+        notes(written.notes)
         return
     data = pack.render(load_snapshot(store, m.id), fmt, now)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise StoreError(
-            f"cannot write {output}: {exc.strerror} — choose another -o path"
-        ) from None
+    written = files.write_atomic(output, data)
+    notes(written.notes)
     click.echo(str(output), err=True)
 
 
