@@ -12,7 +12,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
@@ -74,10 +74,12 @@ def db_url(db: str | None) -> str:
     return resolve_db(db)
 
 
-def open_store(db: str | None) -> Store:
+def open_store(db: str | None, *, readonly: bool | Literal["auto"] = False) -> Store:
+    """The store behind ``--db``. Reading commands pass ``readonly=True``: they never write a
+    byte (no creation, no switch to WAL), and a file they cannot use is left as it was."""
     from kickoff_tui.core.store import Store
 
-    return Store.open(db_url(db))
+    return Store.open(db_url(db), readonly=readonly)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -229,11 +231,15 @@ def list_cmd(db: str | None) -> None:
     """List the meetings in the database."""
     import pendulum
 
+    from kickoff_tui.core.errors import NoDatabaseError
     from kickoff_tui.core.record import count_items, list_meetings
 
-    store = open_store(db)
-    meetings = list_meetings(store)
-    if not meetings:
+    try:
+        store = open_store(db, readonly=True)
+    except NoDatabaseError:
+        store = None
+    meetings = list_meetings(store) if store is not None else []
+    if store is None or not meetings:
         click.echo('no meetings yet — create one with: kickoff new "Client name"', err=True)
         return
     for m in meetings:
@@ -294,7 +300,8 @@ def export(
         files.check_target(output)
     if all_dir is not None:
         files.check_target(all_dir, folder=True)
-    store = open_store(db)
+    # The pack also stamps when the follow-through first went out: written where possible.
+    store = open_store(db, readonly="auto" if all_dir is not None else True)
     m = resolve_meeting(store, meeting)
     now = pendulum.now("UTC")
     if all_dir is not None:
@@ -327,7 +334,7 @@ def check(meeting: str, as_json: bool, db: str | None) -> None:
     from kickoff_tui.core.checks import findings_to_json, run_checks, score
     from kickoff_tui.core.record import load_snapshot, resolve_meeting
 
-    store = open_store(db)
+    store = open_store(db, readonly=True)
     m = resolve_meeting(store, meeting)
     findings = run_checks(load_snapshot(store, m.id), pendulum.now("UTC"))
     if as_json:
@@ -355,7 +362,7 @@ def status(meeting: str, as_json: bool, db: str | None) -> None:
     from kickoff_tui.core.clock import compute, fmt_duration
     from kickoff_tui.core.record import load_snapshot, resolve_meeting
 
-    store = open_store(db)
+    store = open_store(db, readonly=True)
     snap = load_snapshot(store, resolve_meeting(store, meeting).id)
     m = snap.meeting
     mt = compute(
@@ -451,7 +458,7 @@ def copy(
     path = sqlite_path(src_url)
     if path is not None and not path.exists():
         raise InputError(f"no database at {path} — check --from (or --db / KICKOFF_DB)")
-    src = Store.open(src_url)
+    src = Store.open(src_url, readonly=not move)
     resolve_meeting(src, meeting)  # a bad id fails before the target is even opened
     dst = Store.open(db_url(target))
     done = copy_meeting(src, dst, meeting, new_id=new_id, move=move)
@@ -472,7 +479,7 @@ def _tui_command(role: str) -> Callable[[str, str | None], None]:
         if mid is None:
             from kickoff_tui.core.record import resolve_meeting
 
-            mid = resolve_meeting(open_store(db), meeting).id
+            mid = resolve_meeting(open_store(db, readonly=True), meeting).id
         run_tui(url, meeting_ref=mid, role=role)
 
     return command

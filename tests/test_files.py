@@ -62,12 +62,12 @@ os.{fn} = _killing(os.{fn})
 
 @pytest.fixture
 def db(meeting, store, tmp_path):
-    """A meeting with enough text that an export is tens of kilobytes."""
+    """A meeting with enough text that the record is larger than 64 KiB."""
     from kickoff_tui.core.record import add_lines
 
     add_lines(store, meeting, "action",
               [f"Send the SSO checklist, part {n} of many, to the IT team @maria due:fri"
-               for n in range(60)])  # fmt: skip
+               for n in range(800)])  # fmt: skip
     store.close()
     return tmp_path / "kickoff.db"
 
@@ -242,13 +242,14 @@ def _mount_tmpfs(where: Path, size: str) -> bool:
 
 @pytest.fixture(params=["tmpfs", "file-size-limit"])
 def full_disk(request, tmp_path):
-    """A folder where the next ~16 KB cannot be written: a 64 KiB tmpfs filled up, or (where
-    mounting is not possible, and always as a second case) RLIMIT_FSIZE on the subprocess.
+    """A folder where the next record cannot be written: a 1 MiB tmpfs filled up, or (where
+    mounting is not possible, and always as a second case) RLIMIT_FSIZE on the subprocess
+    (48 KiB: above the 32 KiB -shm SQLite may map, below the record).
     Yields (folder, preexec_fn, fill) — call fill() after placing the previous file."""
     where = tmp_path / "disk"
     where.mkdir()
     if request.param == "tmpfs":
-        if not _mount_tmpfs(where, "64k"):
+        if not _mount_tmpfs(where, "1m"):
             pytest.skip("cannot mount a tmpfs here (needs root); the file-size-limit case runs")
 
         def fill() -> None:
@@ -266,7 +267,7 @@ def full_disk(request, tmp_path):
         return
 
     def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (48 * 1024, 48 * 1024))
 
     yield where, limit, lambda: None
 
@@ -276,7 +277,7 @@ def test_export_o_on_a_full_disk_keeps_the_previous_file(db, full_disk):
     out = where / "record.md"
     assert kickoff("export", "acme", "-o", str(out), db=db).returncode == 0
     before = sha(out)
-    assert out.stat().st_size > 8192
+    assert out.stat().st_size > 64 * 1024
     fill()
     r = kickoff("export", "acme", "-o", str(out), db=db, preexec=preexec)
     assert r.returncode == 1
@@ -289,8 +290,7 @@ def test_export_all_on_a_full_disk_keeps_the_previous_pack(db, full_disk):
     where, preexec, fill = full_disk
     pack = where / "pack"
     r = kickoff("export", "acme", "--all", str(pack), db=db)
-    if r.returncode != 0:  # the tmpfs is too small for two packs at once: use a smaller one
-        pytest.fail(r.stderr)
+    assert r.returncode == 0, r.stderr
     before = tree(pack)
     fill()
     r = kickoff("export", "acme", "--all", str(pack), db=db, preexec=preexec)

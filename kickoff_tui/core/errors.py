@@ -34,6 +34,10 @@ class NotADatabaseError(InputError):
     """``--db`` points at a file that is not a kickoff database (exit 2)."""
 
 
+class NoDatabaseError(InputError):
+    """A reading command found no kickoff database at the path (and created none)."""
+
+
 class NewerSchemaError(StoreError):
     """The file was written by a newer kickoff-tui; it is refused, never rewritten."""
 

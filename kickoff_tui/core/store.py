@@ -27,7 +27,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.engine import Engine, make_url
@@ -42,9 +42,11 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session as _Session
 from sqlmodel import Session, SQLModel, create_engine
 
+from kickoff_tui.core.dbfile import DbFile, damaged, examine
 from kickoff_tui.core.errors import (
     InputError,
     NewerSchemaError,
+    NoDatabaseError,
     NotADatabaseError,
     StoreError,
     UnavailableError,
@@ -149,8 +151,12 @@ def _prepare_sqlite_file(path: Path, url: str) -> None:
         ) from None
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url`` with our pragmas and transaction rules attached."""
+def make_engine(url: str, *, readonly: bool = False, read_uri: str | None = None) -> Engine:
+    """An engine for ``url`` with our pragmas and transaction rules attached.
+
+    ``readonly``: the engine never writes — on SQLite no switch to WAL and ``query_only``, and
+    every connection made through ``read_uri`` (``mode=ro`` / ``immutable=1``) when the file
+    cannot be written at all; on PostgreSQL every transaction is READ ONLY."""
     try:
         u = make_url(url)
     except (ArgumentError, ValueError):
@@ -166,7 +172,17 @@ def make_engine(url: str) -> Engine:
             "a file path, sqlite:///PATH or postgresql+psycopg://user@host/db"
         )
     if u.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False})
+        extra: dict[str, Any] = {}
+        if read_uri is not None:
+            ro_uri = read_uri  # the URL still picks the dialect and the pool
+
+            def _connect_ro() -> sqlite3.Connection:
+                return sqlite3.connect(ro_uri, uri=True, timeout=5, check_same_thread=False)
+
+            extra["creator"] = _connect_ro
+        engine = create_engine(
+            url, connect_args={"timeout": 5, "check_same_thread": False}, **extra
+        )
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -174,8 +190,11 @@ def make_engine(url: str) -> Engine:
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA busy_timeout=5000")
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            if readonly:  # switching to WAL is a write: a reader leaves the file as it is
+                cur.execute("PRAGMA query_only=ON")
+            else:
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
@@ -189,6 +208,8 @@ def make_engine(url: str) -> Engine:
     if u.get_backend_name() == "postgresql":
         kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S,
                                   "application_name": "kickoff-tui"}  # fmt: skip
+        if readonly:
+            kwargs["connect_args"]["options"] = "-c default_transaction_read_only=on"
     try:
         return create_engine(u, **kwargs)
     except NoSuchModuleError:
@@ -235,23 +256,54 @@ def _rollback_quietly(session: _Session) -> None:
 
 
 class Store:
-    """An opened, schema-checked database. Create with :meth:`Store.open`."""
+    """An opened, schema-checked database. Create with :meth:`Store.open`.
 
-    def __init__(self, url: str, engine: Engine) -> None:
+    ``readonly`` says the store never writes (a reading command, or a file this user cannot
+    write); ``readonly_reason`` is then one line for a banner: why, and how to fix it."""
+
+    def __init__(
+        self, url: str, engine: Engine, *, readonly: bool = False, readonly_reason: str = ""
+    ) -> None:
         self.url = url
         self.engine = engine
         self._write_engine = engine.execution_options(kickoff_write=True)
         self.is_sqlite = engine.dialect.name == "sqlite"
+        self.readonly = readonly
+        self.readonly_reason = readonly_reason
+        #: How the change feed's probe reads a SQLite file (None: the plain path).
+        self.probe_uri: str | None = None
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
-    def open(cls, url: str) -> Store:
-        """Open (creating on first use) and check the schema version."""
+    def open(cls, url: str, *, readonly: bool | Literal["auto"] = False) -> Store:
+        """Open and check the schema version.
+
+        ``readonly=False`` (writing commands): create the database on first use, upgrade an
+        older schema; a file this user cannot write is refused with one line naming the
+        permission and the fix. ``readonly=True`` (reading commands): never write a byte — no
+        creation, no switch to WAL, no upgrade. ``"auto"`` (the cockpit): write where
+        possible, else open read-only (``store.readonly`` and ``store.readonly_reason`` say so).
+
+        Either way a SQLite file that must be refused (empty for a reader, damaged, foreign,
+        newer) is refused before anything opens it for writing: it stays byte for byte as it was.
+        """
         path = sqlite_path(url)
-        if path is not None:
-            _prepare_sqlite_file(path, url)
-        engine = make_engine(url)
-        store = cls(url, engine)
+        info = examine(path) if path is not None else None
+        if readonly == "auto":
+            readonly = info is not None and info.exists and info.cannot_write is not None
+        reason = ""
+        if info is not None:
+            if readonly:
+                reason = cls._readable(info)
+            elif info.cannot_write is not None and info.exists:
+                raise StoreError(f"cannot save to the database: {info.cannot_write}")
+            else:
+                _prepare_sqlite_file(info.path, url)
+        read_uri = info.read_uri if info is not None and readonly and info.cannot_write else None
+        engine = make_engine(url, readonly=bool(readonly), read_uri=read_uri)
+        store = cls(url, engine, readonly=bool(readonly), readonly_reason=reason)
+        if read_uri is not None:
+            store.probe_uri = read_uri
         for attempt in range(1, 6):
             try:
                 store._check_schema()
@@ -270,6 +322,27 @@ class Store:
                 raise error from None
         raise AssertionError("unreachable")  # pragma: no cover
 
+    @staticmethod
+    def _readable(info: DbFile) -> str:
+        """Refuse what a reader cannot read; the banner line for what it can."""
+        if not info.exists:
+            raise NoDatabaseError(
+                f"no kickoff database at {info.path} yet — create a meeting with "
+                '`kickoff new "Client name"`, or point --db at an existing file'
+            )
+        if info.empty:
+            raise NotADatabaseError(
+                f"{info.path} is empty (0 bytes), not a kickoff database; nothing was changed "
+                "— if it held meetings, restore it from a backup; to start a new database "
+                'there, run `kickoff new "Client name"` with this --db'
+            )
+        if not info.is_kickoff:
+            raise NoDatabaseError(
+                f"{info.path} holds no kickoff data yet — create a meeting with "
+                '`kickoff new "Client name"` with this --db'
+            )
+        return info.cannot_write or "opened read-only: nothing is saved"
+
     def _translate(self, exc: DBAPIError, opening: bool = False) -> Exception:
         text = str(exc.orig) if getattr(exc, "orig", None) is not None else str(exc)
         text = _scrub(text, self.url)
@@ -278,6 +351,13 @@ class Store:
             return NotADatabaseError(
                 f"{where} is not a kickoff database (it is some other file) — "
                 "point --db at a kickoff .db file or a new path"
+            )
+        path = sqlite_path(self.url)
+        if path is not None and ("malformed" in text or "disk image" in text):
+            return damaged(path, text)
+        if self.readonly and ("readonly" in text or "read-only" in text):
+            return StoreError(
+                f"{where} is open read-only, nothing was saved: {self.readonly_reason}"
             )
         if "readonly" in text or "unable to open" in text or "read-only" in text:
             return StoreError(
@@ -298,6 +378,11 @@ class Store:
         with self.engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
         if Meta.__tablename__ not in tables:
+            if self.readonly and not tables:
+                raise NoDatabaseError(
+                    f"{mask_url(self.url)} holds no kickoff data yet — create a meeting with "
+                    '`kickoff new "Client name"` with this --db'
+                )
             if tables:
                 raise NotADatabaseError(
                     f"{mask_url(self.url)} is a database, but not a kickoff one "
@@ -312,6 +397,12 @@ class Store:
                 f"this one knows {SCHEMA_VERSION}) — upgrade kickoff-tui to open it"
             )
         if version < SCHEMA_VERSION:
+            if self.readonly:
+                raise StoreError(
+                    f"{mask_url(self.url)} uses schema {version}, older than this kickoff-tui's "
+                    f"{SCHEMA_VERSION}, and is opened read-only — open it once with a command "
+                    "that saves (e.g. kickoff run) to upgrade it, or copy it to a writable place"
+                )
             self._upgrade(version)
 
     def _lock(self, conn: Any, key: int) -> None:
@@ -364,6 +455,10 @@ class Store:
     @contextlib.contextmanager
     def write(self, by: str = "cli") -> Iterator[Session]:
         """One short write transaction (``BEGIN IMMEDIATE``) that also logs every change."""
+        if self.readonly:
+            raise StoreError(
+                f"{mask_url(self.url)} is open read-only, nothing was saved: {self.readonly_reason}"
+            )
         with Session(self._write_engine, expire_on_commit=False) as session:
             event.listen(session, "after_flush", _collect_changes)
             try:
@@ -446,7 +541,10 @@ class ChangeFeed:
         self.last_id = store.latest_change_id(meeting_id)  # after LISTEN: nothing falls between
         path = sqlite_path(store.url)
         if path is not None:
-            self._probe = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+            target, as_uri = (store.probe_uri, True) if store.probe_uri else (str(path), False)
+            self._probe = sqlite3.connect(
+                target, uri=as_uri, check_same_thread=False, isolation_level=None
+            )
             self._data_version = self._read_version()
 
     def _read_version(self) -> int:
