@@ -74,12 +74,15 @@ def db_url(db: str | None) -> str:
     return resolve_db(db)
 
 
-def open_store(db: str | None, *, readonly: bool | Literal["auto"] = False) -> Store:
+def open_store(
+    db: str | None, *, readonly: bool | Literal["auto"] = False, create: bool = False
+) -> Store:
     """The store behind ``--db``. Reading commands pass ``readonly=True``: they never write a
-    byte (no creation, no switch to WAL), and a file they cannot use is left as it was."""
+    byte (no creation, no switch to WAL), and a file they cannot use is left as it was. Only
+    the commands that make a meeting pass ``create=True`` (a new database on first use)."""
     from kickoff_tui.core.store import Store
 
-    return Store.open(db_url(db), readonly=readonly)
+    return Store.open(db_url(db), readonly=readonly, create=create)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -149,7 +152,7 @@ def new(
             ) from None
     box = minutes or tmpl.minutes
     over = sum(b.minutes for b in tmpl.blocks) - box
-    store = open_store(db)
+    store = open_store(db, create=True)
     meeting = create_meeting(
         store, client, tmpl, begin, zone, title=title, minutes=box, fit_to_box=fit,
         contract_close=close,
@@ -458,7 +461,7 @@ def copy(
     path = sqlite_path(src_url)
     if path is not None and not path.exists():
         raise InputError(f"no database at {path} — check --from (or --db / KICKOFF_DB)")
-    src = Store.open(src_url, readonly=not move)
+    src = Store.open(src_url, readonly=not move, create=False)
     resolve_meeting(src, meeting)  # a bad id fails before the target is even opened
     dst = Store.open(db_url(target))
     done = copy_meeting(src, dst, meeting, new_id=new_id, move=move)
@@ -500,7 +503,7 @@ def demo(db: str | None) -> None:
     """Create a realistic sample kickoff and open it in the cockpit."""
     from kickoff_tui.core.demo import create_demo
 
-    store = open_store(db)
+    store = open_store(db, create=True)
     m = create_demo(store)
     click.echo(m.id, err=True)
     run_tui(store.url, meeting_ref=m.id, role="facilitator")

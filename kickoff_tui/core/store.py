@@ -45,6 +45,7 @@ from sqlmodel import Session, SQLModel, create_engine
 from kickoff_tui.core.dbfile import DbFile, damaged, examine
 from kickoff_tui.core.errors import (
     InputError,
+    KickoffError,
     NewerSchemaError,
     NoDatabaseError,
     NotADatabaseError,
@@ -272,20 +273,24 @@ class Store:
         self.readonly_reason = readonly_reason
         #: How the change feed's probe reads a SQLite file (None: the plain path).
         self.probe_uri: str | None = None
+        self._may_create = not readonly
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
-    def open(cls, url: str, *, readonly: bool | Literal["auto"] = False) -> Store:
+    def open(
+        cls, url: str, *, readonly: bool | Literal["auto"] = False, create: bool = True
+    ) -> Store:
         """Open and check the schema version.
 
-        ``readonly=False`` (writing commands): create the database on first use, upgrade an
-        older schema; a file this user cannot write is refused with one line naming the
-        permission and the fix. ``readonly=True`` (reading commands): never write a byte — no
-        creation, no switch to WAL, no upgrade. ``"auto"`` (the cockpit): write where
-        possible, else open read-only (``store.readonly`` and ``store.readonly_reason`` say so).
+        ``readonly=False`` (writing commands): upgrade an older schema, and create the database
+        on first use unless ``create=False`` (commands that need a meeting already there); a
+        file this user cannot write is refused with one line naming the permission and the
+        fix. ``readonly=True`` (reading commands): never write a byte — no creation, no switch
+        to WAL, no upgrade. ``"auto"`` (the cockpit): write where possible, else open
+        read-only (``store.readonly`` and ``store.readonly_reason`` say so).
 
-        Either way a SQLite file that must be refused (empty for a reader, damaged, foreign,
-        newer) is refused before anything opens it for writing: it stays byte for byte as it was.
+        Either way a SQLite file that must be refused (damaged, foreign, newer; empty unless
+        creating) is refused before anything opens it for writing: it stays byte for byte.
         """
         path = sqlite_path(url)
         info = examine(path) if path is not None else None
@@ -293,22 +298,24 @@ class Store:
             readonly = info is not None and info.exists and info.cannot_write is not None
         reason = ""
         if info is not None:
-            if readonly:
+            if readonly or not create:
                 reason = cls._readable(info)
-            elif info.cannot_write is not None and info.exists:
-                raise StoreError(f"cannot save to the database: {info.cannot_write}")
-            else:
+            if not readonly:
+                if info.exists and info.cannot_write is not None:
+                    raise StoreError(f"cannot save to the database: {info.cannot_write}")
                 _prepare_sqlite_file(info.path, url)
+                reason = ""
         read_uri = info.read_uri if info is not None and readonly and info.cannot_write else None
         engine = make_engine(url, readonly=bool(readonly), read_uri=read_uri)
         store = cls(url, engine, readonly=bool(readonly), readonly_reason=reason)
+        store._may_create = create and not readonly
         if read_uri is not None:
             store.probe_uri = read_uri
         for attempt in range(1, 6):
             try:
                 store._check_schema()
                 return store
-            except (NotADatabaseError, StoreError):
+            except KickoffError:
                 engine.dispose()
                 raise
             except DBAPIError as exc:
@@ -378,7 +385,7 @@ class Store:
         with self.engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
         if Meta.__tablename__ not in tables:
-            if self.readonly and not tables:
+            if not self._may_create and not tables:
                 raise NoDatabaseError(
                     f"{mask_url(self.url)} holds no kickoff data yet — create a meeting with "
                     '`kickoff new "Client name"` with this --db'
