@@ -28,7 +28,7 @@ import pendulum
 
 from kickoff_tui.core.checks import FIVE_QUESTIONS  # one list for checks, views and exports
 from kickoff_tui.core.clock import MeetingTime, compute
-from kickoff_tui.core.models import Attendee, Block, Item, Meeting
+from kickoff_tui.core.models import Answer, Attendee, Block, Item, Meeting
 from kickoff_tui.core.record import Snapshot
 
 __all__ = [
@@ -375,7 +375,7 @@ class _Record:
         if m.purpose:
             fields.append(("Purpose", escape_inline(m.purpose)))
         if m.contract_close is not None:
-            gap = (self.start.date() - m.contract_close).days
+            gap = self.start.date().toordinal() - m.contract_close.toordinal()
             when = "before" if gap >= 0 else "after"
             fields.append(
                 ("Contract closed", f"{_date(m.contract_close)}, {_days(gap)} {when} the kickoff")
@@ -571,7 +571,7 @@ class _Record:
 
     def five_questions(self) -> None:
         self.section("Five Questions")
-        by_question: dict[int, list] = {}
+        by_question: dict[int, list[Answer]] = {}
         for answer in self.snap.answers:
             by_question.setdefault(answer.question, []).append(answer)
         present = [a for a in self.snap.attendees if a.present]
