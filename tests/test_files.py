@@ -363,7 +363,12 @@ def test_a_pack_move_cut_short_in_a_shared_folder_is_finished_by_the_next_export
 
 
 def test_sweep_ignores_what_is_not_ours(tmp_path):
-    for name in (".r.md.swp", ".r.md.kickoff-1-zz.tmp", "r.md.kickoff-1-ab.tmp", ".kickoff-1-a.tmp"):
+    for name in (
+        ".r.md.swp",
+        ".r.md.kickoff-1-zz.tmp",
+        "r.md.kickoff-1-ab.tmp",
+        ".kickoff-1-a.tmp",
+    ):
         (tmp_path / name).write_bytes(b"x")
     assert files.sweep(tmp_path) == []
     assert len(os.listdir(tmp_path)) == 4

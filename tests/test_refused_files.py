@@ -103,7 +103,9 @@ def test_a_refused_file_is_left_byte_for_byte(tmp_path, case):
     make(db)
     before = state(db)
     assert before[1:] == (False, False)
-    commands = READING + WRITING if case.startswith("newer") else [READING[0], READING[2], WRITING[0]]
+    commands = (
+        READING + WRITING if case.startswith("newer") else [READING[0], READING[2], WRITING[0]]
+    )
     for args in commands:
         r = kickoff(*args, db=db)
         lines = r.stderr.strip().splitlines()

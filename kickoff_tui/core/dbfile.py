@@ -29,7 +29,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from kickoff_tui.core.errors import NewerSchemaError, NotADatabaseError, StoreError
+from kickoff_tui.core.errors import (
+    KickoffError,
+    NewerSchemaError,
+    NotADatabaseError,
+    StoreError,
+    UnavailableError,
+)
 from kickoff_tui.core.schema import SCHEMA_VERSION
 
 MAGIC = b"SQLite format 3\x00"
@@ -202,7 +208,7 @@ def _read_schema(path: Path, read_uri: str, wal_size: int) -> tuple[set[str], in
         raise damaged(path, f"its schema version reads '{row[0]}'") from None
 
 
-def _reading_failed(path: Path, exc: sqlite3.Error, wal_size: int) -> StoreError:
+def _reading_failed(path: Path, exc: sqlite3.Error, wal_size: int) -> KickoffError:
     text = " ".join(str(exc).split())
     if "not a database" in text or "encrypted" in text:
         return NotADatabaseError(
@@ -212,8 +218,6 @@ def _reading_failed(path: Path, exc: sqlite3.Error, wal_size: int) -> StoreError
     if "malformed" in text or "corrupt" in text:
         return damaged(path, text)
     if "locked" in text or "busy" in text:
-        from kickoff_tui.core.errors import UnavailableError
-
         return UnavailableError(f"{path} is busy: {text} — try again")
     if wal_size > 0:
         return StoreError(
