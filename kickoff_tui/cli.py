@@ -179,14 +179,20 @@ def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None)
     (@owner due:fri sev:high side:them #internal); '-' reads one item per line from stdin,
     all or nothing."""
     from kickoff_tui.core.capture import describe
-    from kickoff_tui.core.record import add_item, add_lines, check_kind, parse_line, resolve_meeting
+    from kickoff_tui.core.record import (
+        add_item,
+        check_kind,
+        import_lines,
+        parse_line,
+        resolve_meeting,
+    )
 
     kind = check_kind(kind)
     store = open_store(db)
     m = resolve_meeting(store, meeting)
     if text == ("-",):
-        items = add_lines(store, m, kind, sys.stdin.read().splitlines(), by=by)
-        click.echo(f"added {len(items)} {kind} item{'s' if len(items) != 1 else ''} to {m.id}")
+        ids = import_lines(store, m, kind, sys.stdin.read().splitlines(), by=by)
+        click.echo(f"added {len(ids)} {kind} item{'s' if len(ids) != 1 else ''} to {m.id}")
         return
     capture = parse_line(store, m, " ".join(text))
     item = add_item(store, m, kind, capture, by=by)
