@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
@@ -33,7 +34,11 @@ def slugify(text: str) -> str:
 
 
 def parse_start(value: str | None, tz: str) -> pendulum.DateTime:
-    """``2026-11-24T15:00`` read in the meeting's zone (an explicit offset wins)."""
+    """``2026-11-24T15:00`` read in the meeting's zone (an explicit offset wins).
+
+    A wall time the zone shows twice (clocks go back: 02:30 on the last Sunday of October in
+    Berlin) is refused, naming both offsets; with the offset written out it is taken as given.
+    """
     try:
         zone = pendulum.timezone(tz)
     except Exception:
@@ -52,7 +57,38 @@ def parse_start(value: str | None, tz: str) -> pendulum.DateTime:
         raise InputError(
             f"cannot read start '{value}' — use YYYY-MM-DDTHH:MM, e.g. 2026-11-24T15:00"
         )
+    _refuse_twice(value, zone, tz)
     return parsed
+
+
+def _refuse_twice(value: str, zone: dt.tzinfo, tz: str) -> None:
+    """Raise when ``value`` has no offset and its wall time happens twice in ``zone``."""
+    try:
+        wall = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return
+    if wall.tzinfo is not None or len(value) <= 10:  # an offset given, or a date alone (09:00)
+        return
+    readings = [wall.replace(tzinfo=zone, fold=fold) for fold in (0, 1)]
+    if readings[0].utcoffset() == readings[1].utcoffset():
+        return
+    # A skipped time (clocks go forward) has two offsets too, but neither reading exists.
+    if any(r.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != wall for r in readings):
+        return
+    first, second = (_offset(r.utcoffset()) for r in readings)
+    names = [f" ({n})" if (n := r.tzname()) and n[0] not in "+-" else "" for r in readings]
+    at = f"{wall:%Y-%m-%dT%H:%M}"
+    raise InputError(
+        f"start {at} happens twice in {tz} on {wall:%a} {wall.day} {wall:%b %Y} (the clocks go "
+        f"back): first at {first}{names[0]}, then at {second}{names[1]} — write the offset to "
+        f"choose: {at}{first} or {at}{second}"
+    )
+
+
+def _offset(delta: dt.timedelta | None) -> str:
+    minutes = int((delta or dt.timedelta()).total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def create_meeting(
