@@ -93,7 +93,7 @@ CASES = {
 }
 
 READING = [("list",), ("status", "acme"), ("export", "acme"), ("check", "acme")]
-WRITING = [("add", "acme", "action", "Send the recap"), ("new", "Other Client")]
+WRITING = [("add", "acme", "action", "Send the recap"), ("new", "Other Client"), ("run", "acme")]
 
 
 @pytest.mark.parametrize("case", list(CASES))

@@ -71,6 +71,20 @@ def uri(path: Path, *params: str) -> str:
     return f"file:{quote(str(path.absolute()))}?{'&'.join(params)}"
 
 
+def read_uri(path: Path) -> str:
+    """A URI that reads ``path`` without writing a byte, from its header alone: ``immutable=1``
+    for a WAL file with no ``-wal`` beside it (a ``mode=ro`` connection would create ``-wal``
+    and ``-shm`` and leave them), ``mode=ro`` otherwise. For the fast paths (core/peek.py)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(20)
+    except OSError:
+        return uri(path, "mode=ro")
+    wal = len(head) == 20 and head[:16] == MAGIC and head[18] == 2
+    alone = wal and not _side(path, "-wal").exists()
+    return uri(path, "immutable=1") if alone else uri(path, "mode=ro")
+
+
 def damaged(path: Path, what: str) -> DamagedDatabaseError:
     """The one-line message for a cut-short or corrupt file, with the ways to recover."""
     return DamagedDatabaseError(
