@@ -268,3 +268,20 @@ def test_read_only_store_reads_and_refuses_writes_in_one_line(shared, other_user
         assert f"chmod u+w {folder}" in lines[0]
     assert state(db) == before
     folder.chmod(0o700)
+
+
+def test_a_reading_store_on_postgresql_is_read_only_on_the_server(pg_url):
+    """On PostgreSQL a reading store's transactions are READ ONLY, so not even a bug can write."""
+    from sqlalchemy import text as sql
+
+    from kickoff_tui.core.record import list_meetings
+
+    writer = Store.open(pg_url)
+    create_meeting(writer, "Acme Corp", get_template("kickoff-90"), START, "Europe/Berlin")
+    writer.close()
+    reader = Store.open(pg_url, readonly=True)
+    assert reader.readonly
+    assert [m.client for m in list_meetings(reader)] == ["Acme Corp"]
+    with pytest.raises(Exception, match="read-only transaction"), reader.engine.begin() as conn:
+        conn.execute(sql("UPDATE meeting SET client = 'x'"))
+    reader.close()
