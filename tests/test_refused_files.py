@@ -285,3 +285,18 @@ def test_a_reading_store_on_postgresql_is_read_only_on_the_server(pg_url):
     with pytest.raises(Exception, match="read-only transaction"), reader.engine.begin() as conn:
         conn.execute(sql("UPDATE meeting SET client = 'x'"))
     reader.close()
+
+
+def test_damage_found_only_while_saving_still_says_how_to_recover(tmp_path):
+    """The header and schema read fine, but pages deep in the file are garbage."""
+    db = tmp_path / "k.db"
+    make_kickoff_db(db, items=2000)
+    data = bytearray(db.read_bytes())
+    data[-10 * 4096 :] = b"\xa5" * (10 * 4096)
+    db.write_bytes(bytes(data))
+    before = state(db)[0]
+    r = kickoff("add", "acme", "action", "Send the recap", db=db)
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 1 and len(lines) == 1, r.stderr
+    assert "is damaged" in lines[0] and ".recover" in lines[0] and "backup" in lines[0]
+    assert state(db)[0] == before

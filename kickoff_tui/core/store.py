@@ -126,9 +126,18 @@ def describe_db_error(exc: BaseException) -> str | None:
         return None
     orig = getattr(exc, "orig", None)
     text = " ".join(str(orig if orig is not None else exc).split())
+    if _is_damage(text):
+        return (
+            f"the database file is damaged ({text}) — restore a backup, or salvage what is "
+            "left: sqlite3 FILE .recover | sqlite3 recovered.db, then use --db recovered.db"
+        )
     if is_disconnect(exc):
         return f"lost the connection to the database: {text} — check the server and try again"
     return f"database error: {text}"
+
+
+def _is_damage(text: str) -> bool:
+    return "malformed" in text or "disk image" in text
 
 
 def _prepare_sqlite_file(path: Path, url: str) -> None:
@@ -410,7 +419,7 @@ class Store:
                 "point --db at a kickoff .db file or a new path"
             )
         path = sqlite_path(self.url)
-        if path is not None and ("malformed" in text or "disk image" in text):
+        if path is not None and _is_damage(text):
             return damaged(path, text)
         if self.readonly and ("readonly" in text or "read-only" in text):
             return StoreError(
@@ -536,7 +545,7 @@ class Store:
                 raise self._translate(exc) from None
             except DBAPIError as exc:
                 _rollback_quietly(session)
-                if exc.connection_invalidated:
+                if exc.connection_invalidated or _is_damage(str(exc.orig)):
                     raise self._translate(exc) from None
                 raise
             except BaseException:
