@@ -15,6 +15,7 @@ from kickoff_tui.core.models import (
     utcnow,
 )
 from kickoff_tui.core.store import Store
+from kickoff_tui.core.text import clean
 
 
 def add_attendee(
@@ -29,7 +30,8 @@ def add_attendee(
     present: bool = True,
     by: str = "cli",
 ) -> Attendee:
-    name = " ".join(name.split())
+    name = " ".join(clean(name, field="the attendee's name").split())
+    title = clean(title, field="the attendee's title").strip()
     if not name:
         raise InputError("the attendee's name is empty — type a name")
     if side not in SIDES:
@@ -44,7 +46,7 @@ def add_attendee(
             meeting_id=meeting_id,
             name=name,
             side=side,
-            title=title.strip(),
+            title=title,
             seniority=seniority,
             roles=",".join(role_list),
             present=present,
@@ -55,6 +57,12 @@ def add_attendee(
 
 
 def update_attendee(store: Store, attendee_id: int, by: str = "cli", **fields: object) -> Attendee:
+    if isinstance(name := fields.get("name"), str):
+        fields["name"] = " ".join(clean(name, field="the attendee's name").split())
+        if not fields["name"]:
+            raise InputError("the attendee's name is empty — type a name")
+    if isinstance(title := fields.get("title"), str):
+        fields["title"] = clean(title, field="the attendee's title").strip()
     with store.write(by) as s:
         a = s.get(Attendee, attendee_id)
         if a is None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import pendulum
 
 from kickoff_tui.core.errors import CaptureError
+from kickoff_tui.core.text import clean
 
 ITEM_KINDS: tuple[str, ...] = (
     "action",
@@ -49,6 +50,8 @@ KIND_ALIASES: dict[str, str] = {
     "ms": "milestone",
 }
 
+#: A date further than this from the meeting is a typo (due:+999999d), not a plan.
+DATE_LIMIT_YEARS = 5
 _DATE_FORMS = "use today, tomorrow, a weekday (fri), +3d, +2w, eow, eom, 2026-12-01 or Dec 1"
 _TRAILING = ".,;:!?)"  # left after a token by fast typists: "@maria," or "due:fri."
 _TOKEN_RE = re.compile(r'@"[^"]*"\S*|\S+')
@@ -123,15 +126,25 @@ def resolve_date(token: str, base: pendulum.Date) -> pendulum.Date:
     """
     word = " ".join(token.split()).lower()
     try:
-        found = _resolve(word, base)
+        found: pendulum.Date | None = _resolve(word, base)
+        shown = found.to_date_string() if found is not None else ""
     except _NoSuchDate:
         message = f"no such date '{token}' in due:{token} — check the month and day"
         raise CaptureError(message, token) from None
-    except (OverflowError, ValueError):
-        message = f"date '{token}' is out of range in due:{token} — {_DATE_FORMS}"
-        raise CaptureError(message, token) from None
+    except (OverflowError, ValueError):  # +99999999d: beyond the calendar's last year
+        found, shown = pendulum.date(9999, 12, 31), "past the year 9999"
     if found is None:
         raise CaptureError(f"unknown date '{token}' in due:{token} — {_DATE_FORMS}", token)
+    latest = base.add(years=DATE_LIMIT_YEARS)
+    earliest = base.subtract(years=DATE_LIMIT_YEARS)
+    if not earliest <= found <= latest:
+        when = "after" if found > latest else "before"
+        shown = f" ({shown})" if shown != word else ""
+        raise CaptureError(
+            f"due:{token}{shown} is more than {DATE_LIMIT_YEARS} years {when} the meeting "
+            f"({base.to_date_string()}) — check the date",
+            token,
+        )
     return found
 
 
@@ -251,8 +264,10 @@ def parse_capture(
     """Parse one capture line; raise ``CaptureError`` naming the first token that makes no sense.
 
     ``attendees`` are ``(id, full name)`` pairs. ``tz`` is the meeting's zone: the base date for
-    ``due:`` is the meeting's *local* date, which can differ from its UTC date.
+    ``due:`` is the meeting's *local* date, which can differ from its UTC date. The line is
+    cleaned first (core/text.py), so the preview shows the same error the save would give.
     """
+    line = clean(line, field="the line")
     start = pendulum.instance(meeting_start)
     base = (start.in_timezone(tz) if tz else start).date()
     words = _TOKEN_RE.findall(line)

@@ -32,6 +32,7 @@ from kickoff_tui.core.capture import owner_name, parse_capture, resolve_date
 from kickoff_tui.core.errors import CaptureError
 from kickoff_tui.core.models import ROLES, Attendee, Meeting
 from kickoff_tui.core.store import Store
+from kickoff_tui.core.text import clean
 
 FACT_WORDS: tuple[str, ...] = (
     "person",
@@ -127,6 +128,7 @@ def parse_fact(line: str, meeting: Meeting, attendees: Sequence[tuple[int, str]]
 
     ``attendees`` are the meeting's ``(id, full name)`` pairs (``record.attendee_names``).
     """
+    line = clean(line, field="the line")
     parts = line.split(maxsplit=1)
     word = fact_word(line)
     if word is None:

@@ -16,6 +16,10 @@ from kickoff_tui.core.models import (
     utcnow,
 )
 from kickoff_tui.core.store import Store
+from kickoff_tui.core.text import clean, clean_opt
+
+#: ``captured_by`` and the change log's ``by`` are VARCHAR(32).
+BY_LIMIT = 32
 
 
 def list_items(
@@ -70,23 +74,29 @@ def parse_line(store: Store, meeting: Meeting, line: str, *, allow_kind: bool = 
 def _new_item(
     meeting_id: str, kind: str, c: Capture, block_id: int | None, by: str, now: pendulum.DateTime
 ) -> Item:
+    owner = clean_opt(c.owner, field="the owner")
     return Item(
         meeting_id=meeting_id,
         kind=kind,
-        text=c.text,
-        owner=c.owner,
+        text=clean(c.text, field=f"the {kind} text"),
+        owner=owner,
         owner_attendee_id=c.owner_attendee_id,
         owner_known=c.owner_known,
         due=c.due,
         severity=c.severity,
         side=c.side,
-        decided_by=c.owner if kind == "decision" else None,
+        decided_by=owner if kind == "decision" else None,
         internal=c.internal,
         block_id=block_id,
         captured_by=by,
         created_at=now,
         updated_at=now,
     )
+
+
+def clean_by(by: str) -> str:
+    """Who captured it (a role, or ``kickoff add --by NAME``), as it may be stored."""
+    return clean(by, field="who captured it (--by)", limit=BY_LIMIT).strip() or "cli"
 
 
 def check_kind(kind: str) -> str:
@@ -109,8 +119,9 @@ def add_item(
 ) -> Item:
     """Save one captured item in one short transaction."""
     kind = check_kind(capture.kind or kind)
+    by = clean_by(by)
+    item = _new_item(meeting.id, kind, capture, block_id, by, utcnow())
     with store.write(by) as s:
-        item = _new_item(meeting.id, kind, capture, block_id, by, utcnow())
         s.add(item)
     return item
 
@@ -129,6 +140,7 @@ def add_lines(
     Blank lines are skipped; a bad line raises with its line number.
     """
     kind = check_kind(kind)
+    by = clean_by(by)
     names = attendee_names(store, meeting.id)
     start = pendulum.instance(meeting.start_utc)
     parsed: list[Capture] = []
@@ -152,6 +164,10 @@ _ITEM_FIELDS = {
     "text", "owner", "owner_attendee_id", "owner_known", "due", "severity", "mitigation",
     "side", "decided_by", "status", "internal", "block_id", "kind",
 }  # fmt: skip
+_ITEM_TEXT_FIELDS = {
+    "text": "the item text", "owner": "the owner", "mitigation": "the mitigation",
+    "decided_by": "who decided",
+}  # fmt: skip
 
 
 def update_item(
@@ -165,6 +181,10 @@ def update_item(
     bad = set(fields) - _ITEM_FIELDS
     if bad:
         raise InputError(f"cannot set {', '.join(sorted(bad))} on an item")
+    for name in _ITEM_TEXT_FIELDS.keys() & fields.keys():
+        if isinstance(value := fields[name], str):
+            fields[name] = clean(value, field=_ITEM_TEXT_FIELDS[name])
+    by = clean_by(by)
     with store.write(by) as s:
         # FOR UPDATE: on PostgreSQL a second writer waits here until we commit, then sees our
         # version; on SQLite (which ignores it) BEGIN IMMEDIATE already serialises writers.

@@ -15,9 +15,13 @@ meeting    the meeting id
 =========  ===============================================================================
 
 Rows are in capture order (item id). Internal actions (``#internal``) are left out unless
-``include_internal=True``: the pack's CSV is meant to be shared. Text is written as typed: a
-cell starting with ``=``, ``+``, ``-`` or ``@`` is *not* rewritten, so open the file in a
-spreadsheet with import rather than double-click if the notes are untrusted.
+``include_internal=True``: the pack's CSV is meant to be shared.
+
+Formula injection (OWASP "CSV Injection"): a cell that begins with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return is read as a formula by Excel, LibreOffice and Google Sheets, so such a
+cell gets a leading ``'`` (``=HYPERLINK(...)`` is written ``'=HYPERLINK(...)``, ``-5 %`` as
+``'-5 %``): the spreadsheet shows the text, and the quote tells a reader why. Every column is
+treated the same, whatever it holds.
 
 Headless: imports no Textual.
 """
@@ -32,6 +36,14 @@ from kickoff_tui.core.record import Snapshot
 
 HEADER = ("title", "owner", "due", "side", "status", "block", "meeting")
 
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """``cell`` with a leading ``'`` when a spreadsheet would read it as a formula."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
 
 def render_csv(snap: Snapshot, *, include_internal: bool = False) -> str:
     """The meeting's actions as CSV text (encode as UTF-8 to write it)."""
@@ -45,7 +57,8 @@ def render_csv(snap: Snapshot, *, include_internal: bool = False) -> str:
         owner = person.name if person is not None else (item.owner or "").strip()
         block = snap.block(item.block_id)
         writer.writerow(
-            (
+            neutralise(cell)
+            for cell in (
                 item.text,
                 owner,
                 item.due.isoformat() if item.due is not None else "",

@@ -11,6 +11,12 @@ ics      ``<id>.ics``               next-meeting invite + dated actions and Firs
 json     ``<id>-crm.json``          CRM fields and play measures (schema ``kickoff-crm/1``)
 =======  =========================  ===========================================================
 
+No export holds a control character (issue 9): every text field of the record is scrubbed
+before rendering (:func:`safe_snapshot`; rows stored by versions before ``core/text.py`` may
+hold ESC, NUL or C1 bytes) and every rendered file once more (``text.scrub_output``), so ``cat``
+of an export cannot retitle or recolour a terminal. Line ends are the only characters below
+0x20 left (CRLF in the CSV and the calendar).
+
 Rendering depends only on the record and the ``now`` passed in (no wall clock), so the same
 record gives the same bytes. Files are written atomically and private to the user (0600):
 meeting notes are confidential. :func:`export_and_record` also stamps the meeting's
@@ -23,10 +29,12 @@ Headless: imports no Textual.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TypeVar
 
 import pendulum
 
@@ -34,6 +42,9 @@ from kickoff_tui.core.checks import run_checks
 from kickoff_tui.core.errors import InputError, StoreError
 from kickoff_tui.core.record import Snapshot, load_snapshot, update_meeting
 from kickoff_tui.core.store import Store
+from kickoff_tui.core.text import has_controls, scrub, scrub_output
+
+_Row = TypeVar("_Row")
 
 FORMATS: tuple[str, ...] = ("md", "email", "csv", "ics", "json")
 SUFFIXES: dict[str, str] = {
@@ -56,29 +67,69 @@ def _check_format(fmt: str) -> None:
         raise InputError(f"unknown export format '{fmt}' — use one of: {', '.join(FORMATS)}")
 
 
+def _safe_row(row: _Row) -> _Row:
+    """``row`` itself when no text field holds a control character, else a scrubbed copy (the
+    row read from the store is never changed: it may still be in use elsewhere)."""
+    fields = type(row).model_fields  # type: ignore[attr-defined]
+    dirty: dict[str, str] = {}
+    for name in fields:
+        value = getattr(row, name)
+        if isinstance(value, str) and has_controls(value):
+            dirty[name] = scrub(value)
+    prompts = getattr(row, "prompts_json", None)  # a block's prompts: JSON may hide \u001b
+    if isinstance(prompts, str) and "\\u" in prompts:
+        decoded = json.loads(prompts)
+        if any(isinstance(p, str) and has_controls(p) for p in decoded):
+            dirty["prompts_json"] = json.dumps([scrub(p) for p in decoded])
+    if not dirty:
+        return row
+    values = {name: getattr(row, name) for name in fields}
+    return type(row)(**{**values, **dirty})
+
+
+def safe_snapshot(snap: Snapshot) -> Snapshot:
+    """The record with every text field free of control characters (see the module doc)."""
+    return dataclasses.replace(
+        snap,
+        meeting=_safe_row(snap.meeting),
+        blocks=[_safe_row(r) for r in snap.blocks],
+        attendees=[_safe_row(r) for r in snap.attendees],
+        items=[_safe_row(r) for r in snap.items],
+        answers=[_safe_row(r) for r in snap.answers],
+        events=[_safe_row(r) for r in snap.events],
+        notes=[_safe_row(r) for r in snap.notes],
+    )
+
+
 def render(snap: Snapshot, fmt: str, now: pendulum.DateTime) -> bytes:
-    """One export of the meeting as bytes (UTF-8 text, or iCalendar bytes)."""
+    """One export of the meeting as bytes (UTF-8 text, or iCalendar bytes), free of control
+    characters but its line ends."""
     _check_format(fmt)
+    text = _render(safe_snapshot(snap), fmt, now)
+    return scrub_output(text).encode("utf-8")
+
+
+def _render(snap: Snapshot, fmt: str, now: pendulum.DateTime) -> str:
     if fmt == "md":
         from kickoff_tui.core.export.markdown import render_markdown
 
-        return render_markdown(snap, now=now, findings=run_checks(snap, now)).encode("utf-8")
+        return render_markdown(snap, now=now, findings=run_checks(snap, now))
     if fmt == "email":
         from kickoff_tui.core.export.email import render_email
 
-        return render_email(snap).encode("utf-8")
+        return render_email(snap)
     if fmt == "csv":
         from kickoff_tui.core.export.csv_actions import render_csv
 
-        return render_csv(snap).encode("utf-8")
+        return render_csv(snap)
     if fmt == "ics":
         from kickoff_tui.core.export.ics import render_ics
 
-        return render_ics(snap)
+        return render_ics(snap).decode("utf-8")
     from kickoff_tui.core.export.crm import render_crm
 
     data = render_crm(snap, run_checks(snap, now), now=now)
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def _write_private(path: Path, data: bytes) -> None:
