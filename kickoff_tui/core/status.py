@@ -59,10 +59,16 @@ class StatusData:
     events: tuple[StatusEvent, ...]
 
 
+def _plain_utc(when: dt.datetime) -> dt.datetime:
+    """``when`` as a standard-library aware UTC datetime (never a pendulum one: no mixing)."""
+    u = when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
+    return dt.datetime(u.year, u.month, u.day, u.hour, u.minute, u.second, u.microsecond, dt.UTC)
+
+
 def _utc(value: object) -> dt.datetime:
     """A stored time (SQLAlchemy writes naive UTC text on SQLite) as an aware UTC datetime."""
     when = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
-    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
+    return _plain_utc(when)
 
 
 def read_sqlite(url: str, ref: str) -> StatusData | None:
@@ -132,13 +138,14 @@ def _round(seconds: float) -> float:
 def render(data: StatusData, now: dt.datetime, *, as_json: bool = False) -> str:
     """The status line (or one JSON object) at ``now`` (aware)."""
     zone = ZoneInfo(data.tz)
+    now = _plain_utc(now)  # a plain datetime even if handed a pendulum one
     # compute() is plain datetime arithmetic; it is typed with pendulum's DateTime for the UI.
     mt = compute(
         data.blocks,
         data.events,
         cast("pendulum.DateTime", data.start_utc),
         data.planned_minutes,
-        cast("pendulum.DateTime", now.astimezone(dt.UTC)),
+        cast("pendulum.DateTime", now),
     )
     cur = mt.current
     block = next((b for b in data.blocks if b.id == mt.current_block_id), None)

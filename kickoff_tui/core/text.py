@@ -49,11 +49,12 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 #   CSI (ESC [ or C1 0x9b) parameters, intermediates, final byte;
 #   OSC, DCS, SOS, PM, APC strings up to BEL or ST (only when terminated: an unterminated one
 #   loses just its introducer, never the words after it);
-#   any other ESC with its intermediates and final byte (ESC ( B, ESC 7, ESC c).
+#   ESC with intermediates and a final byte (ESC ( B, ESC # 8).
+# A lone ESC goes on its own (with _CONTROL below): the letter after it may be a word's.
 _SEQUENCE = re.compile(
     "(?:\x1b\\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"
     "|(?:\x1b[\\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\\\|\x9c)"
-    "|\x1b[\x20-\x2f]*[\x30-\x7e]?"
+    "|\x1b[\x21-\x2f]+[\x30-\x7e]"
 )
 # What is left to drop after the sequences: every C0 except tab and the line ends, DEL, C1, BOM.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")

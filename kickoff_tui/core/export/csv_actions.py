@@ -20,8 +20,9 @@ Rows are in capture order (item id). Internal actions (``#internal``) are left o
 Formula injection (OWASP "CSV Injection"): a cell that begins with ``=``, ``+``, ``-``, ``@``, a
 tab or a carriage return is read as a formula by Excel, LibreOffice and Google Sheets, so such a
 cell gets a leading ``'`` (``=HYPERLINK(...)`` is written ``'=HYPERLINK(...)``, ``-5 %`` as
-``'-5 %``): the spreadsheet shows the text, and the quote tells a reader why. Every column is
-treated the same, whatever it holds.
+``'-5 %``; also after leading spaces): the spreadsheet shows the text, and the quote tells a
+reader why. Every column is treated the same, whatever it holds. Text is otherwise as typed,
+without control characters (see core/text.py and pack.py).
 
 Headless: imports no Textual.
 """
@@ -41,8 +42,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(cell: str) -> str:
-    """``cell`` with a leading ``'`` when a spreadsheet would read it as a formula."""
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+    """``cell`` with a leading ``'`` when a spreadsheet would read it as a formula (also after
+    leading spaces, which some spreadsheets skip)."""
+    if cell.startswith(FORMULA_STARTS) or cell.lstrip().startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 def render_csv(snap: Snapshot, *, include_internal: bool = False) -> str:
