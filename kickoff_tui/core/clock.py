@@ -15,38 +15,39 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # only annotations need these: `kickoff status` imports this module, lean
+    from typing import Protocol
+
     import pendulum
 
+    class BlockRow(Protocol):
+        """What :func:`compute` reads of a block (``models.Block`` or a light row)."""
+
+        @property
+        def id(self) -> int | None: ...
+        @property
+        def position(self) -> int: ...
+        @property
+        def planned_minutes(self) -> int: ...
+
+    class EventRow(Protocol):
+        """What :func:`compute` reads of a timer event (``models.TimerEvent`` or a light row)."""
+
+        @property
+        def id(self) -> int | None: ...
+        @property
+        def block_id(self) -> int | None: ...
+        @property
+        def kind(self) -> str: ...
+        @property
+        def seconds(self) -> int: ...
+        @property
+        def at(self) -> dt.datetime: ...
+
+
 Clock = Callable[[], "pendulum.DateTime"]
-
-
-class BlockRow(Protocol):
-    """What :func:`compute` reads of a block (``models.Block`` or a light row)."""
-
-    @property
-    def id(self) -> int | None: ...
-    @property
-    def position(self) -> int: ...
-    @property
-    def planned_minutes(self) -> int: ...
-
-
-class EventRow(Protocol):
-    """What :func:`compute` reads of a timer event (``models.TimerEvent`` or a light row)."""
-
-    @property
-    def id(self) -> int | None: ...
-    @property
-    def block_id(self) -> int | None: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def seconds(self) -> int: ...
-    @property
-    def at(self) -> dt.datetime: ...
 
 
 def system_clock() -> pendulum.DateTime:
@@ -55,13 +56,14 @@ def system_clock() -> pendulum.DateTime:
     return pendulum.now("UTC")
 
 
-def _like(now: dt.datetime) -> Callable[[dt.datetime], dt.datetime]:
+def _like(now: dt.datetime) -> Callable[[dt.datetime], pendulum.DateTime]:
     """How to read a stored time next to ``now``: as a pendulum time when ``now`` is one
     (so callers keep pendulum's methods), else as an aware standard datetime (naive = UTC)."""
     pendulum = sys.modules.get("pendulum")
     if pendulum is not None and isinstance(now, pendulum.DateTime):
         return pendulum.instance  # type: ignore[no-any-return]
-    return lambda d: d if d.tzinfo is not None else d.replace(tzinfo=dt.UTC)
+    # Typed as pendulum's for the UI's sake; here it is a plain aware datetime (status).
+    return lambda d: d if d.tzinfo is not None else d.replace(tzinfo=dt.UTC)  # type: ignore[return-value]
 
 
 @dataclass
