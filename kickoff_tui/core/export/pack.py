@@ -70,21 +70,19 @@ def _check_format(fmt: str) -> None:
 def _safe_row(row: _Row) -> _Row:
     """``row`` itself when no text field holds a control character, else a scrubbed copy (the
     row read from the store is never changed: it may still be in use elsewhere)."""
-    fields = type(row).model_fields  # type: ignore[attr-defined]
+    values = row.__dict__  # the loaded columns, without the ORM's per-attribute overhead
     dirty: dict[str, str] = {}
-    for name in fields:
-        value = getattr(row, name)
-        if isinstance(value, str) and has_controls(value):
-            dirty[name] = scrub(value)
-    prompts = getattr(row, "prompts_json", None)  # a block's prompts: JSON may hide \u001b
+    if has_controls(" ".join([v for v in values.values() if type(v) is str])):  # one search
+        dirty = {k: scrub(v) for k, v in values.items() if type(v) is str and has_controls(v)}
+    prompts = values.get("prompts_json")  # a block's prompts: JSON may hide \u001b
     if isinstance(prompts, str) and "\\u" in prompts:
         decoded = json.loads(prompts)
         if any(isinstance(p, str) and has_controls(p) for p in decoded):
             dirty["prompts_json"] = json.dumps([scrub(p) for p in decoded])
     if not dirty:
         return row
-    values = {name: getattr(row, name) for name in fields}
-    return type(row)(**{**values, **dirty})
+    fields = type(row).model_fields  # type: ignore[attr-defined]
+    return type(row)(**{**{name: getattr(row, name) for name in fields}, **dirty})
 
 
 def safe_snapshot(snap: Snapshot) -> Snapshot:
