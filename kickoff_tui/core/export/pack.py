@@ -86,17 +86,15 @@ def _safe_row(row: _Row) -> _Row:
 
 
 def safe_snapshot(snap: Snapshot) -> Snapshot:
-    """The record with every text field free of control characters (see the module doc)."""
-    return dataclasses.replace(
-        snap,
-        meeting=_safe_row(snap.meeting),
-        blocks=[_safe_row(r) for r in snap.blocks],
-        attendees=[_safe_row(r) for r in snap.attendees],
-        items=[_safe_row(r) for r in snap.items],
-        answers=[_safe_row(r) for r in snap.answers],
-        events=[_safe_row(r) for r in snap.events],
-        notes=[_safe_row(r) for r in snap.notes],
-    )
+    """The record with every text field free of control characters (see the module doc).
+    Every field of the snapshot, so a table added to it later is covered too."""
+    changes: dict[str, object] = {}
+    for f in dataclasses.fields(snap):
+        value = getattr(snap, f.name)
+        changes[f.name] = (
+            [_safe_row(row) for row in value] if isinstance(value, list) else _safe_row(value)
+        )
+    return dataclasses.replace(snap, **changes)  # type: ignore[arg-type]
 
 
 def render(snap: Snapshot, fmt: str, now: pendulum.DateTime) -> bytes:
