@@ -477,3 +477,31 @@ def test_neutralise(cell, out):
 
 def test_scrub_output_keeps_line_ends_only():
     assert scrub_output("a\r\nb\x1b[31mc\x00\td\x85") == "a\r\nbc d"
+
+
+async def test_notes_widget_does_not_reload_its_own_cleaned_save():
+    """A pasted tab is stored as a space: when that save comes back from the store, the notes
+    keep what is on screen (and the cursor) instead of reloading as if another terminal wrote."""
+    from textual.app import App, ComposeResult
+
+    from kickoff_tui.tui.widgets.notes import RunningNotes
+
+    saved: list[str] = []
+
+    class Notes(App[None]):
+        def compose(self) -> ComposeResult:
+            yield RunningNotes(lambda _block, text: saved.append(text))
+
+    async with Notes().run_test() as pilot:
+        notes = pilot.app.query_one(RunningNotes)
+        notes.load(1, "")
+        notes.area.insert("first\tline\r\nsecond")
+        await pilot.pause()  # the Changed message marks the notes dirty
+        notes.flush()
+        shown, cursor = notes.area.text, notes.area.cursor_location
+        stored = clean(saved[-1], multiline=True)
+        assert stored != shown  # the store really holds another spelling
+        notes.update_from_store(stored)
+        assert notes.area.text == shown and notes.area.cursor_location == cursor
+        notes.update_from_store("another terminal wrote this")
+        assert notes.area.text == "another terminal wrote this"

@@ -133,6 +133,13 @@ def scrub_output(s: str) -> str:
     return _OUTPUT_CONTROL.sub("", _SEQUENCE.sub("", s)).replace("\t", " ")
 
 
+def as_stored(s: str, *, multiline: bool = False) -> str:
+    """What :func:`clean` would store for ``s``, without its refusals: a screen compares its own
+    text with the store's through this, so a pasted tab saved as a space is not a change."""
+    s = scrub(s, multiline=multiline)
+    return s if s.isascii() else unicodedata.normalize("NFC", s)
+
+
 def has_controls(s: str, *, multiline: bool = True) -> bool:
     """Whether :func:`scrub` would change ``s`` (cheap; for the exports' fast path)."""
     return (_SUSPECT_MULTILINE if multiline else _SUSPECT).search(s) is not None
