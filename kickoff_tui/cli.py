@@ -238,6 +238,7 @@ def list_cmd(db: str | None) -> None:
     import pendulum
 
     from kickoff_tui.core.record import count_items, list_meetings
+    from kickoff_tui.core.text import scrub
 
     store = open_store(db)
     meetings = list_meetings(store)
@@ -247,7 +248,8 @@ def list_cmd(db: str | None) -> None:
     for m in meetings:
         when = pendulum.instance(m.start_utc).in_timezone(m.tz).format("ddd D MMM YYYY HH:mm zz")
         n = sum(count_items(store, m.id).values())
-        click.echo(f"{m.id}\t{when}\t{m.status}\t{m.template}\t{n} items\t{m.client}")
+        client = scrub(m.client, multiline=False)  # a row from an older version may hold ESC
+        click.echo(f"{m.id}\t{when}\t{m.status}\t{m.template}\t{n} items\t{client}")
 
 
 @main.command()
@@ -328,11 +330,13 @@ def check(meeting: str, as_json: bool, db: str | None) -> None:
     import pendulum
 
     from kickoff_tui.core.checks import findings_to_json, run_checks, score
+    from kickoff_tui.core.export.pack import safe_snapshot
     from kickoff_tui.core.record import load_snapshot, resolve_meeting
 
     store = open_store(db)
     m = resolve_meeting(store, meeting)
-    findings = run_checks(load_snapshot(store, m.id), pendulum.now("UTC"))
+    # Findings quote user text: read it as the exports do, free of control characters.
+    findings = run_checks(safe_snapshot(load_snapshot(store, m.id)), pendulum.now("UTC"))
     if as_json:
         out = {"meeting": m.id, "score": score(findings), "findings": findings_to_json(findings)}
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))

@@ -267,3 +267,22 @@ def test_status_json_of_a_fresh_meeting(acme):
     data = json.loads(run("status", "acme", "--json", db=acme).stdout)
     assert data["meeting"] == ID and data["state"] == "not started"
     assert data["projected_end"] == "2026-11-24T16:30:00+01:00"
+
+
+def test_list_and_check_print_old_rows_without_control_characters(acme):
+    """Rows stored by an older version may hold escape sequences: what the commands print
+    from them is cleaned (list is tab-separated by design)."""
+    import sqlite3
+
+    con = sqlite3.connect(acme)
+    con.execute("UPDATE meeting SET client = ?", ("Acme\x1b]0;pwned\x07\x1b[31m\x9b2J Corp",))
+    con.execute("UPDATE attendee SET name = ?", ("Maria\x1b[5m Lopez\x00",))
+    con.commit()
+    con.close()
+    for args in (["list"], ["check", ID], ["check", ID, "--json"]):
+        r = run(*args, db=acme)
+        assert r.returncode in (0, 1), r.stderr
+        bad = [b for b in r.stdout if (b < 0x20 and b not in (0x09, 0x0A)) or b == 0x7F]
+        assert not bad and b"\xc2\x9b" not in r.stdout, (args, bad)
+        assert b"\\u001b" not in r.stdout.lower() and b"\\u0000" not in r.stdout, args
+    assert b"Acme Corp" in run("list", db=acme).stdout
