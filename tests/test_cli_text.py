@@ -279,6 +279,11 @@ def test_list_and_check_print_old_rows_without_control_characters(acme):
     con.execute("UPDATE attendee SET name = ?", ("Maria\x1b[5m Lopez\x00",))
     con.commit()
     con.close()
+    assert run("add", ID, "action", "placeholder", db=acme).returncode == 0  # no owner: a finding
+    con = sqlite3.connect(acme)
+    con.execute("UPDATE item SET text = ?", ("Send\x1b]0;pwned\x07 the\x85 deck\x00",))
+    con.commit()
+    con.close()
     for args in (["list"], ["check", ID], ["check", ID, "--json"]):
         r = run(*args, db=acme)
         assert r.returncode in (0, 1), r.stderr
@@ -286,3 +291,4 @@ def test_list_and_check_print_old_rows_without_control_characters(acme):
         assert not bad and b"\xc2\x9b" not in r.stdout, (args, bad)
         assert b"\\u001b" not in r.stdout.lower() and b"\\u0000" not in r.stdout, args
     assert b"Acme Corp" in run("list", db=acme).stdout
+    assert b"Send the deck" in run("check", ID, db=acme).stdout  # the finding quotes it
