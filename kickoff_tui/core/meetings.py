@@ -170,6 +170,8 @@ class Snapshot:
     answers: list[Answer]
     events: list[TimerEvent]
     notes: list[BlockNote]
+    #: Ids of the meeting's deleted items: they keep their per-meeting number (see readmodel).
+    deleted_item_ids: tuple[int, ...] = ()
 
     def items_of(self, kind: str) -> list[Item]:
         return [i for i in self.items if i.kind == kind]
@@ -207,4 +209,13 @@ def load_snapshot(store: Store, meeting_id: str, *, with_items: bool = True) -> 
                 s.exec(select(TimerEvent).where(TimerEvent.meeting_id == m.id).order_by("id"))
             ),
             notes=list(s.exec(select(BlockNote).where(BlockNote.meeting_id == m.id))),
+            deleted_item_ids=tuple(
+                int(i)
+                for i in s.exec(
+                    select(Item.id).where(Item.meeting_id == m.id, col(Item.deleted).is_(True))
+                )
+                if i is not None
+            )
+            if with_items
+            else (),
         )

@@ -28,8 +28,17 @@ import pendulum
 
 from kickoff_tui.core.checks import FIVE_QUESTIONS  # one list for checks, views and exports
 from kickoff_tui.core.clock import MeetingTime, compute
-from kickoff_tui.core.models import Attendee, Block, Item, Meeting
-from kickoff_tui.core.record import Snapshot
+from kickoff_tui.core.people import NOT_AN_ATTENDEE
+from kickoff_tui.core.readmodel import (
+    BlockInfo,
+    Item,
+    MeetingRecord,
+    Owner,
+    Person,
+    TextFact,
+    as_record,
+)
+from kickoff_tui.core.vocab import Side
 
 __all__ = [
     "FIVE_QUESTIONS",
@@ -44,8 +53,7 @@ __all__ = [
 
 #: What an empty section says, so a missing kind of item is visible instead of silently absent.
 NONE_CAPTURED = "None captured."
-#: Appended to an owner typed during capture who is not (unambiguously) one of the attendees.
-NOT_AN_ATTENDEE = "*(not an attendee)*"
+#: Marks an internal item or fact (the owner flag ``NOT_AN_ATTENDEE`` comes from ``people``).
 INTERNAL = "*(internal)*"
 
 #: The level-2 sections, in the order they are emitted ("Health check" only when findings are
@@ -87,8 +95,6 @@ _MONTHS = [
     "November",
     "December",
 ]
-_SIDE_LABEL = {"ours": "ours", "theirs": "theirs"}
-_OWES_LABEL = {"us": "from us", "them": "from you"}
 _SEVERITY_RANK = {"blocking": 0, "warning": 1}
 
 # --------------------------------------------------------------------------------------------
@@ -214,36 +220,28 @@ def _days(n: int) -> str:
 
 
 class _Record:
-    """One rendering: the snapshot indexed once by id, so every lookup is O(1)."""
+    """One rendering of a :class:`MeetingRecord`."""
 
     def __init__(
         self,
-        snap: Snapshot,
+        rec: MeetingRecord,
         now: pendulum.DateTime | None,
         findings: Sequence[object] | None,
     ) -> None:
-        self.snap = snap
-        self.meeting: Meeting = snap.meeting
+        self.rec = rec
+        self.meeting = rec.meeting
         self.tz = self.meeting.tz
         self.now_given = now is not None
         self.findings = findings
-        self.blocks: dict[int, Block] = {b.id: b for b in snap.blocks if b.id is not None}
-        self.attendees: dict[int, Attendee] = {a.id: a for a in snap.attendees if a.id is not None}
-        self.by_name: dict[str, Attendee] = {}
-        for a in sorted(snap.attendees, key=lambda a: a.id or 0):
-            self.by_name.setdefault(a.name.casefold(), a)
+        self.blocks: dict[int, BlockInfo] = {b.id: b for b in rec.blocks}
         self.by_kind: dict[str, list[Item]] = {}
-        for item in sorted(snap.items, key=lambda i: i.id or 0):
-            if not item.deleted:
-                self.by_kind.setdefault(item.kind, []).append(item)
-        self.block_cells: dict[int, str] = {
-            bid: escape_cell(b.title) for bid, b in self.blocks.items()
-        }
-        self.start = _local(self.meeting.start_utc, self.tz)
+        for item in rec.items:
+            self.by_kind.setdefault(item.kind, []).append(item)
+        self.start = self.meeting.local_start()
         self.clock: MeetingTime = compute(
-            sorted(snap.blocks, key=lambda b: b.position),
-            snap.events,
-            pendulum.instance(self.meeting.start_utc),
+            rec.blocks,  # type: ignore[arg-type]
+            rec.events,  # type: ignore[arg-type]
+            self.meeting.start_utc,
             self.meeting.planned_minutes,
             now if now is not None else self._fallback_now(),
         )
@@ -251,13 +249,13 @@ class _Record:
 
     def _fallback_now(self) -> pendulum.DateTime:
         """Without an explicit ``now``: the meeting's end, else its last event, else its start."""
-        times = [pendulum.instance(e.at) for e in self.snap.events]
-        ended = [pendulum.instance(e.at) for e in self.snap.events if e.kind == "meeting-ended"]
+        times = [pendulum.instance(e.at) for e in self.rec.events]
+        ended = [pendulum.instance(e.at) for e in self.rec.events if e.kind == "meeting-ended"]
         if ended:
             return min(ended)
         if times:
             return max(times)
-        return pendulum.instance(self.meeting.start_utc)
+        return self.meeting.start_utc
 
     # -- building blocks ---------------------------------------------------------------------
     def section(self, title: str, level: int = 2) -> None:
@@ -276,43 +274,30 @@ class _Record:
         cell = escape_cell(item.text)
         return cell + " " + INTERNAL if item.internal else cell
 
+    def fact(self, fact: TextFact) -> str:
+        text = escape_inline(fact.text)
+        return text + " " + INTERNAL if text and fact.internal else text
+
     def block(self, item: Item) -> str:
-        return self.block_cells.get(item.block_id, "") if item.block_id is not None else ""
+        return escape_cell(item.block.title) if item.block is not None else ""
 
-    def person(self, name: str | None, attendee_id: int | None, known: bool) -> str:
-        """An owner: the attendee's current name, or the typed name flagged when unmatched.
-
-        ``known`` False (the capture matched no attendee, or several) always shows the marker;
-        a name with no attendee id is looked up by full name before it is flagged.
-        """
-        attendee = self.attendees.get(attendee_id) if attendee_id is not None else None
-        if attendee is None and known and name:
-            attendee = self.by_name.get(name.casefold())
-        if attendee is not None and known:
-            return escape_cell(attendee.name)
-        if not name:
+    def person(self, owner: Owner) -> str:
+        """An owner: the attendee's name, or the typed name flagged as in every output."""
+        if owner is None:
             return ""
-        return escape_cell(name) + " " + NOT_AN_ATTENDEE
+        if isinstance(owner, Person):
+            return escape_cell(owner.name)
+        return escape_cell(owner.label)
 
     def owner(self, item: Item) -> str:
-        return self.person(item.owner, item.owner_attendee_id, item.owner_known)
+        return self.person(item.owner)
 
     def decider(self, item: Item) -> str:
-        """Who decided: ``decided_by`` when it was edited away from the owner, else the owner."""
-        if item.decided_by and item.decided_by != item.owner:
-            return self.person(item.decided_by, None, True)
-        return self.owner(item)
+        return self.person(item.decider)
 
     def owes(self, item: Item) -> str:
         """Who owes it: the captured side, else the owning attendee's side."""
-        if item.side in _OWES_LABEL:
-            return _OWES_LABEL[item.side]
-        if item.side:
-            return escape_cell(item.side)
-        attendee = self.attendees.get(item.owner_attendee_id or -1)
-        if attendee is not None:
-            return {"ours": "from us", "theirs": "from you"}.get(attendee.side, "")
-        return ""
+        return item.side.owes if item.side is not None else ""
 
     def items_table(
         self,
@@ -372,8 +357,8 @@ class _Record:
             ("Status", escape_inline(m.status)),
             ("Meeting id", escape_inline(m.id)),
         ]
-        if m.purpose:
-            fields.append(("Purpose", escape_inline(m.purpose)))
+        if self.rec.purpose:
+            fields.append(("Purpose", self.fact(self.rec.purpose)))
         if m.contract_close is not None:
             gap = (self.start.date() - m.contract_close).days
             when = "before" if gap >= 0 else "after"
@@ -417,8 +402,8 @@ class _Record:
     def attendee_section(self) -> None:
         self.section("Attendees and roles")
         people = sorted(
-            self.snap.attendees,
-            key=lambda a: (0 if a.side == "ours" else 1, a.id or 0),
+            self.rec.people,
+            key=lambda a: (0 if a.side is Side.OURS else 1, a.row_id),
         )
         if not people:
             self.none()
@@ -429,9 +414,9 @@ class _Record:
                 (
                     (
                         escape_cell(a.name),
-                        _SIDE_LABEL.get(a.side, escape_cell(a.side)),
-                        escape_cell(a.title),
-                        escape_cell(", ".join(a.role_list)),
+                        a.side.value,
+                        escape_cell(a.title) + (" " + INTERNAL if a.title_internal else ""),
+                        escape_cell(", ".join(a.roles)),
                         "yes" if a.present else "no",
                     )
                     for a in people
@@ -441,14 +426,14 @@ class _Record:
 
     def agenda(self) -> None:
         self.section("Agenda")
-        blocks = sorted(self.snap.blocks, key=lambda b: b.position)
+        blocks = list(self.rec.blocks)
         if not blocks:
             self.none()
             return
         rows: list[tuple[str | None, ...]] = []
         planned_total = actual_total = extra_total = 0.0
         for b in blocks:
-            bt = self.clock.blocks.get(b.id) if b.id is not None else None
+            bt = self.clock.blocks.get(b.id)
             planned = str(b.planned_minutes)
             actual = ""
             if bt is not None:
@@ -498,7 +483,7 @@ class _Record:
             "decision",
             ("ID", "Decision", "Decided by", "Block"),
             lambda i: (
-                str(i.id),
+                str(i.number),
                 self.text(i),
                 self.decider(i),
                 self.block(i),
@@ -511,7 +496,7 @@ class _Record:
             "action",
             ("ID", "Action", "Owner", "Due", "Side", "Status", "Block"),
             lambda i: (
-                str(i.id), self.text(i), self.owner(i), _date(i.due), self.owes(i),
+                str(i.number), self.text(i), self.owner(i), _date(i.due), self.owes(i),
                 escape_cell(i.status), self.block(i),
             ),
         )  # fmt: skip
@@ -522,7 +507,7 @@ class _Record:
             "risk",
             ("ID", "Risk", "Owner", "Due", "Severity", "Mitigation", "Status", "Block"),
             lambda i: (
-                str(i.id), self.text(i), self.owner(i), _date(i.due), escape_cell(i.severity),
+                str(i.number), self.text(i), self.owner(i), _date(i.due), escape_cell(i.severity),
                 escape_cell(i.mitigation), escape_cell(i.status), self.block(i),
             ),
         )  # fmt: skip
@@ -533,7 +518,7 @@ class _Record:
             "question",
             ("ID", "Question", "Owner", "Due", "Status", "Block"),
             lambda i: (
-                str(i.id), self.text(i), self.owner(i), _date(i.due), escape_cell(i.status),
+                str(i.number), self.text(i), self.owner(i), _date(i.due), escape_cell(i.status),
                 self.block(i),
             ),
         )  # fmt: skip
@@ -545,19 +530,19 @@ class _Record:
             self.items_table(
                 kind,
                 ("ID", "Item", "Block"),
-                lambda i: (str(i.id), self.text(i), self.block(i)),
+                lambda i: (str(i.number), self.text(i), self.block(i)),
             )
 
     def milestones(self) -> None:
         self.section("Milestones")
         found = sorted(
             self.by_kind.get("milestone", []),
-            key=lambda i: (i.due is None, i.due or dt.date.min, i.id or 0),
+            key=lambda i: (i.due is None, i.due or dt.date.min, i.number),
         )
         self.items_table(
             "milestone",
             ("ID", "Milestone", "Date", "Owner", "Block"),
-            lambda i: (str(i.id), self.text(i), _date(i.due), self.owner(i), self.block(i)),
+            lambda i: (str(i.number), self.text(i), _date(i.due), self.owner(i), self.block(i)),
             found,
         )
 
@@ -566,33 +551,28 @@ class _Record:
         self.items_table(
             "metric",
             ("ID", "Metric", "Owner", "By", "Block"),
-            lambda i: (str(i.id), self.text(i), self.owner(i), _date(i.due), self.block(i)),
+            lambda i: (str(i.number), self.text(i), self.owner(i), _date(i.due), self.block(i)),
         )
 
     def five_questions(self) -> None:
         self.section("Five Questions")
         by_question: dict[int, list] = {}
-        for answer in self.snap.answers:
+        for answer in self.rec.answers:
             by_question.setdefault(answer.question, []).append(answer)
-        present = [a for a in self.snap.attendees if a.present]
+        present = [a for a in self.rec.people if a.present]
         for number, question in enumerate(FIVE_QUESTIONS, start=1):
             self.section(f"{number}. {question}", level=3)
             answers = by_question.get(number, [])
             # The most senior person answers last; otherwise in the order captured.
-            answers.sort(
-                key=lambda a: (
-                    getattr(self.attendees.get(a.attendee_id), "seniority", 0),
-                    a.id or 0,
-                )
-            )
+            answers.sort(key=lambda a: a.person.seniority if a.person else 0)
             if answers:
                 rows = []
                 for ans in answers:
-                    who = self.attendees.get(ans.attendee_id)
+                    who = ans.person
                     rows.append(
                         (
                             escape_cell(who.name) if who else f"attendee {ans.attendee_id}",
-                            _SIDE_LABEL.get(who.side, escape_cell(who.side)) if who else "",
+                            who.side.value if who else "",
                             escape_cell(ans.text),
                         )
                     )
@@ -600,7 +580,7 @@ class _Record:
             else:
                 self.none()
             answered = {a.attendee_id for a in answers}
-            missing = [a for a in present if a.id not in answered]
+            missing = [a for a in present if a.row_id not in answered]
             if answers and missing:
                 self.out.append("")
                 names = ", ".join(escape_inline(a.name) for a in missing)
@@ -608,19 +588,22 @@ class _Record:
 
     def first_value(self) -> None:
         self.section("First Value and next meeting")
-        m = self.meeting
-        goal = escape_inline(m.first_value_goal) or NONE_CAPTURED
-        if m.first_value_date is not None:
-            gap = (m.first_value_date - self.start.date()).days
+        fv = self.rec.first_value
+        mark = " " + INTERNAL if fv.internal else ""
+        goal = escape_inline(fv.goal) + mark if fv.goal else NONE_CAPTURED
+        if fv.date is not None:
+            gap = (fv.date - self.start.date()).days
             when = "after" if gap >= 0 else "before"
-            fv_date = f"{_date(m.first_value_date)}, {_days(gap)} {when} the kickoff"
+            fv_date = f"{_date(fv.date)}, {_days(gap)} {when} the kickoff{mark}"
         else:
             fv_date = NONE_CAPTURED
-        if m.next_meeting_utc is not None:
-            next_meeting = _local_datetime(m.next_meeting_utc, self.tz)
+        nm = self.rec.next_meeting
+        if nm is not None:
+            next_meeting = f"{_local_datetime(nm.start_utc, self.tz)}, {nm.minutes} min"
+            next_meeting += " " + INTERNAL if nm.internal else ""
         else:
             next_meeting = NONE_CAPTURED
-        cadence = escape_inline(m.cadence) or NONE_CAPTURED
+        cadence = self.fact(self.rec.cadence) or NONE_CAPTURED
         self.lines(
             [
                 f"- **First Value goal:** {goal}",
@@ -634,8 +617,8 @@ class _Record:
         self.section("Notes")
         items = self.by_kind.get("note", [])
         running = sorted(
-            (n for n in self.snap.notes if n.text.strip()),
-            key=lambda n: (getattr(self.blocks.get(n.block_id), "position", 1 << 30), n.id or 0),
+            (n for n in self.rec.notes if n.text.strip()),
+            key=lambda n: n.block.position if n.block else 1 << 30,
         )
         if not items and not running:
             self.none()
@@ -644,7 +627,7 @@ class _Record:
             self.lines(
                 _table(
                     ("ID", "Note", "Owner", "Block"),
-                    ((str(i.id), self.text(i), self.owner(i), self.block(i)) for i in items),
+                    ((str(i.number), self.text(i), self.owner(i), self.block(i)) for i in items),
                 )
             )
         if running:
@@ -653,7 +636,7 @@ class _Record:
             self.out.append("Running notes by block:")
             self.out.append("")
             for note in running:
-                block = self.blocks.get(note.block_id)
+                block = note.block
                 title = escape_inline(block.title) if block else f"block {note.block_id}"
                 self.out.append(f"- **{title}:** {escape_inline(note.text)}")
 
@@ -663,7 +646,7 @@ class _Record:
             return
         self.section("Other items")
         rows = (
-            (str(i.id), escape_cell(kind), self.text(i), self.owner(i), self.block(i))
+            (str(i.number), escape_cell(kind), self.text(i), self.owner(i), self.block(i))
             for kind in other
             for i in self.by_kind[kind]
         )
@@ -671,16 +654,17 @@ class _Record:
 
 
 def render_markdown(
-    snap: Snapshot,
+    snap: object,
     *,
     now: pendulum.DateTime | None = None,
     findings: Sequence[object] | None = None,
 ) -> str:
-    """The whole kickoff record of ``snap`` as Markdown (CommonMark plus GFM tables).
+    """The whole kickoff record of ``snap`` (a :class:`MeetingRecord`, or a snapshot to build
+    one from) as Markdown (CommonMark plus GFM tables).
 
     ``now`` only measures a block still running; without it the meeting's end, or its last timer
     event, is used, so the output depends on the snapshot alone. ``findings`` (objects with
     ``id``, ``severity`` "blocking"/"warning", ``message`` and ``fix``) add a "Health check"
     section, blocking first; ``None`` leaves the section out, an empty list says "No findings.".
     """
-    return _Record(snap, now, findings).render()
+    return _Record(as_record(snap), now, findings).render()
