@@ -176,7 +176,12 @@ def item_side(snap: Any, item: Any) -> Side | None:
 
 def local_date(record: MeetingRecord) -> pendulum.Date:
     """The meeting's date in its own time zone."""
-    return record.meeting.local_start().date()
+    return local_date_of(record.meeting)
+
+
+def local_date_of(meeting: Any) -> pendulum.Date:
+    """The date of a meeting (anything with ``local_start()``) in its own time zone."""
+    return meeting.local_start().date()
 
 
 def meeting_end(record: MeetingRecord) -> pendulum.DateTime:
@@ -576,7 +581,7 @@ def play_measures(rec: MeetingRecord, now: pendulum.DateTime | None = None) -> d
     }
 
 
-def score(findings: Iterable[Finding]) -> int:
+def score(findings: Iterable[Any]) -> int:
     """0–100: 100 minus each finding's weight (blocking 10, warning 4), capped per check id
     (blocking 20, warning 8) so one repeated problem cannot hide the rest."""
     per_check: dict[tuple[str, str], int] = {}
