@@ -80,6 +80,7 @@ def _new_item(
         due=c.due,
         severity=c.severity,
         side=c.side,
+        status=c.status or "open",
         decided_by=c.owner if kind == "decision" else None,
         internal=c.internal,
         block_id=block_id,

@@ -77,7 +77,10 @@ class Ambiguous(Generic[P]):
                 "— rename one of them (e.g. add an initial) to tell them apart"
             )
         picks = " or ".join(f'@"{n}"' for n in names[:3])
-        return f"{said} matches {len(names)} attendees: {', '.join(names)} — type {picks}"
+        return (
+            f"{said} matches {len(names)} attendees: {', '.join(names)} — type the full name "
+            f"in quotes: {picks}"
+        )
 
 
 def _either(names: Sequence[str]) -> str:

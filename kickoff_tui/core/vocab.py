@@ -68,6 +68,14 @@ class Word(StrEnum):
         return ", ".join(out)
 
     @classmethod
+    def forms(cls, prefix: str = "") -> str:
+        """``side:ours or side:theirs (also us, we, …)``: the written forms, then the others."""
+        values = {m.value for m in cls}
+        aliases = [w for w in cls._table() if w not in values]
+        out = " or ".join(prefix + m.value for m in cls)
+        return out + (f" (also {', '.join(aliases)})" if aliases else "")
+
+    @classmethod
     def read(cls, word: str, what: str | None = None) -> Self:
         """Like ``parse`` but raising ``CaptureError`` (an ``InputError``: exit 2) naming the
         accepted spellings."""
@@ -242,6 +250,19 @@ def split_tags(text: str | None) -> tuple[str, bool]:
             internal = True
         else:
             kept.append(word)
+    return " ".join(kept), internal
+
+
+def read_tags(text: str) -> tuple[str, bool]:
+    """``(text without tags, internal?)`` for typed text: like :func:`split_tags`, but a near-miss
+    tag raises ``CaptureError`` and ``\\#word`` is kept as ``#word``."""
+    kept: list[str] = []
+    internal = False
+    for word in text.split():
+        if read_tag(word) is Tag.INTERNAL:
+            internal = True
+        else:
+            kept.append(literal(word))
     return " ".join(kept), internal
 
 
