@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import unicodedata
@@ -117,21 +118,42 @@ def list_meetings(store: Store) -> list[Meeting]:
 
 
 def resolve_meeting(store: Store, ref: str) -> Meeting:
-    """A meeting named by its id or by any unique prefix of it."""
+    """A meeting named by its id or by a unique prefix of it, characters taken literally.
+
+    ``%`` and ``_`` are plain characters (the prefix query escapes them); two or more matches
+    list them; no match suggests the closest ids.
+    """
     ref = ref.strip()
+    if not ref:
+        raise InputError("no meeting given — `kickoff list` shows the meetings in this database")
     with store.read() as s:
         exact = s.get(Meeting, ref)
         if exact is not None:
             return exact
         found = list(
-            s.exec(select(Meeting).where(col(Meeting.id).startswith(ref)).order_by(Meeting.id))
+            s.exec(
+                select(Meeting)
+                .where(col(Meeting.id).startswith(ref, autoescape=True))
+                .order_by(Meeting.id)
+            )
         )
-    if not ref or not found:
-        raise InputError(f"no meeting '{ref}' — `kickoff list` shows the meetings in this database")
+        # The database's LIKE may ignore case; an id prefix is matched exactly as typed.
+        found = [m for m in found if m.id.startswith(ref)]
+        if not found:
+            ids = list(s.exec(select(Meeting.id)))
     if len(found) > 1:
-        names = ", ".join(m.id for m in found[:5])
-        raise InputError(f"'{ref}' matches {len(found)} meetings ({names}) — type more of the id")
-    return found[0]
+        names = ", ".join(m.id for m in found[:5]) + (", …" if len(found) > 5 else "")
+        raise InputError(
+            f"'{ref}' matches {len(found)} meetings ({names}) — type more of the id"
+        )
+    if found:
+        return found[0]
+    close = difflib.get_close_matches(ref, ids, n=3, cutoff=0.8)
+    close += [i for i in ids if ref.lower() in i.lower() and i not in close][: 3 - len(close)]
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    raise InputError(
+        f"no meeting '{ref}' — {hint}`kickoff list` shows the meetings in this database"
+    )
 
 
 def get_meeting(s: Session, meeting_id: str, *, for_update: bool = False) -> Meeting:
