@@ -177,7 +177,7 @@ def test_ambiguous_first_name_is_an_error_naming_both_and_how_to_pick():
     with pytest.raises(CaptureError) as err:
         parse_capture("@maria send deck", MON, ATTENDEES)
     assert str(err.value) == (
-        'owner @maria matches 2 attendees: Maria Lopez, Maria Chen — type the full name in '
+        "owner @maria matches 2 attendees: Maria Lopez, Maria Chen — type the full name in "
         'quotes: @"Maria Lopez" or @"Maria Chen"'
     )
     assert err.value.token == "@maria"

@@ -25,7 +25,7 @@ from kickoff_tui.core.checks import run_checks
 from kickoff_tui.core.errors import InputError
 from kickoff_tui.core.export import pack
 from kickoff_tui.core.export.crm import SCHEMA_VERSION, render_crm, schema
-from kickoff_tui.core.export.csv_actions import HEADER, render_csv
+from kickoff_tui.core.export.csv_actions import HEADER
 from kickoff_tui.core.export.email import render_email
 from kickoff_tui.core.export.ics import render_ics
 from kickoff_tui.core.readmodel import ClientRecord, build_record, client_view
@@ -257,9 +257,7 @@ def test_ics_parses_back_with_stable_uids_in_the_meeting_zone(pack_meeting) -> N
     rec = build_record(snapshot(pack_meeting))
     dated = [i for i in rec.items_of("action") if i.due is not None and not i.internal]
     todos = {u for u, c in comps.items() if c.name == "VTODO"}
-    assert todos == {f"{i.ident}@kickoff-tui" for i in dated} | {
-        f"{mid}-first-value@kickoff-tui"
-    }
+    assert todos == {f"{i.ident}@kickoff-tui" for i in dated} | {f"{mid}-first-value@kickoff-tui"}
     undated = next(i for i in rec.items_of("action") if i.due is None)
     assert f"{undated.ident}@kickoff-tui" not in comps
 

@@ -71,7 +71,10 @@ def test_no_match_suggests_the_closest_ids(store: Store, ref: str, suggested: st
 
 def test_cli_refuses_a_pattern_and_writes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "k.db"
-    assert kickoff("new", "Storm Co", "--start", "2026-12-24T10:00", "--tz", "UTC", db=db).returncode == 0
+    assert (
+        kickoff("new", "Storm Co", "--start", "2026-12-24T10:00", "--tz", "UTC", db=db).returncode
+        == 0
+    )
     before = digest(db)
     r = kickoff("add", "%orm", "note", "hello", db=db)
     assert r.returncode == 2 and r.stderr.startswith("kickoff: error: no meeting '%orm'")

@@ -57,7 +57,7 @@ def test_two_candidates_name_both_and_how_to_pick_one() -> None:
     assert isinstance(found, Ambiguous)
     assert found.candidates == (MARIA, MARIA_G)
     assert found.message("@maria") == (
-        '@maria matches 2 attendees: María López, Maria Gómez — type the full name in quotes: '
+        "@maria matches 2 attendees: María López, Maria Gómez — type the full name in quotes: "
         '@"María López" or @"Maria Gómez"'
     )
     assert label(found) == "maria (ambiguous: María López or Maria Gómez)"

@@ -1,8 +1,9 @@
 """Kickoff health checks: what makes a kickoff fail, found in the record before the customer does.
 
-Each check reads one :class:`~kickoff_tui.core.readmodel.MeetingRecord` and a ``now`` (never the wall
-clock, never the network) and returns :class:`Finding` objects with a stable ``id``, so the CLI,
-the health panel, the Markdown export and the CRM JSON can all name the same problem the same way.
+Each check reads one :class:`~kickoff_tui.core.readmodel.MeetingRecord` (owners already resolved
+by the one matcher) and a ``now`` (never the wall clock, never the network) and returns
+:class:`Finding` objects with a stable ``id``, so the CLI, the health panel, the Markdown
+export and the CRM JSON can all name the same problem the same way.
 The list comes back in a stable order: blocking findings first, then warnings, each group in the
 order of :data:`CHECKS`, and inside one check in the order of the record (item id, attendee id,
 block position).
@@ -47,6 +48,7 @@ Headless: imports no Textual.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -55,7 +57,7 @@ from typing import Any
 import pendulum
 
 from kickoff_tui.core.people import Ambiguous, Unresolved, match
-from kickoff_tui.core.readmodel import Item, MeetingRecord, Person, as_record
+from kickoff_tui.core.readmodel import Item, MeetingRecord, as_record
 from kickoff_tui.core.vocab import ROLES, Side, Status
 
 BLOCKING = "blocking"
@@ -553,7 +555,8 @@ def play_measures(rec: MeetingRecord, now: pendulum.DateTime | None = None) -> d
     expected_answers = 5 * len(respondents)
     days_after_close = None
     if m.contract_close is not None:
-        days_after_close = (local_date(rec) - m.contract_close).days
+        day = local_date(rec)
+        days_after_close = (dt.date(day.year, day.month, day.day) - m.contract_close).days
     deadline = followthrough_deadline(rec)
     within: bool | None
     if m.followthrough_exported_at is not None:

@@ -143,9 +143,7 @@ def resolve_meeting(store: Store, ref: str) -> Meeting:
             ids = list(s.exec(select(Meeting.id)))
     if len(found) > 1:
         names = ", ".join(m.id for m in found[:5]) + (", …" if len(found) > 5 else "")
-        raise InputError(
-            f"'{ref}' matches {len(found)} meetings ({names}) — type more of the id"
-        )
+        raise InputError(f"'{ref}' matches {len(found)} meetings ({names}) — type more of the id")
     if found:
         return found[0]
     close = difflib.get_close_matches(ref, ids, n=3, cutoff=0.8)

@@ -256,7 +256,9 @@ class MeetingRecord:
     cadence: TextFact
     next_meeting: NextMeeting | None
     first_value: FirstValue
-    _match: Matcher[Person] = field(repr=False, compare=False, hash=False, default=None)  # type: ignore[assignment]
+    _match: Matcher[Person] = field(
+        repr=False, compare=False, hash=False, default_factory=lambda: Matcher(())
+    )
 
     def items_of(self, kind: str) -> list[Item]:
         return [i for i in self.items if i.kind == kind]
@@ -336,8 +338,14 @@ def build_record(snap: Any) -> MeetingRecord:
     matcher: Matcher[Person] = Matcher(people)
 
     blocks = tuple(
-        BlockInfo(int(b.id), int(b.position), b.title, b.kind, int(b.planned_minutes),
-                  getattr(b, "status", "pending"))  # fmt: skip
+        BlockInfo(
+            int(b.id),
+            int(b.position),
+            b.title,
+            b.kind,
+            int(b.planned_minutes),
+            getattr(b, "status", "pending"),
+        )  # fmt: skip
         for b in sorted(snap.blocks, key=lambda b: b.position)
     )
     block_by_id = {b.id: b for b in blocks}
@@ -378,8 +386,13 @@ def build_record(snap: Any) -> MeetingRecord:
         )  # fmt: skip
 
     answers = tuple(
-        Answer(ident_of(a, f"{mid}-answer-{a.id}"), int(a.question), a.text,
-               int(a.attendee_id), by_id.get(a.attendee_id))  # fmt: skip
+        Answer(
+            ident_of(a, f"{mid}-answer-{a.id}"),
+            int(a.question),
+            a.text,
+            int(a.attendee_id),
+            by_id.get(a.attendee_id),
+        )  # fmt: skip
         for a in sorted(snap.answers, key=lambda a: (a.question, a.id or 0))
     )
     notes = tuple(
@@ -387,8 +400,14 @@ def build_record(snap: Any) -> MeetingRecord:
         for n in sorted(snap.notes, key=lambda n: n.id or 0)
     )
     events = tuple(
-        TimerMark(int(e.id or 0), e.block_id, e.kind, int(getattr(e, "seconds", 0) or 0),
-                  _utc(e.at), getattr(e, "by", ""))  # type: ignore[arg-type]  # fmt: skip
+        TimerMark(
+            int(e.id or 0),
+            e.block_id,
+            e.kind,
+            int(getattr(e, "seconds", 0) or 0),
+            _utc(e.at) or start,
+            getattr(e, "by", ""),
+        )
         for e in snap.events
     )
 
@@ -398,7 +417,9 @@ def build_record(snap: Any) -> MeetingRecord:
     next_at = _utc(getattr(m, "next_meeting_utc", None))
     next_meeting = (
         NextMeeting(
-            next_at, minutes or DEFAULT_MEETING_MINUTES, minutes is not None,
+            next_at,
+            minutes or DEFAULT_MEETING_MINUTES,
+            minutes is not None,
             internal=bool(getattr(m, "next_meeting_internal", False)),
         )  # fmt: skip
         if next_at is not None
@@ -557,9 +578,19 @@ def client_view(
 
     items = tuple(
         ClientItem(
-            i.ident, i.number, i.kind, i.text, owner(i.owner), owner(i.decider), i.due, i.side,
-            i.status, i.severity, i.block.title if i.block else None,
-            i.block.kind if i.block else None, i.history.version,
+            i.ident,
+            i.number,
+            i.kind,
+            i.text,
+            owner(i.owner),
+            owner(i.decider),
+            i.due,
+            i.side,
+            i.status,
+            i.severity,
+            i.block.title if i.block else None,
+            i.block.kind if i.block else None,
+            i.history.version,
         )  # fmt: skip
         for i in record.items
         if not i.internal and i.kind not in NEVER_CLIENT_KINDS
@@ -592,8 +623,17 @@ def client_view(
     fv = record.first_value
     m = record.meeting
     return ClientRecord(
-        meeting=ClientMeeting(m.ident, m.id, m.client, m.title, m.start_utc, m.tz,
-                              m.planned_minutes, m.contract_close, m.version),  # fmt: skip
+        meeting=ClientMeeting(
+            m.ident,
+            m.id,
+            m.client,
+            m.title,
+            m.start_utc,
+            m.tz,
+            m.planned_minutes,
+            m.contract_close,
+            m.version,
+        ),  # fmt: skip
         purpose="" if record.purpose.internal else record.purpose.text,
         people=tuple(people.values()),
         items=items,

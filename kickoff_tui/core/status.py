@@ -63,6 +63,5 @@ def status_line(rec: MeetingRecord, now: pendulum.DateTime) -> str:
         else "on time"
     )
     return (
-        f"{m.id}: {st['state']} · {where} · {left} · meeting {fmt_duration(mt.elapsed_s)} · "
-        f"{pace}"
+        f"{m.id}: {st['state']} · {where} · {left} · meeting {fmt_duration(mt.elapsed_s)} · {pace}"
     )

@@ -6,8 +6,9 @@ First Value goal, and confirm the next meeting. "Follow-through, not follow-up."
 
 Client-safe by construction: it renders a ``ClientRecord`` (``readmodel.client_view``), which
 holds no internal item or fact, no risk mitigation and no notes — those stay in the Markdown
-record. Owners read as in every output (an unknown name is flagged "(not an attendee)"). Dates and times are shown in the meeting's own time zone. The text depends only
-on the record (no clock), so exporting twice gives the same email.
+record. Owners read as in every output (an unknown name is flagged "(not an attendee)"). Dates
+and times are shown in the meeting's own time zone. The text depends only on the record (no
+clock), so exporting twice gives the same email.
 
 Headless: imports no Textual.
 """

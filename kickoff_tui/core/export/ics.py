@@ -21,7 +21,6 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import icalendar
-import pendulum
 
 from kickoff_tui.core.readmodel import ClientRecord
 

@@ -360,7 +360,8 @@ class _Record:
         if self.rec.purpose:
             fields.append(("Purpose", self.fact(self.rec.purpose)))
         if m.contract_close is not None:
-            gap = (self.start.date() - m.contract_close).days
+            day = self.start.date()
+            gap = (dt.date(day.year, day.month, day.day) - m.contract_close).days
             when = "before" if gap >= 0 else "after"
             fields.append(
                 ("Contract closed", f"{_date(m.contract_close)}, {_days(gap)} {when} the kickoff")
