@@ -77,4 +77,4 @@ def attendee_names(store: Store, meeting_id: str) -> list[Candidate]:
         rows = s.exec(
             select(Attendee.id, Attendee.name).where(Attendee.meeting_id == meeting_id)
         ).all()
-    return [Candidate(int(i), n) for i, n in rows]
+    return [Candidate(i, n) for i, n in rows if i is not None]  # a stored row has its id

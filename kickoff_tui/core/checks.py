@@ -183,7 +183,8 @@ def local_date(record: MeetingRecord) -> pendulum.Date:
 
 def local_date_of(meeting: Any) -> pendulum.Date:
     """The date of a meeting (anything with ``local_start()``) in its own time zone."""
-    return meeting.local_start().date()
+    day: pendulum.Date = meeting.local_start().date()
+    return day
 
 
 def meeting_end(record: MeetingRecord) -> pendulum.DateTime:
@@ -466,7 +467,7 @@ def _time(rec: MeetingRecord, now: pendulum.DateTime) -> Iterator[Finding]:
             "Fit the agenda to the time box, or extend the meeting and tell the customer.",
         )  # fmt: skip
     if rec.blocks:
-        mt = compute(rec.blocks, rec.events, m.start_utc, m.planned_minutes, now)  # type: ignore[arg-type]
+        mt = compute(rec.blocks, rec.events, m.start_utc, m.planned_minutes, now)
         if mt.ended or now >= mt.planned_end:
             if not mt.started:
                 yield Finding(

@@ -18,7 +18,8 @@ from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from kickoff_tui.core.schema import SCHEMA_VERSION  # noqa: F401  (re-exported)
-from kickoff_tui.core.vocab import ROLES, Severity, Side, Status  # noqa: F401  (ROLES re-exported)
+from kickoff_tui.core.vocab import ROLES as ROLES  # re-exported: the roles live in vocab
+from kickoff_tui.core.vocab import Severity, Side, Status
 
 MEETING_STATUSES = ("planned", "running", "ended")
 BLOCK_STATUSES = ("pending", "active", "done", "skipped")

@@ -289,7 +289,8 @@ def _utc(value: Any) -> pendulum.DateTime | None:
         value = parsed
     if getattr(value, "tzinfo", None) is None:
         value = value.replace(tzinfo=dt.UTC)
-    return pendulum.instance(value).in_timezone("UTC")
+    out: pendulum.DateTime = pendulum.instance(value).in_timezone("UTC")
+    return out
 
 
 def _date(value: Any) -> dt.date | None:

@@ -17,7 +17,7 @@ from kickoff_tui.core.readmodel import MeetingRecord
 def status_of(rec: MeetingRecord, now: pendulum.DateTime) -> dict[str, Any]:
     """The meeting's clocks at ``now`` as plain data (the ``--json`` output)."""
     m = rec.meeting
-    mt = compute(rec.blocks, rec.events, m.start_utc, m.planned_minutes, now)  # type: ignore[arg-type]
+    mt = compute(rec.blocks, rec.events, m.start_utc, m.planned_minutes, now)
     cur = mt.current
     block = rec.block(mt.current_block_id)
     state = (
@@ -43,7 +43,7 @@ def status_of(rec: MeetingRecord, now: pendulum.DateTime) -> dict[str, Any]:
 def status_line(rec: MeetingRecord, now: pendulum.DateTime) -> str:
     """``acme-…: running · 3/8 Scope · 4:10 left · meeting 31:05 · 2:00 behind``."""
     m = rec.meeting
-    mt = compute(rec.blocks, rec.events, m.start_utc, m.planned_minutes, now)  # type: ignore[arg-type]
+    mt = compute(rec.blocks, rec.events, m.start_utc, m.planned_minutes, now)
     if not mt.started:
         start = m.local_start().format("ddd D MMM HH:mm zz")
         return f"{m.id}: not started (scheduled {start})"

@@ -27,7 +27,7 @@ Headless and light: imports only the standard library.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Self
+from typing import Any, Self
 
 from kickoff_tui.core.errors import CaptureError
 
@@ -134,7 +134,7 @@ class Tag(Word):
     INTERNAL = "internal"
 
 
-_TABLES: dict[type, dict] = {}
+_TABLES: dict[type, dict[str, Any]] = {}
 _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "Side": {
         "ours": ("us", "we", "our"),

@@ -41,7 +41,8 @@ SCHEMA_FILE = "kickoff-crm.schema.json"
 
 def schema() -> dict[str, Any]:
     """The JSON Schema every CRM export validates against (shipped in the package)."""
-    return json.loads(_schema_path().read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = json.loads(_schema_path().read_text(encoding="utf-8"))
+    return loaded
 
 
 def _schema_path() -> Traversable:
@@ -133,7 +134,7 @@ def render_crm(rec: ClientRecord, now: pendulum.DateTime | None = None) -> dict[
         "cadence": rec.cadence or None,
         "play_measures": dict(rec.measures),
         "health": {
-            "score": score(findings),  # type: ignore[arg-type]
+            "score": score(findings),
             "blocking": sum(1 for f in findings if f.severity == BLOCKING),
             "warnings": sum(1 for f in findings if f.severity != BLOCKING),
             "findings": [
