@@ -155,6 +155,12 @@ def resolve_meeting(store: Store, ref: str) -> Meeting:
         return found[0]
     close = difflib.get_close_matches(ref, ids, n=3, cutoff=0.8)
     close += [i for i in ids if ref.lower() in i.lower() and i not in close][: 3 - len(close)]
+    close += [  # a typo in a prefix: "nrod" for nord-ag-…
+        i
+        for i in ids
+        if i not in close
+        and difflib.SequenceMatcher(None, ref.lower(), i[: len(ref)]).ratio() >= 0.75
+    ][: max(0, 3 - len(close))]
     hint = f"did you mean {' or '.join(close)}? " if close else ""
     raise InputError(
         f"no meeting '{ref}' — {hint}`kickoff list` shows the meetings in this database"
