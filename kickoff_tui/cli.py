@@ -175,12 +175,28 @@ def new(
 def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None) -> None:
     """Capture an item: KIND is action, decision, risk, question, note, in-scope,
     out-of-scope, milestone or metric. TEXT uses the quick-capture grammar
-    (@owner due:fri sev:high side:them #internal); '-' reads one item per line from stdin,
-    all or nothing."""
+    (@owner due:fri sev:high side:them status:done #internal); '-' reads one item per line
+    from stdin, all or nothing. KIND may also be a fact word: person, role, cadence, next,
+    first-value, present, absent (e.g. `add acme cadence weekly Tue 10:00, 30 min #internal`)."""
     from kickoff_tui.core.capture import describe
-    from kickoff_tui.core.record import add_item, add_lines, check_kind, parse_line, resolve_meeting
+    from kickoff_tui.core.facts import apply_fact, fact_word, parse_fact
+    from kickoff_tui.core.record import (
+        add_item,
+        add_lines,
+        attendee_names,
+        check_kind,
+        item_numbers,
+        parse_line,
+        resolve_meeting,
+    )
     from kickoff_tui.core.text import input_lines
 
+    if fact_word(kind) is not None and text != ("-",):
+        store = open_store(db)
+        m = resolve_meeting(store, meeting)
+        fact = parse_fact(" ".join((kind, *text)), m, attendee_names(store, m.id))
+        click.echo(apply_fact(store, m, fact, by=by))
+        return
     kind = check_kind(kind)
     # Read stdin as bytes and decode it here: invalid UTF-8 is refused with its line number
     # before the store is even opened (sys.stdin would smuggle it in as lone surrogates).
@@ -193,7 +209,9 @@ def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None)
         return
     capture = parse_line(store, m, " ".join(text))
     item = add_item(store, m, kind, capture, by=by)
-    click.echo(f"#{item.id} {describe(capture)}")
+    assert item.id is not None
+    number = item_numbers(store, m.id)[item.id]
+    click.echo(f"#{number} {describe(capture)}".rstrip())
     for warning in capture.warnings:
         click.echo(f"kickoff: warning: {warning}", err=True)
 
@@ -201,11 +219,15 @@ def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None)
 @main.command()
 @click.argument("meeting")
 @click.argument("name")
-@click.option("--side", type=click.Choice(["ours", "theirs"]), default="theirs", show_default=True)
-@click.option("--title", default="", help="Job title.")
+@click.option(
+    "--side", default="theirs", show_default=True, metavar="SIDE",
+    help="ours (us, we) or theirs (them, client, customer).",
+)  # fmt: skip
+@click.option("--title", default="", help="Job title or a note; '#internal' keeps it in-house.")
 @click.option("--seniority", type=int, default=0, help="Higher is more senior.")
 @click.option("--role", "roles", multiple=True, help="A role (repeatable), e.g. decision-maker.")
 @click.option("--absent", is_flag=True, help="Invited but not present.")
+@click.option("--presence", metavar="WORD", help="present (here, attending) or absent (away).")
 @db_option
 @handled
 def attendee(
@@ -216,16 +238,22 @@ def attendee(
     seniority: int,
     roles: tuple[str, ...],
     absent: bool,
+    presence: str | None,
     db: str | None,
 ) -> None:
     """Add an attendee to a meeting."""
     from kickoff_tui.core.record import add_attendee, resolve_meeting
+    from kickoff_tui.core.vocab import Presence, Side
 
+    chosen = Side.read(side, "side")
+    present = not absent
+    if presence is not None:
+        present = Presence.read(presence, "presence") is Presence.PRESENT
     store = open_store(db)
     m = resolve_meeting(store, meeting)
     a = add_attendee(
-        store, m.id, name, side=side, title=title, seniority=seniority, roles=roles,
-        present=not absent,
+        store, m.id, name, side=chosen.value, title=title, seniority=seniority, roles=roles,
+        present=present,
     )  # fmt: skip
     click.echo(f"attendee #{a.id} {a.name} ({a.side})")
 

@@ -22,8 +22,9 @@ if TYPE_CHECKING:  # only annotations need these: `kickoff status` imports this 
 
     import pendulum
 
-    class BlockRow(Protocol):
-        """What :func:`compute` reads of a block (``models.Block`` or a light row)."""
+    class BlockLike(Protocol):
+        """What the clock reads of a block: a stored row, the read model's ``BlockInfo``, or
+        ``status.StatusBlock``."""
 
         @property
         def id(self) -> int | None: ...
@@ -32,8 +33,9 @@ if TYPE_CHECKING:  # only annotations need these: `kickoff status` imports this 
         @property
         def planned_minutes(self) -> int: ...
 
-    class EventRow(Protocol):
-        """What :func:`compute` reads of a timer event (``models.TimerEvent`` or a light row)."""
+    class EventLike(Protocol):
+        """What the clock reads of a timer event: a stored row, the read model's ``TimerMark``,
+        or ``status.StatusEvent``."""
 
         @property
         def id(self) -> int | None: ...
@@ -141,8 +143,8 @@ class MeetingTime:
 
 
 def compute(
-    blocks: Sequence[BlockRow],
-    events: Sequence[EventRow],
+    blocks: Sequence[BlockLike],
+    events: Sequence[EventLike],
     scheduled_start: pendulum.DateTime,
     planned_minutes: int,
     now: pendulum.DateTime,

@@ -82,10 +82,10 @@ def find_meeting_id(conn: sqlite3.Connection, ref: str) -> str | None:
     if exact:
         return str(exact[0])
     like = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    rows = conn.execute(
-        "SELECT id FROM meeting WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (like,)
-    ).fetchall()
-    return str(rows[0][0]) if len(rows) == 1 and ref else None
+    rows = conn.execute("SELECT id FROM meeting WHERE id LIKE ? ESCAPE '\\'", (like,)).fetchall()
+    # LIKE ignores case on SQLite; a prefix is taken exactly as typed (as resolve_meeting).
+    ids = [str(r[0]) for r in rows if str(r[0]).startswith(ref)]
+    return ids[0] if len(ids) == 1 and ref else None
 
 
 def peek_meeting(url: str, meeting_id: str) -> PeekMeeting | None:

@@ -8,7 +8,9 @@ store). Anything unusual (another backend, an unknown or ambiguous id, an older 
 row it cannot read) makes :func:`read_sqlite` answer None, and the caller opens the full store,
 which answers the same question or gives the proper error.
 
-Both paths render through :func:`render`, so the output is the same whichever read the rows.
+Both paths render through :func:`render`, so the output is the same whichever read the rows;
+:func:`status_of` and :func:`status_line` give the same from a read model
+(``readmodel.MeetingRecord``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import datetime as dt
 import json
 import sqlite3
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 from kickoff_tui.core.clock import compute, fmt_duration
@@ -27,6 +29,7 @@ from kickoff_tui.core.text import scrub
 if TYPE_CHECKING:
     import pendulum
 
+    from kickoff_tui.core.readmodel import MeetingRecord
     from kickoff_tui.core.store import Store
 
 
@@ -113,18 +116,36 @@ def read_sqlite(url: str, ref: str) -> StatusData | None:
 
 
 def read_store(store: Store, ref: str) -> StatusData:
-    """The same rows through the full store (any backend; raises the store's own errors)."""
+    """The same rows through the full store and the read model (any backend; raises the
+    store's own errors)."""
+    from kickoff_tui.core.readmodel import build_record
     from kickoff_tui.core.record import load_snapshot, resolve_meeting
 
     snap = load_snapshot(store, resolve_meeting(store, ref).id, with_items=False)
-    m = snap.meeting
+    return from_record(build_record(snap))
+
+
+def from_record(rec: MeetingRecord) -> StatusData:
+    """The status rows of a read model."""
+    m = rec.meeting
     return StatusData(
         meeting_id=m.id, tz=m.tz, start_utc=_utc(m.start_utc), planned_minutes=m.planned_minutes,
-        blocks=tuple(StatusBlock(int(b.id or 0), b.position, b.title, b.planned_minutes)
-                     for b in snap.blocks),
-        events=tuple(StatusEvent(int(e.id or 0), e.block_id, e.kind, e.seconds, _utc(e.at))
-                     for e in snap.events),
+        blocks=tuple(StatusBlock(int(b.id), b.position, b.title, b.planned_minutes)
+                     for b in rec.blocks),
+        events=tuple(StatusEvent(int(e.id), e.block_id, e.kind, e.seconds, _utc(e.at))
+                     for e in rec.events),
     )  # fmt: skip
+
+
+def status_of(rec: MeetingRecord, now: dt.datetime) -> dict[str, Any]:
+    """The meeting's clocks at ``now`` as plain data (the ``--json`` output)."""
+    out: dict[str, Any] = json.loads(render(from_record(rec), now, as_json=True))
+    return out
+
+
+def status_line(rec: MeetingRecord, now: dt.datetime) -> str:
+    """``acme-…: running · 3/8 Scope · 4:10 left · meeting 31:05 · 2:00 behind``."""
+    return render(from_record(rec), now)
 
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
