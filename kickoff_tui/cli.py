@@ -358,13 +358,13 @@ def check(meeting: str, as_json: bool, db: str | None) -> None:
     import pendulum
 
     from kickoff_tui.core.checks import findings_to_json, run_checks, score
-    from kickoff_tui.core.export.pack import safe_snapshot
+    from kickoff_tui.core.export.pack import safe_record
     from kickoff_tui.core.record import load_snapshot, resolve_meeting
 
     store = open_store(db)
     m = resolve_meeting(store, meeting)
     # Findings quote user text: read it as the exports do, free of control characters.
-    findings = run_checks(safe_snapshot(load_snapshot(store, m.id)), pendulum.now("UTC"))
+    findings = run_checks(safe_record(load_snapshot(store, m.id)), pendulum.now("UTC"))
     if as_json:
         out = {"meeting": m.id, "score": score(findings), "findings": findings_to_json(findings)}
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))

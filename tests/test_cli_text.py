@@ -130,8 +130,8 @@ def test_control_characters_are_removed_and_the_rest_saved(acme):
     r = run("add", ID, "action", "-", stdin=stdin, db=acme)
     assert r.returncode == 0 and b"added 2 action items" in r.stdout, r.stderr
     rows = list(csv.reader(io.StringIO(run("export", ID, "--format", "csv", db=acme)
-                                       .stdout.decode(), newline="")))  # fmt: skip
-    assert [row[0] for row in rows[1:]] == ["Send the recap", "Share keys", "Book room"]
+                                       .stdout.decode("utf-8-sig"), newline="")))  # fmt: skip
+    assert [row[1] for row in rows[1:]] == ["Send the recap", "Share keys", "Book room"]
 
 
 # --- exports from a real process: no control byte, no formula cell -----------------------------
@@ -170,10 +170,11 @@ def test_every_export_format_is_free_of_control_bytes(acme, tmp_path):
     assert r.returncode == 0, r.stderr
     files = sorted(out.iterdir())
     assert len(files) == 5
-    for data in [md.stdout, *(path.read_bytes() for path in files)]:
+    for name, data in [("stdout.md", md.stdout), *((p.name, p.read_bytes()) for p in files)]:
         bad = [b for b in data if (b < 0x20 and b not in (0x0A, 0x0D)) or b == 0x7F]
         assert not bad, bad
-        text = data.decode("utf-8")
+        # the CSV starts with a BOM on purpose (for spreadsheets); no other file has one
+        text = data.decode("utf-8-sig" if name.endswith(".csv") else "utf-8")
         assert not [c for c in text if 0x80 <= ord(c) <= 0x9F or c == "\ufeff"]
         assert "recap" in text
 
@@ -191,14 +192,14 @@ def test_csv_from_the_command_line_has_no_formula_cells(acme):
     r = run("add", ID, "action", "-", stdin=b"=1+1 @maria\n-5 % churn\n", db=acme)
     assert r.returncode == 0, r.stderr
     r = run("export", ID, "--format", "csv", db=acme)
-    rows = list(csv.reader(io.StringIO(r.stdout.decode(), newline="")))
+    rows = list(csv.reader(io.StringIO(r.stdout.decode("utf-8-sig"), newline="")))
     for row in rows[1:]:
         for cell in row:
             assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), cell
-    assert [row[0] for row in rows[1:]] == [
+    assert [row[1] for row in rows[1:]] == [
         '\'=HYPERLINK("http://x","y")', "'+1+1", "'-2", "'@SUM(A1)", "'=1+1", "'-5 % churn",
     ]  # fmt: skip
-    assert rows[5][1] == "Maria Lopez"
+    assert rows[5][2] == "Maria Lopez"
 
 
 # --- dates ------------------------------------------------------------------------------------

@@ -144,9 +144,7 @@ def safe_record(source: Snapshot | MeetingRecord) -> MeetingRecord:
     """The record an export renders: every text in it free of control characters."""
     if isinstance(source, MeetingRecord):
         return scrub_record(source)
-    if dataclasses.is_dataclass(source):
-        return build_record(safe_snapshot(source))
-    return scrub_record(build_record(source))  # any object read like a snapshot
+    return build_record(safe_snapshot(source))
 
 
 def render(snap: Snapshot | MeetingRecord, fmt: str, now: pendulum.DateTime) -> bytes:
