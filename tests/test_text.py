@@ -415,13 +415,17 @@ def _store_nasty_everything(store, meeting):
         )  # fmt: skip
 
 
-def test_every_export_is_free_of_control_characters(store, meeting):
+@pytest.mark.parametrize("given", ["snapshot", "record"])
+def test_every_export_is_free_of_control_characters(store, meeting, given):
+    from kickoff_tui.core.readmodel import build_record
+
     _store_nasty_everything(store, meeting)
     snap = load_snapshot(store, meeting.id)
     assert any(control_chars(i.text) for i in snap.items)  # the rows really are nasty
+    source = snap if given == "snapshot" else build_record(snap)  # a record built elsewhere
     now = START.add(hours=3)
     for fmt in pack.FORMATS:
-        data = pack.render(snap, fmt, now)
+        data = pack.render(source, fmt, now)
         text = data.decode("utf-8")
         if fmt == "csv":  # its one BOM is the file's first character, there for spreadsheets
             assert text.startswith("\ufeff") and text.count("\ufeff") == 1
