@@ -29,6 +29,7 @@ from kickoff_tui.core.export.csv_actions import HEADER, render_csv
 from kickoff_tui.core.export.email import render_email
 from kickoff_tui.core.export.ics import render_ics
 from kickoff_tui.core.store import Store
+from tests.dbutil import copy_sqlite
 
 GOLDEN = Path(__file__).parent / "golden"
 TZ = "Europe/Berlin"
@@ -123,9 +124,19 @@ def build(tmp_path: Path) -> tuple[Store, str]:
     return store, mid
 
 
+@pytest.fixture(scope="session")
+def pack_seed(tmp_path_factory) -> tuple[Path, str]:
+    """The pack's meeting, built once; each test opens its own copy of the file."""
+    folder = tmp_path_factory.mktemp("pack-seed")
+    store, mid = build(folder)
+    store.close()
+    return folder / "k.db", mid
+
+
 @pytest.fixture
-def pack_meeting(tmp_path: Path):
-    store, mid = build(tmp_path)
+def pack_meeting(pack_seed, tmp_path: Path):
+    seed_file, mid = pack_seed
+    store = Store.open(copy_sqlite(seed_file, tmp_path / seed_file.name))
     yield store, mid
     store.close()
 
