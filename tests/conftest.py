@@ -196,7 +196,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 # Markers (registered in pyproject.toml). `pg` and `tui` follow from what a test uses, so a new
 # test gets them without remembering; `slow` is written on the test, except in the files another
 # branch is rewriting (test_cockpit*.py, test_reconnect.py), which are named here instead.
-#   fast layer:  .venv/bin/python -m pytest -n 2 -m "not slow and not pg"
+#   fast layer:  .venv/bin/python -m pytest -n 2 -m "not slow and not pg and not tui"
+#   UI layer:    .venv/bin/python -m pytest -n 2 -m "tui and not slow and not pg"
 
 SLOW_BY_NAME = {
     "test_cockpit.py": {
