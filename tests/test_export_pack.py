@@ -31,7 +31,7 @@ from kickoff_tui.core.export.ics import render_ics
 from kickoff_tui.core.models import Item
 from kickoff_tui.core.readmodel import ClientRecord, build_record, client_view
 from kickoff_tui.core.store import Store
-from tests.dbutil import write_raw
+from tests.dbutil import copy_sqlite, write_raw
 from tests.schema_check import validate
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -130,9 +130,19 @@ def build(tmp_path: Path) -> tuple[Store, str]:
     return store, mid
 
 
+@pytest.fixture(scope="session")
+def pack_seed(tmp_path_factory) -> tuple[Path, str]:
+    """The pack's meeting, built once; each test opens its own copy of the file."""
+    folder = tmp_path_factory.mktemp("pack-seed")
+    store, mid = build(folder)
+    store.close()
+    return folder / "k.db", mid
+
+
 @pytest.fixture
-def pack_meeting(tmp_path: Path):
-    store, mid = build(tmp_path)
+def pack_meeting(pack_seed, tmp_path: Path):
+    seed_file, mid = pack_seed
+    store = Store.open(copy_sqlite(seed_file, tmp_path / seed_file.name))
     yield store, mid
     store.close()
 
