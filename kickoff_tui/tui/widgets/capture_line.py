@@ -2,12 +2,18 @@
 
 The widget does not parse or save anything itself: the screen gives it a preview function
 (from the core's grammar) and receives a ``Submitted`` message.
+
+What is on the line is kept as a draft (``core.drafts``): handed to a background writer on every
+change, so a killed terminal offers it back when the cockpit reopens (:meth:`restore_draft`).
+A line that is saved, cancelled or emptied clears its draft.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,6 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
+from kickoff_tui.core.drafts import Draft, DraftBox
 from kickoff_tui.core.models import Item
 
 #: (kind, text) -> (understood?, one-line preview or error)
@@ -44,9 +51,10 @@ class CaptureLine(Vertical):
         text: str
         editing: Item | None
 
-    def __init__(self, preview: Preview, **kwargs: object) -> None:
+    def __init__(self, preview: Preview, drafts: DraftBox | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._preview = preview
+        self.drafts = drafts
         self.kind = ""
         self.editing: Item | None = None
         self._last_cancelled = ""
@@ -75,6 +83,7 @@ class CaptureLine(Vertical):
         # Focus now, not after the next refresh: keys typed right after 'a' belong to the line.
         self.screen.set_focus(self.input)
         self._show_preview()
+        self._keep_draft()
 
     def _show_preview(self) -> None:
         text = self.input.value
@@ -92,6 +101,7 @@ class CaptureLine(Vertical):
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self._show_preview()
+        self._keep_draft()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -104,6 +114,7 @@ class CaptureLine(Vertical):
         self.input.value = ""
         self.query_one("#kind", Label).update(Text((self.kind or "capture") + " ›"))
         self._show_preview()
+        self._keep_draft()
 
     def action_cancel(self) -> None:
         if self.input.value.strip():
@@ -114,9 +125,96 @@ class CaptureLine(Vertical):
         self.query_one("#kind", Label).update("")
         self.query_one("#preview", Static).update("")
         self.screen.set_focus(None)
+        self._keep_draft()
 
     def action_recall(self) -> None:
         """Up brings back the line last cancelled with Escape: a cancel never loses a word."""
         if not self.input.value and self._last_cancelled:
             self.input.value = self._last_cancelled
             self.input.cursor_position = len(self._last_cancelled)
+
+    # -- drafts ------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        if self.drafts is not None:
+            # ← → Home End move no text, but the cursor belongs to the draft too
+            self.watch(self.input, "selection", lambda: self._keep_draft(), init=False)
+            loop = asyncio.get_running_loop()
+            if self.drafts.error:
+                self._drafts_failed(self.drafts.error)
+            else:  # the writer thread reports a failure once, through the event loop
+                self.drafts.on_error = lambda msg: loop.call_soon_threadsafe(
+                    self._drafts_failed, msg
+                )
+
+    def on_unmount(self) -> None:
+        if self.drafts is not None:
+            self.drafts.close()  # writes the last keys; the draft stays for the next start
+
+    def _drafts_failed(self, message: str) -> None:
+        self.notify(message, severity="warning", markup=False, timeout=8)
+
+    def _keep_draft(self) -> None:
+        """Hand what the line holds to the draft writer (never waits for the disk)."""
+        if self.drafts is None:
+            return
+        text, ed = self.input.value, self.editing
+        if not text.strip():
+            self.drafts.put(None)
+            return
+        target = self._answer_target() if self.kind == "answer" else None
+        self.drafts.put(
+            Draft(
+                self.kind, text, self.input.cursor_position,
+                ed.id if ed is not None else None, ed.version if ed is not None else None,
+                target,
+            )
+        )  # fmt: skip
+
+    def _answer_target(self) -> dict[str, Any] | None:
+        """Whose answer to which question the line is writing (the Five Questions view)."""
+        view = getattr(self.screen, "block_view", None)
+        t = getattr(view, "answer_target", None)
+        if t is None:
+            return None
+        return {"attendee_id": t.attendee_id, "name": t.attendee_name, "question": t.question}
+
+    def restore_draft(self) -> Draft | None:
+        """Offer back what a killed (or closed) terminal left on the line: the same kind, the
+        same item's edit (at the version it was read, so a newer save shows as a conflict)."""
+        draft = self.drafts.load() if self.drafts is not None else None
+        if draft is None:
+            return None
+        if draft.kind == "answer":  # the view points at whose answer once it is painted
+            self.call_after_refresh(self._restore_answer, draft)
+            return draft
+        editing = None
+        if draft.item_id is not None and draft.version is not None:
+            editing = Item(id=draft.item_id, version=draft.version, kind=draft.kind)
+        self._reopen(draft, editing)
+        what = (
+            f"your edit of #{draft.item_id}" if editing else f"your unsaved {draft.kind or 'line'}"
+        )
+        self.notify(f"restored {what} — Enter saves it, Esc puts it away",
+                    markup=False, timeout=6)  # fmt: skip
+        return draft
+
+    def _restore_answer(self, draft: Draft, tries: int = 20) -> None:
+        t = draft.target or {}
+        now = self._answer_target()
+        if now is None and tries > 0:  # the Five Questions view has not painted its pointer yet
+            self.set_timer(0.05, lambda: self._restore_answer(draft, tries - 1))
+            return
+        if t and now == t:
+            self._reopen(draft, None)
+            self.notify(f"restored your unsaved answer ({t.get('name')}, Q{t.get('question')})",
+                        markup=False, timeout=6)  # fmt: skip
+            return
+        # Never save it as someone else's answer: keep it for ↑ instead.
+        self._last_cancelled = draft.text
+        who = f" ({t.get('name')}, Q{t.get('question')})" if t else ""
+        self.notify(f"kept your unsaved answer{who}: ↑ on an empty capture line brings it back",
+                    severity="warning", markup=False, timeout=12)  # fmt: skip
+
+    def _reopen(self, draft: Draft, editing: Item | None) -> None:
+        self.open(draft.kind, draft.text, editing=editing)
+        self.input.cursor_position = draft.cursor
