@@ -142,9 +142,11 @@ class CaptureLine(Vertical):
             if self.drafts.error:
                 self._drafts_failed(self.drafts.error)
             else:  # the writer thread reports a failure once, through the event loop
-                self.drafts.on_error = lambda msg: loop.call_soon_threadsafe(
-                    self._drafts_failed, msg
-                )
+
+                def report(message: str) -> None:
+                    loop.call_soon_threadsafe(self._drafts_failed, message)
+
+                self.drafts.on_error = report
 
     def on_unmount(self) -> None:
         if self.drafts is not None:
@@ -189,7 +191,8 @@ class CaptureLine(Vertical):
             return draft
         editing = None
         if draft.item_id is not None and draft.version is not None:
-            editing = Item(id=draft.item_id, version=draft.version, kind=draft.kind)
+            # Only id and version matter to a save: an unchanged version saves, else a conflict.
+            editing = Item(id=draft.item_id, version=draft.version, kind=draft.kind)  # type: ignore[call-arg]
         self._reopen(draft, editing)
         what = (
             f"your edit of #{draft.item_id}" if editing else f"your unsaved {draft.kind or 'line'}"
