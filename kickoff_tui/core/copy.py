@@ -145,7 +145,7 @@ def delete_meeting(store: Store, meeting_id: str, *, by: str = "cli") -> None:
     """Delete a meeting and every row that belongs to it, in one transaction."""
     with store.write(by) as s:
         for model in (BlockNote, Answer, TimerEvent, Item, Presence, Attendee, Block):
-            s.exec(delete(model).where(col(model.meeting_id) == meeting_id))  # type: ignore[call-overload, attr-defined]
+            s.exec(delete(model).where(col(model.meeting_id) == meeting_id))
         m = s.get(Meeting, meeting_id)
         if m is not None:
             s.delete(m)  # logged: open pickers and feeds learn the meeting is gone

@@ -63,7 +63,7 @@ def claim_control(store: Store, presence_id: int, now: pendulum.DateTime) -> Non
 
 def leave(store: Store, presence_id: int) -> None:
     with store.write() as s:
-        s.exec(delete(Presence).where(col(Presence.id) == presence_id))  # type: ignore[call-overload]
+        s.exec(delete(Presence).where(col(Presence.id) == presence_id))
 
 
 def peers(store: Store, meeting_id: str, now: pendulum.DateTime) -> list[Peer]:

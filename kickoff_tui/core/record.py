@@ -38,6 +38,7 @@ from kickoff_tui.core.meetings import (
     update_meeting,
 )
 from kickoff_tui.core.notes import (
+    block_notes,
     save_block_note,
 )
 from kickoff_tui.core.timer_events import (
@@ -52,6 +53,7 @@ __all__ = [
     "add_lines",
     "add_timer_event",
     "attendee_names",
+    "block_notes",
     "check_kind",
     "count_items",
     "create_meeting",
