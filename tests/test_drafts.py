@@ -71,6 +71,14 @@ def line_of(app: KickoffApp) -> CaptureLine:
     return app.screen.query_one(CaptureLine)
 
 
+async def until(pilot, condition: Callable[[], object], timeout: float = 20.0) -> None:  # noqa: ANN001
+    """Let the app run until ``condition`` holds (a deadline to give up, not a speed limit)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        await pilot.pause(0.05)
+
+
 async def settle(line: CaptureLine, pilot) -> None:  # noqa: ANN001
     """Let the line hand its last change to the writer, then wait until it is on disk."""
     await pilot.pause()
@@ -358,10 +366,11 @@ async def test_an_answer_draft_comes_back_for_the_same_person_and_question(store
     app = make_app(db_url, mid, clock=clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
-        await pilot.pause()
         line = line_of(app)
+        await until(pilot, lambda: line.kind == "answer")
         assert (line.kind, line.input.value) == ("answer", "Weekly demos")
         assert line._answer_target() == target
+        assert app.focused is line.input
         await pilot.press("enter")
         await settle(line, pilot)
         from kickoff_tui.core.record import load_snapshot
@@ -378,8 +387,8 @@ async def test_an_answer_draft_is_never_saved_as_someone_elses(store, db_url, cl
     app = make_app(db_url, mid, clock=clock)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
-        await pilot.pause()
         line = line_of(app)
+        await until(pilot, lambda: any("kept" in n.message for n in app._notifications))
         assert line._answer_target() != target
         assert line.input.value == "" and line.kind != "answer"
         said = [n.message for n in app._notifications]
@@ -545,3 +554,23 @@ def test_a_writer_killed_mid_write_leaves_a_whole_draft(tmp_path, mode):
             assert draft.text[0] == "a"  # the draft before the interrupted one
         assert not list(tmp_path.glob(".*.tmp"))  # a half-written temporary file is swept
         box.close()
+
+
+async def test_drafts_that_cannot_be_written_say_so_once_and_typing_goes_on(
+    store, meeting, db_url, monkeypatch, tmp_path
+):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("KICKOFF_STATE_DIR", str(blocker))  # drafts/ cannot be made under a file
+    app = make_app(db_url, meeting.id)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("a", *keys("Still typing"))
+        await pilot.pause()
+        line = line_of(app)
+        assert line.input.value == "Still typing"
+        said = [n.message for n in app._notifications if "drafts cannot be saved" in n.message]
+        assert len(said) == 1, said
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [i.text for i in list_items(store, meeting.id, "action")] == ["Still typing"]

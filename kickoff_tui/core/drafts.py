@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 import tempfile
 import threading
 import time
@@ -33,10 +34,8 @@ from typing import Any
 
 from kickoff_tui.core.locations import state_dir
 
-try:  # POSIX; elsewhere every terminal of a meeting and role shares one slot
+if sys.platform != "win32":  # elsewhere every terminal of a meeting and role shares one slot
     import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
 
 #: At most one write per this many seconds (a few a second); the newest draft always wins.
 MIN_GAP_S = 0.25
@@ -129,7 +128,7 @@ class DraftBox:
     def _take_slot(self) -> None:
         """The lowest free slot holding a draft (one left by a killed terminal), else the
         lowest free slot. A slot is held by ``flock`` on its lock file while this box is open."""
-        if fcntl is None:  # pragma: no cover - Windows
+        if sys.platform == "win32":  # pragma: no cover
             return
         has_draft = [n for n in range(1, SLOTS + 1) if self._exists(n)]
         for n in [*has_draft, *range(1, SLOTS + 1)]:

@@ -201,7 +201,7 @@ class CaptureLine(Vertical):
                     markup=False, timeout=6)  # fmt: skip
         return draft
 
-    def _restore_answer(self, draft: Draft, tries: int = 20) -> None:
+    def _restore_answer(self, draft: Draft, tries: int = 100) -> None:
         t = draft.target or {}
         now = self._answer_target()
         if now is None and tries > 0:  # the Five Questions view has not painted its pointer yet
