@@ -197,6 +197,41 @@ def test_killed_after_typing_the_whole_line_comes_back_with_its_cursor(store, me
     asyncio.run(check())
 
 
+LOCKER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+conn.execute("BEGIN EXCLUSIVE")
+print("locked", flush=True)
+sys.stdin.read()  # held until the test closes our stdin
+conn.execute("ROLLBACK")
+"""
+
+
+def test_killed_while_the_store_is_locked_the_line_still_comes_back(store, meeting, db_url):
+    """Another process holds the SQLite file's write lock (the store is stalled): the draft does
+    not wait for the store, so a kill -9 in the middle of it still loses nothing typed."""
+    term = PtyCockpit(db_url, meeting.id)
+    path = draft_path(db_url, meeting.id)
+    text = "Dana sends the SSO metadata @dana due:fri"
+    locker = None
+    try:
+        mark = term.ready()  # then the lock: the start-up itself is not what is tested here
+        db_file = db_url.removeprefix("sqlite:///")
+        locker = subprocess.Popen([sys.executable, "-c", LOCKER, db_file], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)  # fmt: skip
+        assert locker.stdout is not None and locker.stdout.readline().strip() == "locked"
+        term.press("a")
+        term.wait_for("action ›", after=mark)
+        term.press(text)
+        wait_until(lambda: (read_draft(path) or {}).get("text") == text, timeout=60,
+                   what="the draft, with the store locked")  # fmt: skip
+    finally:
+        term.kill()
+        if locker is not None:
+            locker.communicate(timeout=30)  # stdin closes: the lock is released
+    assert asyncio.run(_restored(db_url, meeting.id)) == ("action", text, None, None)
+
+
 def test_killed_while_editing_the_edit_comes_back_to_the_same_item(store, meeting, db_url):
     [item] = add_lines(store, meeting, "action", ["Send recap @sam"])
     term = PtyCockpit(db_url, meeting.id)
