@@ -8,6 +8,10 @@ and a draft must be written even while the store cannot answer. One file per mee
 the same three take different slots, held by an advisory lock the OS drops when a process dies,
 so a restarted terminal gets back the draft of the one that was killed.
 
+Besides the line, the file keeps lines that were taken off it with Enter but whose save has not
+landed yet (a cockpit that queues saves while the store is slow): they are offered back too,
+since nobody can tell whether a save still in the queue when the process died ever committed.
+
 Writing never blocks the caller: :meth:`DraftBox.put` only hands the newest draft to a
 background thread, which writes at most every ``MIN_GAP_S`` (so at least that often while
 typing, and right after the last key). Each write is atomic: a temporary file in the same
@@ -41,7 +45,7 @@ if sys.platform != "win32":  # elsewhere every terminal of a meeting and role sh
 MIN_GAP_S = 0.25
 #: How many terminals of one meeting, role and store keep separate drafts on one machine.
 SLOTS = 8
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -52,11 +56,21 @@ class Draft:
     item_id: int | None = None  # an edit in progress: the item ...
     version: int | None = None  # ... and the version the edit started from
     target: dict[str, Any] | None = None  # an answer: whose answer to which question
-    saved_at: str = ""  # UTC, ISO 8601; set when written
 
     @property
     def is_edit(self) -> bool:
         return self.item_id is not None
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Everything a terminal keeps: the line, and lines taken off it whose save has not landed."""
+
+    line: Draft | None = None
+    queued: tuple[Draft, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.line is not None or bool(self.queued)
 
 
 def _safe(part: str, limit: int = 40) -> str:
@@ -104,8 +118,9 @@ class DraftBox:
         self._lock_fd: int | None = None
         self.slot = 1
         self._cond = threading.Condition()
-        self._pending: Draft | None | object = _NOTHING
-        self._written: Draft | None | object = _NOTHING  # what the file holds (as we know it)
+        self._kept = Kept()  # the newest state handed over by the UI
+        self._pending: Kept | object = _NOTHING  # what the writer still has to write
+        self._written: Kept | object = _NOTHING  # what the file holds (as we know it)
         self._busy = False
         self._closing = False
         self._thread: threading.Thread | None = None
@@ -153,43 +168,57 @@ class DraftBox:
 
     # -- read -------------------------------------------------------------------------------
     def load(self) -> Draft | None:
-        """The draft left by the last terminal in this slot, or None (an unreadable file is
-        reported through ``error`` and left in place until the next draft replaces it)."""
+        """The line left by the last terminal in this slot, or None."""
+        return self.load_all().line
+
+    def load_all(self) -> Kept:
+        """What the last terminal in this slot left: its line, and lines whose save had not
+        landed. An unreadable file is reported through ``error`` and left in place until the
+        next draft replaces it. What is loaded is also what this box now keeps."""
         try:
             raw = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            return None
+            return Kept()
         except OSError as exc:
             self._fail(exc)
-            return None
+            return Kept()
         try:
             data = json.loads(raw)
             if data.get("format") != FORMAT or data.get("meeting") != self.meeting_id:
-                return None
-            draft = Draft(**{k: data[k] for k in _FIELDS if k in data})
-            if not isinstance(draft.kind, str) or not isinstance(draft.text, str):
-                raise TypeError("kind and text must be strings")
-        except (ValueError, TypeError, AttributeError) as exc:
+                return Kept()
+            line = _draft(data["line"]) if data.get("line") else None
+            kept = Kept(line, tuple(_draft(d) for d in data.get("queued") or ()))
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
             self._fail(OSError(f"unreadable draft {self.path}: {exc}"))
-            return None
-        cursor = draft.cursor if isinstance(draft.cursor, int) else len(draft.text)
-        return replace(draft, cursor=max(0, min(cursor, len(draft.text))))
+            return Kept()
+        with self._cond:
+            self._kept = self._written = kept
+        return kept
 
     # -- write ------------------------------------------------------------------------------
     def put(self, draft: Draft | None) -> None:
-        """Keep ``draft`` (None: clear it). Returns at once; the writer thread does the I/O."""
+        """Keep ``draft`` as the line (None: clear it). Returns at once; the writer thread does
+        the I/O."""
         if draft is not None and not draft.text.strip():
             draft = None
         with self._cond:
-            if self._closing:
-                return
-            self._pending = draft
-            self._cond.notify_all()
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name=f"draft-writer-{self._stem}", daemon=True
-                )
-                self._thread.start()
+            self._hand_over(replace(self._kept, line=draft))
+
+    def put_queued(self, queued: tuple[Draft, ...]) -> None:
+        """Keep these lines taken off the line whose saves have not landed (() : none)."""
+        with self._cond:
+            self._hand_over(replace(self._kept, queued=tuple(queued)))
+
+    def _hand_over(self, kept: Kept) -> None:  # with self._cond held
+        if self._closing:
+            return
+        self._kept = self._pending = kept
+        self._cond.notify_all()
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, name=f"draft-writer-{self._stem}", daemon=True
+            )
+            self._thread.start()
 
     def flush(self, timeout: float = 5.0) -> bool:
         """Wait until everything put so far is on disk (tests, and closing)."""
@@ -222,18 +251,18 @@ class DraftBox:
                     self._cond.wait()
                 if self._pending is _NOTHING:
                     return  # closing, nothing left to write
-                # A few writes a second at most; a clear (None) goes at once.
-                while self._pending is not None and not self._closing:
+                # A few writes a second at most; a clear goes at once.
+                while self._pending and not self._closing:
                     left = self._last_write + MIN_GAP_S - time.monotonic()
                     if left <= 0:
                         break
                     self._cond.wait(left)
-                draft, self._pending = self._pending, _NOTHING
+                kept, self._pending = self._pending, _NOTHING
                 self._busy = True
             try:
-                if draft != self._written:
-                    self._write(draft)  # type: ignore[arg-type]
-                    self._written = draft
+                if kept != self._written:
+                    self._write(kept)  # type: ignore[arg-type]
+                    self._written = kept
             except OSError as exc:
                 self._fail(exc)
             finally:
@@ -242,8 +271,8 @@ class DraftBox:
                     self._busy = False
                     self._cond.notify_all()
 
-    def _write(self, draft: Draft | None) -> None:
-        if draft is None:
+    def _write(self, kept: Kept) -> None:
+        if not kept:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.path)
             return
@@ -252,8 +281,9 @@ class DraftBox:
             "meeting": self.meeting_id,
             "role": self.role,
             "store": self.store,
-            **asdict(draft),
             "saved_at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "line": asdict(kept.line) if kept.line is not None else None,
+            "queued": [asdict(d) for d in kept.queued],
         }
         data = json.dumps(body, indent=1).encode("ascii")  # ASCII: any string round-trips
         fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{self.path.name}.", suffix=".tmp")
@@ -288,4 +318,15 @@ class DraftBox:
 
 
 _NOTHING = object()
-_FIELDS = ("kind", "text", "cursor", "item_id", "version", "target", "saved_at")
+_FIELDS = ("kind", "text", "cursor", "item_id", "version", "target")
+
+
+def _draft(data: dict[str, Any]) -> Draft:
+    draft = Draft(**{k: data[k] for k in _FIELDS if k in data})
+    if not isinstance(draft.kind, str) or not isinstance(draft.text, str):
+        raise TypeError("kind and text must be strings")
+    for name in ("item_id", "version"):
+        if getattr(draft, name) is not None and not isinstance(getattr(draft, name), int):
+            raise TypeError(f"{name} must be a number")
+    cursor = draft.cursor if isinstance(draft.cursor, int) else len(draft.text)
+    return replace(draft, cursor=max(0, min(cursor, len(draft.text))))

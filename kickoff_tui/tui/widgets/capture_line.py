@@ -5,15 +5,18 @@ The widget does not parse or save anything itself: the screen gives it a preview
 
 What is on the line is kept as a draft (``core.drafts``): handed to a background writer on every
 change, so a killed terminal offers it back when the cockpit reopens (:meth:`restore_draft`).
-A line that is saved, cancelled or emptied clears its draft.
+A line that is saved, cancelled or emptied clears its draft. A screen that takes the line with
+Enter before its save lands (a queue) calls ``saved(queued=True)`` and, once the save landed or
+its words are back on the line, ``landed(token)``: until then the line is kept too.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,7 +26,9 @@ from textual.message import Message
 from textual.widgets import Input, Label, Static
 
 from kickoff_tui.core.drafts import Draft, DraftBox
-from kickoff_tui.core.models import Item
+
+if TYPE_CHECKING:
+    from kickoff_tui.core.models import Item
 
 #: (kind, text) -> (understood?, one-line preview or error)
 Preview = Callable[[str, str], tuple[bool, str]]
@@ -58,6 +63,9 @@ class CaptureLine(Vertical):
         self.kind = ""
         self.editing: Item | None = None
         self._last_cancelled = ""
+        self._queued: dict[int, Draft] = {}  # taken with Enter, save not landed yet
+        self._restored: list[Draft] = []  # left by the last terminal, not offered yet
+        self._tokens = itertools.count(1)
 
     def compose(self) -> ComposeResult:
         with Horizontal():
@@ -108,13 +116,30 @@ class CaptureLine(Vertical):
         if event.value.strip():
             self.post_message(self.Submitted(self.kind, event.value, self.editing))
 
-    def saved(self) -> None:
-        """The screen saved the line: clear it, stay open for the next item of the same kind."""
+    def saved(self, queued: bool = False) -> int | None:
+        """The screen took the line: clear it, stay open for the next item of the same kind.
+
+        ``queued``: the save has not landed yet, so the line is still kept (in the draft file)
+        until :meth:`landed` is called with the token returned here."""
+        token = None
+        if queued and self.input.value.strip():
+            token = next(self._tokens)
+            self._queued[token] = self._draft_now()
+            self._keep_queued()
         self.editing = None
         self.input.value = ""
         self.query_one("#kind", Label).update(Text((self.kind or "capture") + " ›"))
         self._show_preview()
         self._keep_draft()
+        if self._restored:  # the next line the last terminal left, now the line is free
+            self.call_after_refresh(self._offer_next)
+        return token
+
+    def landed(self, token: int | None) -> None:
+        """The save of a line taken with ``saved(queued=True)`` landed (or its words are back on
+        the line, or refused for good): nothing more to keep for it."""
+        if token is not None and self._queued.pop(token, None) is not None:
+            self._keep_queued()
 
     def action_cancel(self) -> None:
         if self.input.value.strip():
@@ -157,19 +182,19 @@ class CaptureLine(Vertical):
 
     def _keep_draft(self) -> None:
         """Hand what the line holds to the draft writer (never waits for the disk)."""
-        if self.drafts is None:
-            return
-        text, ed = self.input.value, self.editing
-        if not text.strip():
-            self.drafts.put(None)
-            return
-        target = self._answer_target() if self.kind == "answer" else None
-        self.drafts.put(
-            Draft(
-                self.kind, text, self.input.cursor_position,
-                ed.id if ed is not None else None, ed.version if ed is not None else None,
-                target,
-            )
+        if self.drafts is not None:
+            self.drafts.put(self._draft_now() if self.input.value.strip() else None)
+
+    def _keep_queued(self) -> None:
+        if self.drafts is not None:
+            self.drafts.put_queued((*self._queued.values(), *self._restored))
+
+    def _draft_now(self) -> Draft:
+        ed = self.editing
+        return Draft(
+            self.kind, self.input.value, self.input.cursor_position,
+            ed.id if ed is not None else None, ed.version if ed is not None else None,
+            self._answer_target() if self.kind == "answer" else None,
         )  # fmt: skip
 
     def _answer_target(self) -> dict[str, Any] | None:
@@ -182,24 +207,46 @@ class CaptureLine(Vertical):
 
     def restore_draft(self) -> Draft | None:
         """Offer back what a killed (or closed) terminal left on the line: the same kind, the
-        same item's edit (at the version it was read, so a newer save shows as a conflict)."""
-        draft = self.drafts.load() if self.drafts is not None else None
-        if draft is None:
+        same item's edit (at the version it was read, so a newer save shows as a conflict).
+        Lines it had taken with Enter whose save never landed come next, one at a time."""
+        if self.drafts is None:
             return None
+        kept = self.drafts.load_all()
+        self._restored = list(kept.queued)
+        draft, unconfirmed = kept.line, False
+        if draft is None and self._restored:
+            draft, unconfirmed = self._restored.pop(0), True
+            self._keep_queued()
+        if draft is not None:
+            self._offer(draft, unconfirmed)
+        return draft
+
+    def _offer_next(self) -> None:
+        if self._restored and not self.input.value.strip():
+            draft = self._restored.pop(0)
+            self._keep_queued()
+            self._offer(draft, unconfirmed=True)
+
+    def _offer(self, draft: Draft, unconfirmed: bool) -> None:
         if draft.kind == "answer":  # the view points at whose answer once it is painted
             self.call_after_refresh(self._restore_answer, draft)
-            return draft
+            return
         editing = None
         if draft.item_id is not None and draft.version is not None:
+            from kickoff_tui.core.models import Item
+
             # Only id and version matter to a save: an unchanged version saves, else a conflict.
             editing = Item(id=draft.item_id, version=draft.version, kind=draft.kind)  # type: ignore[call-arg]
         self._reopen(draft, editing)
-        what = (
-            f"your edit of #{draft.item_id}" if editing else f"your unsaved {draft.kind or 'line'}"
-        )
-        self.notify(f"restored {what} — Enter saves it, Esc puts it away",
-                    markup=False, timeout=6)  # fmt: skip
-        return draft
+        what = f"edit of #{draft.item_id}" if editing else (draft.kind or "line")
+        if unconfirmed:
+            said = f"restored an unsaved {what}: its save was not confirmed when the terminal "
+            said += "closed — check the panes; Enter saves it, Esc puts it away"
+        else:
+            said = f"restored your unsaved {what} — Enter saves it, Esc puts it away"
+        if self._restored:
+            said += f" ({len(self._restored)} more after this one)"
+        self.notify(said, markup=False, timeout=8 if unconfirmed else 6)
 
     def _restore_answer(self, draft: Draft, tries: int = 100) -> None:
         t = draft.target or {}
