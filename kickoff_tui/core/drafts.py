@@ -63,6 +63,17 @@ class Draft:
 
 
 @dataclass(frozen=True)
+class EditRef:
+    """The item a restored edit is of: what saving an edit reads (its id, and the version the
+    edit started from, so a newer save by someone else shows as a conflict). Plain data: the
+    screen can hold it without loading the database models."""
+
+    id: int
+    version: int
+    kind: str
+
+
+@dataclass(frozen=True)
 class Kept:
     """Everything a terminal keeps: the line, and lines taken off it whose save has not landed."""
 

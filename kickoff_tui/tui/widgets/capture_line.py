@@ -16,7 +16,7 @@ import asyncio
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -25,7 +25,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from kickoff_tui.core.drafts import Draft, DraftBox
+from kickoff_tui.core.drafts import Draft, DraftBox, EditRef
 
 if TYPE_CHECKING:
     from kickoff_tui.core.models import Item
@@ -233,10 +233,8 @@ class CaptureLine(Vertical):
             return
         editing = None
         if draft.item_id is not None and draft.version is not None:
-            from kickoff_tui.core.models import Item
-
-            # Only id and version matter to a save: an unchanged version saves, else a conflict.
-            editing = Item(id=draft.item_id, version=draft.version, kind=draft.kind)  # type: ignore[call-arg]
+            # A save of an edit reads only the id and the version (core.entry.submit).
+            editing = cast("Item", EditRef(draft.item_id, draft.version, draft.kind))
         self._reopen(draft, editing)
         what = f"edit of #{draft.item_id}" if editing else (draft.kind or "line")
         if unconfirmed:
