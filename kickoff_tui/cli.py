@@ -166,11 +166,27 @@ def new(
 def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None) -> None:
     """Capture an item: KIND is action, decision, risk, question, note, in-scope,
     out-of-scope, milestone or metric. TEXT uses the quick-capture grammar
-    (@owner due:fri sev:high side:them #internal); '-' reads one item per line from stdin,
-    all or nothing."""
+    (@owner due:fri sev:high side:them status:done #internal); '-' reads one item per line
+    from stdin, all or nothing. KIND may also be a fact word: person, role, cadence, next,
+    first-value, present, absent (e.g. `add acme cadence weekly Tue 10:00, 30 min #internal`)."""
     from kickoff_tui.core.capture import describe
-    from kickoff_tui.core.record import add_item, add_lines, check_kind, parse_line, resolve_meeting
+    from kickoff_tui.core.facts import apply_fact, fact_word, parse_fact
+    from kickoff_tui.core.record import (
+        add_item,
+        add_lines,
+        attendee_names,
+        check_kind,
+        item_numbers,
+        parse_line,
+        resolve_meeting,
+    )
 
+    if fact_word(kind) is not None and text != ("-",):
+        store = open_store(db)
+        m = resolve_meeting(store, meeting)
+        fact = parse_fact(" ".join((kind, *text)), m, attendee_names(store, m.id))
+        click.echo(apply_fact(store, m, fact, by=by))
+        return
     kind = check_kind(kind)
     store = open_store(db)
     m = resolve_meeting(store, meeting)
@@ -180,7 +196,9 @@ def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None)
         return
     capture = parse_line(store, m, " ".join(text))
     item = add_item(store, m, kind, capture, by=by)
-    click.echo(f"#{item.id} {describe(capture)}")
+    assert item.id is not None
+    number = item_numbers(store, m.id)[item.id]
+    click.echo(f"#{number} {describe(capture)}".rstrip())
     for warning in capture.warnings:
         click.echo(f"kickoff: warning: {warning}", err=True)
 
@@ -188,11 +206,15 @@ def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None)
 @main.command()
 @click.argument("meeting")
 @click.argument("name")
-@click.option("--side", type=click.Choice(["ours", "theirs"]), default="theirs", show_default=True)
-@click.option("--title", default="", help="Job title.")
+@click.option(
+    "--side", default="theirs", show_default=True, metavar="SIDE",
+    help="ours (us, we) or theirs (them, client, customer).",
+)  # fmt: skip
+@click.option("--title", default="", help="Job title or a note; '#internal' keeps it in-house.")
 @click.option("--seniority", type=int, default=0, help="Higher is more senior.")
 @click.option("--role", "roles", multiple=True, help="A role (repeatable), e.g. decision-maker.")
 @click.option("--absent", is_flag=True, help="Invited but not present.")
+@click.option("--presence", metavar="WORD", help="present (here, attending) or absent (away).")
 @db_option
 @handled
 def attendee(
@@ -203,16 +225,22 @@ def attendee(
     seniority: int,
     roles: tuple[str, ...],
     absent: bool,
+    presence: str | None,
     db: str | None,
 ) -> None:
     """Add an attendee to a meeting."""
     from kickoff_tui.core.record import add_attendee, resolve_meeting
+    from kickoff_tui.core.vocab import Presence, Side
 
+    chosen = Side.read(side, "side")
+    present = not absent
+    if presence is not None:
+        present = Presence.read(presence, "presence") is Presence.PRESENT
     store = open_store(db)
     m = resolve_meeting(store, meeting)
     a = add_attendee(
-        store, m.id, name, side=side, title=title, seniority=seniority, roles=roles,
-        present=not absent,
+        store, m.id, name, side=chosen.value, title=title, seniority=seniority, roles=roles,
+        present=present,
     )  # fmt: skip
     click.echo(f"attendee #{a.id} {a.name} ({a.side})")
 
@@ -342,66 +370,18 @@ def status(meeting: str, as_json: bool, db: str | None) -> None:
 
     import pendulum
 
-    from kickoff_tui.core.clock import compute, fmt_duration
+    from kickoff_tui.core.readmodel import build_record
     from kickoff_tui.core.record import load_snapshot, resolve_meeting
+    from kickoff_tui.core.status import status_line, status_of
 
     store = open_store(db)
-    snap = load_snapshot(store, resolve_meeting(store, meeting).id)
-    m = snap.meeting
-    mt = compute(
-        snap.blocks,
-        snap.events,
-        pendulum.instance(m.start_utc),
-        m.planned_minutes,
-        pendulum.now("UTC"),
-    )
-    cur = mt.current
-    block = snap.block(mt.current_block_id)
-    state = (
-        "ended"
-        if mt.ended
-        else "paused"
-        if mt.paused
-        else "running"
-        if mt.started
-        else "not started"
-    )
+    snap = load_snapshot(store, resolve_meeting(store, meeting).id, with_items=False)
+    rec = build_record(snap)
+    now = pendulum.now("UTC")
     if as_json:
-        out = {
-            "meeting": m.id,
-            "state": state,
-            "block": block.title if block else None,
-            "block_position": block.position + 1 if block else None,
-            "block_elapsed_s": round(cur.elapsed_s, 1) if cur else 0,
-            "block_remaining_s": round(cur.remaining_s, 1) if cur else 0,
-            "meeting_elapsed_s": round(mt.elapsed_s, 1),
-            "meeting_remaining_s": round(mt.remaining_s, 1),
-            "behind_s": round(mt.behind_s, 1),
-            "projected_end": mt.projected_end.in_timezone(m.tz).isoformat()
-            if mt.projected_end
-            else None,
-        }
-        click.echo(json.dumps(out, ensure_ascii=False))
-        return
-    if not mt.started:
-        start = pendulum.instance(m.start_utc).in_timezone(m.tz).format("ddd D MMM HH:mm zz")
-        click.echo(f"{m.id}: not started (scheduled {start})")
-        return
-    where = (
-        f"{block.position + 1}/{len(snap.blocks)} {block.title}"
-        if block and cur
-        else "between blocks"
-    )
-    left = f"{fmt_duration(cur.remaining_s)} left" if cur else ""
-    drift = mt.behind_s
-    pace = (
-        f"{fmt_duration(abs(drift))} {'behind' if drift > 0 else 'ahead'}"
-        if abs(drift) >= 60
-        else "on time"
-    )
-    click.echo(
-        f"{m.id}: {state} · {where} · {left} · meeting {fmt_duration(mt.elapsed_s)} · {pace}"
-    )
+        click.echo(json.dumps(status_of(rec, now), ensure_ascii=False))
+    else:
+        click.echo(status_line(rec, now))
 
 
 @main.command()

@@ -560,7 +560,8 @@ def test_any_action_text_adds_no_heading(meeting: Snapshot, text: str) -> None:
     out = render_markdown(snap, now=NOW)
     assert headings(md().parse(out)) == SECTIONS
     actions = next(t for t in tables(out) if t.header[1] == "Action")
-    assert actions.rows[-1][0] == "99999"
+    # the per-meeting number: the newest item is the last in capture order
+    assert actions.rows[-1][0] == str(len(snap.items) + len(snap.deleted_item_ids))
     assert actions.rows[-1][1] == (shown(text) or "—")
     assert actions.rows[-1][-1] == "Welcome & introductions"
 

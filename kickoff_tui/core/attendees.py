@@ -10,11 +10,12 @@ from kickoff_tui.core.errors import InputError
 from kickoff_tui.core.meetings import get_meeting
 from kickoff_tui.core.models import (
     ROLES,
-    SIDES,
     Attendee,
     utcnow,
 )
+from kickoff_tui.core.people import Candidate
 from kickoff_tui.core.store import Store
+from kickoff_tui.core.vocab import Side, read_tags, with_tags
 
 
 def add_attendee(
@@ -32,8 +33,11 @@ def add_attendee(
     name = " ".join(name.split())
     if not name:
         raise InputError("the attendee's name is empty — type a name")
-    if side not in SIDES:
-        raise InputError(f"unknown side '{side}' — use ours or theirs")
+    found = Side.parse(side)
+    if found is None:
+        raise InputError(f"unknown side '{side}' — use {Side.accepted()}")
+    side = found.value
+    title = with_tags(*read_tags(title))  # "#internal" kept (normalised); "#intenral" refused
     role_list = [r.strip() for r in roles if r.strip()]
     bad = [r for r in role_list if r not in ROLES]
     if bad:
@@ -67,9 +71,10 @@ def update_attendee(store: Store, attendee_id: int, by: str = "cli", **fields: o
     return a
 
 
-def attendee_names(store: Store, meeting_id: str) -> list[tuple[int, str]]:
+def attendee_names(store: Store, meeting_id: str) -> list[Candidate]:
+    """The meeting's attendees as ``(id, name)`` pairs (``people.Candidate``), for matching."""
     with store.read() as s:
         rows = s.exec(
             select(Attendee.id, Attendee.name).where(Attendee.meeting_id == meeting_id)
         ).all()
-    return [(i, n) for i, n in rows if i is not None]  # (a stored row always has its id)
+    return [Candidate(i, n) for i, n in rows if i is not None]  # a stored row has its id

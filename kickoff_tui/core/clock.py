@@ -7,12 +7,39 @@ and a crash (or a restart mid-block) loses no time.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import pendulum
 
-from kickoff_tui.core.models import Block, TimerEvent
+
+class BlockLike(Protocol):
+    """What the clock reads of a block: a stored row or the read model's ``BlockInfo``."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def position(self) -> int: ...
+    @property
+    def planned_minutes(self) -> int: ...
+
+
+class EventLike(Protocol):
+    """What the clock reads of a timer event: a stored row or the read model's ``TimerMark``."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def at(self) -> dt.datetime: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def block_id(self) -> int | None: ...
+    @property
+    def seconds(self) -> int: ...
+
 
 Clock = Callable[[], pendulum.DateTime]
 
@@ -96,8 +123,8 @@ class MeetingTime:
 
 
 def compute(
-    blocks: Sequence[Block],
-    events: Sequence[TimerEvent],
+    blocks: Sequence[BlockLike],
+    events: Sequence[EventLike],
     scheduled_start: pendulum.DateTime,
     planned_minutes: int,
     now: pendulum.DateTime,

@@ -40,6 +40,15 @@ def count_items(store: Store, meeting_id: str) -> dict[str, int]:
     return {k: int(n) for k, n in rows}
 
 
+def item_numbers(store: Store, meeting_id: str) -> dict[int, int]:
+    """Row id → per-meeting number for every item of the meeting (``readmodel.numbers``)."""
+    from kickoff_tui.core.readmodel import numbers
+
+    with store.read() as s:
+        ids = s.exec(select(Item.id).where(Item.meeting_id == meeting_id)).all()
+    return numbers(int(i) for i in ids if i is not None)
+
+
 def get_items(store: Store, ids: Iterable[int]) -> list[Item]:
     """The rows for these ids, deleted ones included (the caller drops them)."""
     wanted = list(ids)
@@ -80,6 +89,7 @@ def _new_item(
         due=c.due,
         severity=c.severity,
         side=c.side,
+        status=c.status or "open",
         decided_by=c.owner if kind == "decision" else None,
         internal=c.internal,
         block_id=block_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import unicodedata
@@ -124,21 +125,46 @@ def list_meetings(store: Store) -> list[Meeting]:
 
 
 def resolve_meeting(store: Store, ref: str) -> Meeting:
-    """A meeting named by its id or by any unique prefix of it."""
+    """A meeting named by its id or by a unique prefix of it, characters taken literally.
+
+    ``%`` and ``_`` are plain characters (the prefix query escapes them); two or more matches
+    list them; no match suggests the closest ids.
+    """
     ref = ref.strip()
+    if not ref:
+        raise InputError("no meeting given — `kickoff list` shows the meetings in this database")
     with store.read() as s:
         exact = s.get(Meeting, ref)
         if exact is not None:
             return exact
         found = list(
-            s.exec(select(Meeting).where(col(Meeting.id).startswith(ref)).order_by(Meeting.id))
+            s.exec(
+                select(Meeting)
+                .where(col(Meeting.id).startswith(ref, autoescape=True))
+                .order_by(Meeting.id)
+            )
         )
-    if not ref or not found:
-        raise InputError(f"no meeting '{ref}' — `kickoff list` shows the meetings in this database")
+        # The database's LIKE may ignore case; an id prefix is matched exactly as typed.
+        found = [m for m in found if m.id.startswith(ref)]
+        if not found:
+            ids = list(s.exec(select(Meeting.id)))
     if len(found) > 1:
-        names = ", ".join(m.id for m in found[:5])
+        names = ", ".join(m.id for m in found[:5]) + (", …" if len(found) > 5 else "")
         raise InputError(f"'{ref}' matches {len(found)} meetings ({names}) — type more of the id")
-    return found[0]
+    if found:
+        return found[0]
+    close = difflib.get_close_matches(ref, ids, n=3, cutoff=0.8)
+    close += [i for i in ids if ref.lower() in i.lower() and i not in close][: 3 - len(close)]
+    close += [  # a typo in a prefix: "nrod" for nord-ag-…
+        i
+        for i in ids
+        if i not in close
+        and difflib.SequenceMatcher(None, ref.lower(), i[: len(ref)]).ratio() >= 0.75
+    ][: max(0, 3 - len(close))]
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    raise InputError(
+        f"no meeting '{ref}' — {hint}`kickoff list` shows the meetings in this database"
+    )
 
 
 def get_meeting(s: Session, meeting_id: str, *, for_update: bool = False) -> Meeting:
@@ -177,6 +203,8 @@ class Snapshot:
     answers: list[Answer]
     events: list[TimerEvent]
     notes: list[BlockNote]
+    #: Ids of the meeting's deleted items: they keep their per-meeting number (see readmodel).
+    deleted_item_ids: tuple[int, ...] = ()
 
     def items_of(self, kind: str) -> list[Item]:
         return [i for i in self.items if i.kind == kind]
@@ -214,4 +242,13 @@ def load_snapshot(store: Store, meeting_id: str, *, with_items: bool = True) -> 
                 s.exec(select(TimerEvent).where(TimerEvent.meeting_id == m.id).order_by("id"))
             ),
             notes=list(s.exec(select(BlockNote).where(BlockNote.meeting_id == m.id))),
+            deleted_item_ids=tuple(
+                int(i)
+                for i in s.exec(
+                    select(Item.id).where(Item.meeting_id == m.id, col(Item.deleted).is_(True))
+                )
+                if i is not None
+            )
+            if with_items
+            else (),
         )

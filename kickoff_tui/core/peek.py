@@ -73,9 +73,11 @@ def peek_meeting_id(url: str, ref: str) -> str | None:
                 return str(exact[0])
             like = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             rows = conn.execute(
-                "SELECT id FROM meeting WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (like,)
+                "SELECT id FROM meeting WHERE id LIKE ? ESCAPE '\\'", (like,)
             ).fetchall()
-        return str(rows[0][0]) if len(rows) == 1 and ref else None
+        # LIKE ignores case on SQLite; a prefix is taken exactly as typed (as resolve_meeting).
+        ids = [str(r[0]) for r in rows if str(r[0]).startswith(ref)]
+        return ids[0] if len(ids) == 1 and ref else None
     except sqlite3.Error:
         return None
     finally:

@@ -3,13 +3,20 @@
 =======  =========================  ===========================================================
 format   file                       what it is
 =======  =========================  ===========================================================
-md       ``<id>.md``                the full internal record (internal items included) + health
-                                    findings; keep it in-house
-email    ``<id>-email.txt``         the follow-through email, client-safe (no internal items)
-csv      ``<id>-actions.csv``       the action log (RFC 4180, CRLF, UTF-8), no internal items
+md       ``<id>.md``                the full internal record (internal items and facts included,
+                                    marked) + health findings; keep it in-house
+email    ``<id>-email.txt``         the follow-through email                         (client)
+csv      ``<id>-actions.csv``       actions, risks, questions, milestones for a project tool's
+                                    import (RFC 4180, CRLF, UTF-8 with BOM)          (client)
 ics      ``<id>.ics``               next-meeting invite + dated actions and First Value to-dos
-json     ``<id>-crm.json``          CRM fields and play measures (schema ``kickoff-crm/1``)
+                                                                                     (client)
+json     ``<id>-crm.json``          CRM fields and play measures (``schema_version`` 2, JSON
+                                    Schema in ``kickoff_tui/data/schemas``)         (client)
 =======  =========================  ===========================================================
+
+The record is built once (``readmodel.build_record``); the Markdown renders it whole, and every
+output marked (client) renders ``readmodel.client_view`` of it — the one rule for what a client
+may see — so an internal item or fact cannot reach them.
 
 Rendering depends only on the record and the ``now`` passed in (no wall clock), so the same
 record gives the same bytes. Files are written atomically and private to the user (0600):
@@ -32,6 +39,7 @@ import pendulum
 
 from kickoff_tui.core.checks import run_checks
 from kickoff_tui.core.errors import InputError, StoreError
+from kickoff_tui.core.readmodel import MeetingRecord, as_record, client_view
 from kickoff_tui.core.record import Snapshot, load_snapshot, update_meeting
 from kickoff_tui.core.store import Store
 
@@ -56,28 +64,35 @@ def _check_format(fmt: str) -> None:
         raise InputError(f"unknown export format '{fmt}' — use one of: {', '.join(FORMATS)}")
 
 
-def render(snap: Snapshot, fmt: str, now: pendulum.DateTime) -> bytes:
+#: Formats rendered from the client view (``readmodel.client_view``), never the whole record.
+CLIENT_FORMATS: tuple[str, ...] = ("email", "csv", "ics", "json")
+
+
+def render(snap: Snapshot | MeetingRecord, fmt: str, now: pendulum.DateTime) -> bytes:
     """One export of the meeting as bytes (UTF-8 text, or iCalendar bytes)."""
     _check_format(fmt)
+    rec = as_record(snap)
+    findings = run_checks(rec, now)
     if fmt == "md":
         from kickoff_tui.core.export.markdown import render_markdown
 
-        return render_markdown(snap, now=now, findings=run_checks(snap, now)).encode("utf-8")
+        return render_markdown(rec, now=now, findings=findings).encode("utf-8")
+    client = client_view(rec, findings, now)
     if fmt == "email":
         from kickoff_tui.core.export.email import render_email
 
-        return render_email(snap).encode("utf-8")
+        return render_email(client).encode("utf-8")
     if fmt == "csv":
-        from kickoff_tui.core.export.csv_actions import render_csv
+        from kickoff_tui.core.export.csv_actions import BOM, render_csv
 
-        return render_csv(snap).encode("utf-8")
+        return (BOM + render_csv(client)).encode("utf-8")
     if fmt == "ics":
         from kickoff_tui.core.export.ics import render_ics
 
-        return render_ics(snap)
+        return render_ics(client)
     from kickoff_tui.core.export.crm import render_crm
 
-    data = render_crm(snap, run_checks(snap, now), now=now)
+    data = render_crm(client, now=now)
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -97,13 +112,16 @@ def _write_private(path: Path, data: bytes) -> None:
         raise
 
 
-def export_all(snap: Snapshot, directory: Path, now: pendulum.DateTime) -> list[Path]:
+def export_all(
+    snap: Snapshot | MeetingRecord, directory: Path, now: pendulum.DateTime
+) -> list[Path]:
     """Render every format first, then write them all to ``directory``; return the paths.
 
     Rendering everything before writing anything means a render error leaves no half pack.
     """
     directory = Path(directory)
-    rendered = [(filename(snap.meeting.id, fmt), render(snap, fmt, now)) for fmt in FORMATS]
+    rec = as_record(snap)
+    rendered = [(filename(rec.meeting.id, fmt), render(rec, fmt, now)) for fmt in FORMATS]
     try:
         directory.mkdir(parents=True, exist_ok=True)
         paths = []
