@@ -4,6 +4,9 @@ a clock we can move."""
 from __future__ import annotations
 
 import inspect
+import os
+import shutil
+import tempfile
 
 import pendulum
 import pytest
@@ -54,6 +57,23 @@ def meeting(store):
     for name, side, seniority, roles in people:
         add_attendee(store, m.id, name, side=side, seniority=seniority, roles=roles)
     return m
+
+
+def pytest_configure(config):
+    """No test (nor a process it starts) writes drafts into the real user's state directory."""
+    os.environ["KICKOFF_STATE_DIR"] = config._kickoff_state = tempfile.mkdtemp(prefix="ko-state-")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(getattr(config, "_kickoff_state", ""), ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def state_dir(tmp_path_factory, monkeypatch):
+    """Each test its own state directory (drafts of the capture line live there)."""
+    path = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("KICKOFF_STATE_DIR", str(path))
+    return path
 
 
 @pytest.fixture
