@@ -56,4 +56,6 @@ def state_dir() -> Path:
     override = os.environ.get("KICKOFF_STATE_DIR")
     if override:
         return Path(override)
+    import platformdirs
+
     return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
