@@ -40,7 +40,7 @@ def max_line_length() -> int:
         from kickoff_tui.core import text  # the "text" helper's limit, once it has landed
     except ImportError:
         return 2000
-    for name in ("MAX_LINE", "MAX_LINE_CHARS", "MAX_CAPTURE_CHARS", "MAX_LINE_LENGTH"):
+    for name in ("LINE_LIMIT", "MAX_LINE", "MAX_LINE_LENGTH"):
         if isinstance(getattr(text, name, None), int):
             return int(getattr(text, name))
     return 2000
@@ -73,8 +73,8 @@ def bulk(lines: int) -> None:
             sys.exit(f"kickoff add failed ({proc.returncode}): {err.decode()[:300]}")
         print(
             f"kickoff add - with {lines:,} lines ({len(data) / 1e6:.1f} MB): {wall:.2f} s wall "
-            f"({usage.ru_utime + usage.ru_stime:.2f} s CPU), peak RSS {usage.ru_maxrss / 1024:.0f} MB (targets < 10 s, < 250 MB) — "
-            f"{out.decode().strip()}"
+            f"({usage.ru_utime + usage.ru_stime:.2f} s CPU), peak RSS "
+            f"{usage.ru_maxrss / 1024:.0f} MB (targets < 10 s, < 250 MB) — {out.decode().strip()}"
         )
 
 

@@ -17,6 +17,10 @@ from kickoff_tui.core.models import (
     utcnow,
 )
 from kickoff_tui.core.store import Store
+from kickoff_tui.core.text import clean, clean_opt
+
+#: ``captured_by`` and the change log's ``by`` are VARCHAR(32).
+BY_LIMIT = 32
 
 
 def list_items(
@@ -39,6 +43,15 @@ def count_items(store: Store, meeting_id: str) -> dict[str, int]:
             .group_by(Item.kind)
         ).all()
     return {k: int(n) for k, n in rows}
+
+
+def item_numbers(store: Store, meeting_id: str) -> dict[int, int]:
+    """Row id → per-meeting number for every item of the meeting (``readmodel.numbers``)."""
+    from kickoff_tui.core.readmodel import numbers
+
+    with store.read() as s:
+        ids = s.exec(select(Item.id).where(Item.meeting_id == meeting_id)).all()
+    return numbers(int(i) for i in ids if i is not None)
 
 
 def get_items(store: Store, ids: Iterable[int]) -> list[Item]:
@@ -72,17 +85,19 @@ def _item_row(
     meeting_id: str, kind: str, c: Capture, block_id: int | None, by: str, now: pendulum.DateTime
 ) -> dict[str, Any]:
     """The column values of a new item (one place for both the ORM and the bulk path)."""
+    owner = clean_opt(c.owner, field="the owner")
     return {
         "meeting_id": meeting_id,
         "kind": kind,
-        "text": c.text,
-        "owner": c.owner,
+        "text": clean(c.text, field=f"the {kind} text"),
+        "owner": owner,
         "owner_attendee_id": c.owner_attendee_id,
         "owner_known": c.owner_known,
         "due": c.due,
         "severity": c.severity,
         "side": c.side,
-        "decided_by": c.owner if kind == "decision" else None,
+        "status": c.status or "open",
+        "decided_by": owner if kind == "decision" else None,
         "internal": c.internal,
         "block_id": block_id,
         "captured_by": by,
@@ -95,6 +110,11 @@ def _new_item(
     meeting_id: str, kind: str, c: Capture, block_id: int | None, by: str, now: pendulum.DateTime
 ) -> Item:
     return Item(**_item_row(meeting_id, kind, c, block_id, by, now))
+
+
+def clean_by(by: str) -> str:
+    """Who captured it (a role, or ``kickoff add --by NAME``), as it may be stored."""
+    return clean(by, field="who captured it (--by)", limit=BY_LIMIT).strip() or "cli"
 
 
 def check_kind(kind: str) -> str:
@@ -117,8 +137,9 @@ def add_item(
 ) -> Item:
     """Save one captured item in one short transaction."""
     kind = check_kind(capture.kind or kind)
+    by = clean_by(by)
+    item = _new_item(meeting.id, kind, capture, block_id, by, utcnow())
     with store.write(by) as s:
-        item = _new_item(meeting.id, kind, capture, block_id, by, utcnow())
         s.add(item)
     return item
 
@@ -139,6 +160,7 @@ def import_lines(
     so time and memory grow linearly with the input.
     """
     kind = check_kind(kind)
+    by = clean_by(by)
     names = attendee_names(store, meeting.id)
     start = pendulum.instance(meeting.start_utc)
     parsed: list[Capture] = []
@@ -179,6 +201,10 @@ _ITEM_FIELDS = {
     "text", "owner", "owner_attendee_id", "owner_known", "due", "severity", "mitigation",
     "side", "decided_by", "status", "internal", "block_id", "kind",
 }  # fmt: skip
+_ITEM_TEXT_FIELDS = {
+    "text": "the item text", "owner": "the owner", "mitigation": "the mitigation",
+    "decided_by": "who decided",
+}  # fmt: skip
 
 
 def update_item(
@@ -192,6 +218,10 @@ def update_item(
     bad = set(fields) - _ITEM_FIELDS
     if bad:
         raise InputError(f"cannot set {', '.join(sorted(bad))} on an item")
+    for name in _ITEM_TEXT_FIELDS.keys() & fields.keys():
+        if isinstance(value := fields[name], str):
+            fields[name] = clean(value, field=_ITEM_TEXT_FIELDS[name])
+    by = clean_by(by)
     with store.write(by) as s:
         # FOR UPDATE: on PostgreSQL a second writer waits here until we commit, then sees our
         # version; on SQLite (which ignores it) BEGIN IMMEDIATE already serialises writers.
