@@ -427,7 +427,8 @@ def copy(
     meeting: str, source: str | None, target: str, new_id: str | None, move: bool, db: str | None
 ) -> None:
     """Copy (or --move) a meeting with everything in it to another store, e.g. from a SQLite
-    file to the team's PostgreSQL: one transaction on the target, all or nothing."""
+    file to the team's PostgreSQL: one transaction on the target, all or nothing. Copying it
+    again updates that copy (identities are kept) instead of making a second one."""
     from kickoff_tui.core.copy import check_new_id, copy_meeting
     from kickoff_tui.core.errors import InputError
     from kickoff_tui.core.record import resolve_meeting
@@ -446,8 +447,8 @@ def copy(
     dst = Store.open(db_url(target))
     done = copy_meeting(src, dst, meeting, new_id=new_id, move=move)
     verb = "moved" if move else "copied"
-    click.echo(f"{verb} {done.source_id} to {mask_url(dst.url)} as {done.target_id}: "
-               f"{done.describe()}")  # fmt: skip
+    how = f"updated the earlier copy {done.target_id}" if done.updated else f"as {done.target_id}"
+    click.echo(f"{verb} {done.source_id} to {mask_url(dst.url)} {how}: {done.describe()}")
 
 
 def _tui_command(role: str) -> Callable[[str, str | None], None]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pendulum
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from kickoff_tui.core.attendees import attendee_names
 from kickoff_tui.core.capture import Capture, parse_capture
 from kickoff_tui.core.errors import CaptureError, ConflictError, InputError
+from kickoff_tui.core.meetings import lock_meeting
 from kickoff_tui.core.models import (
     Item,
     Meeting,
@@ -67,6 +68,18 @@ def parse_line(store: Store, meeting: Meeting, line: str, *, allow_kind: bool = 
     )
 
 
+def number_items(s: Session, meeting_id: str, items: Iterable[Item]) -> None:
+    """Give new items of one meeting the next per-meeting numbers (1, 2, 3…), inside the write
+    transaction that inserts them. Locks the meeting (:func:`lock_meeting`), so two terminals
+    adding at once on PostgreSQL take turns instead of picking the same number."""
+    lock_meeting(s, meeting_id)
+    top = s.exec(select(func.max(Item.number)).where(Item.meeting_id == meeting_id)).one()
+    n = int(top or 0)
+    for item in items:
+        n += 1
+        item.number = n
+
+
 def _new_item(
     meeting_id: str, kind: str, c: Capture, block_id: int | None, by: str, now: pendulum.DateTime
 ) -> Item:
@@ -111,6 +124,7 @@ def add_item(
     kind = check_kind(capture.kind or kind)
     with store.write(by) as s:
         item = _new_item(meeting.id, kind, capture, block_id, by, utcnow())
+        number_items(s, meeting.id, [item])
         s.add(item)
     return item
 
@@ -144,6 +158,7 @@ def add_lines(
     now = utcnow()
     items = [_new_item(meeting.id, kind, c, block_id, by, now) for c in parsed]
     with store.write(by) as s:
+        number_items(s, meeting.id, items)
         s.add_all(items)
     return items
 
