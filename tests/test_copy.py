@@ -181,7 +181,9 @@ def test_cli_copy_and_its_errors(source, db_url, tmp_path):
     # Copying it again updates that copy (nothing changed here, so nothing is written).
     r = kickoff("copy", mid, "--from", src.url, "--to", db_url)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith(f"copied {mid} to ") and f"updated the earlier copy {mid}" in r.stdout
+    assert (
+        r.stdout.startswith(f"copied {mid} to ") and f"updated the earlier copy {mid}" in r.stdout
+    )
     assert dump(src.url) == src_before and dump(db_url) == dst_before
     other = "other-co-2026-11-24"
     cases = {

@@ -135,8 +135,11 @@ def copy_meeting(
                 _insert(t, _clone(meeting, id=final_id), rows)
             else:
                 _merge(t, earlier, meeting, rows)
-    except IntegrityError:  # the same id inserted there a moment ago
-        raise taken from None
+    except IntegrityError:
+        with target.read() as r:  # the same id inserted there a moment ago?
+            if r.get(Meeting, target_id or m.id) is not None:
+                raise taken from None
+        raise
     counts = {model.__tablename__: len(found) for model, found in rows.items()}
     result = Copied(m.id, final_id, counts, updated=earlier is not None)  # type: ignore[arg-type]
     if move:

@@ -11,6 +11,7 @@ from kickoff_tui.core.answers import (
 )
 from kickoff_tui.core.attendees import (
     add_attendee,
+    add_roles,
     attendee_names,
     update_attendee,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "add_attendee",
     "add_item",
     "add_lines",
+    "add_roles",
     "add_timer_event",
     "attendee_names",
     "check_kind",

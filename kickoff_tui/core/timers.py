@@ -65,7 +65,7 @@ def _name(snap: Snapshot, block_id: int | None) -> str:
 
 
 def _expect_block(snap: Snapshot, mt: MeetingTime, expect_block: int | None) -> None:
-    if expect_block is None or mt.current_block_id == expect_block:
+    if expect_block is None or (mt.current_block_id == expect_block and not mt.ended):
         return
     if mt.ended:
         now = "the meeting has already ended"
