@@ -130,7 +130,7 @@ def new(
     from kickoff_tui.core.record import create_meeting, parse_start
 
     tmpl = get_template(template, user_template_dir())
-    zone = tz or pendulum.local_timezone().name
+    zone = tz or pendulum.tz.get_local_timezone().name
     begin = parse_start(start, zone)
     close = None
     if contract_close:

@@ -13,6 +13,7 @@ Usable by hand too (for a benchmark)::
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import itertools
 import os
@@ -127,11 +128,9 @@ class LocalPostgres:
 
     def stop(self, remove: bool = True) -> None:
         if self.running:
-            try:
+            with contextlib.suppress(PgUnavailable):
                 self._run("pg_ctl", "-D", str(self.data), "-m", "immediate" if remove else "fast",
                           "-w", "stop")  # fmt: skip
-            except PgUnavailable:
-                pass
             self.running = False
         if remove:
             shutil.rmtree(self.root, ignore_errors=True)

@@ -49,8 +49,8 @@ def test_issue_walkthrough(acme):
                 "Send recap and updated timeline @maria due:fri", db=acme)  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert "Maria Lopez" in r.stdout and "Fri 27 Nov 2026" in r.stdout
-    r = kickoff("add", "acme-corp", "risk", "SSO approval may slip past week 2 @dana due:+5d sev:high",
-                db=acme)  # fmt: skip
+    r = kickoff("add", "acme-corp", "risk",
+                "SSO approval may slip past week 2 @dana due:+5d sev:high", db=acme)  # fmt: skip
     assert r.returncode == 0 and "not an attendee" in r.stderr  # kept, flagged
     r = kickoff("add", "acme-corp", "action", "-", stdin="Confirm UAT testers @li due:eow\n"
                 "Share API keys @dana due:2026-12-01\n", db=acme)  # fmt: skip

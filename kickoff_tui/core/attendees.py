@@ -90,4 +90,4 @@ def attendee_names(store: Store, meeting_id: str) -> list[tuple[int, str]]:
         rows = s.exec(
             select(Attendee.id, Attendee.name).where(Attendee.meeting_id == meeting_id)
         ).all()
-    return [(int(i), n) for i, n in rows]
+    return [(i, n) for i, n in rows if i is not None]  # (a stored row always has its id)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, col, delete, func, select
+from sqlmodel import Session, SQLModel, col, delete, select
 
 from kickoff_tui.core.errors import InputError, StoreError
 from kickoff_tui.core.models import (
@@ -185,6 +185,20 @@ def _set(row: Any, data: dict[str, Any], versioned: bool = False) -> None:
         row.version = max(row.version + 1, source_version or 0)
 
 
+def _upsert(t: Session, mine: Any, theirs: Any, mid: str, versioned: bool = False,
+            **changes: Any) -> Any:  # fmt: skip
+    """``mine`` brought up to date with ``theirs`` (the source's row, references remapped by
+    ``changes``), or a new row like it in meeting ``mid`` when there is none yet."""
+    data = theirs.model_dump(exclude={"id", "meeting_id", "uid"})
+    data.update(changes)
+    if mine is None:
+        mine = type(theirs)(meeting_id=mid, uid=theirs.uid, **data)
+    else:
+        _set(mine, data, versioned=versioned)
+    t.add(mine)
+    return mine
+
+
 def _merge(
     t: Session, mine: Meeting, meeting: Meeting, rows: dict[type[SQLModel], list[Any]]
 ) -> None:
@@ -211,16 +225,10 @@ def _merge(
     for b in moving:
         b.position = final[b.uid]
     for b in rows[Block]:
-        row = blocks.get(b.uid) or Block(meeting_id=mid, uid=b.uid)
-        _set(row, b.model_dump(exclude={"id", "meeting_id", "uid"}))
-        t.add(row)
-        blocks[b.uid] = row
+        blocks[b.uid] = _upsert(t, blocks.get(b.uid), b, mid)
     people = have[Attendee]
     for a in rows[Attendee]:
-        row = people.get(a.uid) or Attendee(meeting_id=mid, uid=a.uid)
-        _set(row, a.model_dump(exclude={"id", "meeting_id", "uid"}))
-        t.add(row)
-        people[a.uid] = row
+        people[a.uid] = _upsert(t, people.get(a.uid), a, mid)
     t.flush()  # new blocks and attendees have ids now
 
     src_block = {b.id: b.uid for b in rows[Block]}
@@ -232,63 +240,42 @@ def _merge(
     def who(old: int | None) -> int | None:
         return people[src_person[old]].id if old in src_person else None
 
+    # Items keep the number the copy shows; a new one takes the source's number when the copy
+    # has not used it for an item of its own, else the next free one.
     items = have[Item]
-    numbers = {i.number for i in items.values()}
-    top = int(t.exec(select(func.max(Item.number)).where(Item.meeting_id == mid)).one() or 0)
+    taken = {i.number for i in items.values() if i.number is not None}
     for i in rows[Item]:
-        data = i.model_dump(exclude={"id", "meeting_id", "uid", "number"})
-        data.update(block_id=blk(i.block_id), owner_attendee_id=who(i.owner_attendee_id))
-        row = items.get(i.uid)
-        if row is None:
-            row = Item(meeting_id=mid, uid=i.uid, **data)
-            if i.number is None or i.number in numbers:
-                top = max(top, *(n for n in numbers if n is not None), 0) + 1
-                row.number = top
-            else:
-                row.number = i.number
-            numbers.add(row.number)
-        else:
-            _set(row, data, versioned=True)
-        t.add(row)
+        refs: dict[str, Any] = dict(
+            block_id=blk(i.block_id), owner_attendee_id=who(i.owner_attendee_id)
+        )
+        if i.uid in items:
+            _upsert(t, items[i.uid], i, mid, versioned=True, number=items[i.uid].number, **refs)
+            continue
+        number = i.number if i.number is not None and i.number not in taken else None
+        number = number or max(taken, default=0) + 1
+        taken.add(number)
+        _upsert(t, None, i, mid, number=number, **refs)
 
     answers = have[Answer]
     by_key = {(a.attendee_id, a.question): a for a in answers.values()}
     for a in rows[Answer]:
-        data = a.model_dump(exclude={"id", "meeting_id", "uid"})
-        data["attendee_id"] = who(a.attendee_id)
-        row = answers.get(a.uid) or by_key.get((data["attendee_id"], a.question))
-        if row is None:
-            row = Answer(meeting_id=mid, uid=a.uid, **data)
-        else:
-            _set(row, data, versioned=True)
-        t.add(row)
-
+        row = answers.get(a.uid) or by_key.get((who(a.attendee_id), a.question))
+        _upsert(t, row, a, mid, versioned=True, attendee_id=who(a.attendee_id))
     events = have[TimerEvent]
     for e in rows[TimerEvent]:
-        data = e.model_dump(exclude={"id", "meeting_id", "uid"})
-        data["block_id"] = blk(e.block_id)
-        row = events.get(e.uid) or TimerEvent(meeting_id=mid, uid=e.uid, **data)
-        _set(row, data)
-        t.add(row)
-
+        _upsert(t, events.get(e.uid), e, mid, block_id=blk(e.block_id))
     notes = have[BlockNote]
     by_block = {n.block_id: n for n in notes.values()}
     for n in rows[BlockNote]:
-        data = n.model_dump(exclude={"id", "meeting_id", "uid"})
-        data["block_id"] = blk(n.block_id)
-        row = notes.get(n.uid) or by_block.get(data["block_id"])
-        if row is None:
-            row = BlockNote(meeting_id=mid, uid=n.uid, **data)
-        else:
-            _set(row, data, versioned=True)
-        t.add(row)
+        row = notes.get(n.uid) or by_block.get(blk(n.block_id))
+        _upsert(t, row, n, mid, versioned=True, block_id=blk(n.block_id))
 
 
 def delete_meeting(store: Store, meeting_id: str, *, by: str = "cli") -> None:
     """Delete a meeting and every row that belongs to it, in one transaction."""
     with store.write(by) as s:
         for model in (BlockNote, Answer, TimerEvent, Item, TimerLease, Presence, Attendee, Block):
-            s.exec(delete(model).where(col(model.meeting_id) == meeting_id))  # type: ignore[call-overload, attr-defined]
+            s.exec(delete(model).where(col(model.meeting_id) == meeting_id))
         m = s.get(Meeting, meeting_id)
         if m is not None:
             s.delete(m)  # logged: open pickers and feeds learn the meeting is gone

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pendulum
@@ -78,23 +78,30 @@ def create_meeting(
         specs = fit(specs, box)
     local_day = start.in_timezone(tz).to_date_string()
     base = f"{slugify(client)}-{local_day}"
-    meeting_fields: dict[str, object] = dict(
-        client=client, title=title or f"{client} kickoff", template=template.name,
-        start_utc=start.in_timezone("UTC"), tz=tz, planned_minutes=box,
-        contract_close=contract_close,
-    )  # fmt: skip
-    return retry_once_on_race(lambda: _insert_meeting(store, base, meeting_fields, specs, by))
+
+    def new_meeting(mid: str) -> Meeting:
+        return Meeting(
+            id=mid, client=client, title=title or f"{client} kickoff", template=template.name,
+            start_utc=start.in_timezone("UTC"), tz=tz, planned_minutes=box,
+            contract_close=contract_close, created_at=utcnow(),
+        )  # fmt: skip
+
+    return retry_once_on_race(lambda: _insert_meeting(store, base, new_meeting, specs, by))
 
 
 def _insert_meeting(
-    store: Store, base: str, fields: dict[str, object], specs: Sequence[BlockSpec], by: str
+    store: Store,
+    base: str,
+    new_meeting: Callable[[str], Meeting],
+    specs: Sequence[BlockSpec],
+    by: str,
 ) -> Meeting:
     with store.write(by) as s:
         taken = set(s.exec(select(Meeting.id).where(col(Meeting.id).startswith(base))).all())
         mid, n = base, 2
         while mid in taken:
             mid, n = f"{base}-{n}", n + 1
-        meeting = Meeting(id=mid, created_at=utcnow(), **fields)
+        meeting = new_meeting(mid)
         s.add(meeting)
         s.flush()
         for pos, spec in enumerate(specs):

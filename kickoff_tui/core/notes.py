@@ -11,6 +11,12 @@ from kickoff_tui.core.models import (
 from kickoff_tui.core.store import Store, retry_once_on_race
 
 
+def block_notes(store: Store, meeting_id: str) -> list[BlockNote]:
+    """Every running note of one meeting (one per block that has any)."""
+    with store.read() as s:
+        return list(s.exec(select(BlockNote).where(BlockNote.meeting_id == meeting_id)))
+
+
 def save_block_note(
     store: Store, meeting_id: str, block_id: int, text: str, *, by: str = "note-taker"
 ) -> BlockNote:

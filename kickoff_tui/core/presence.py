@@ -164,8 +164,8 @@ def leave(store: Store, presence_id: int) -> None:
     """Remove this terminal's row, and release the timer lease if it holds it (one
     transaction, so a lease never points at a row that is gone)."""
     with store.write() as s:
-        s.exec(delete(TimerLease).where(col(TimerLease.presence_id) == presence_id))  # type: ignore[call-overload]
-        s.exec(delete(Presence).where(col(Presence.id) == presence_id))  # type: ignore[call-overload]
+        s.exec(delete(TimerLease).where(col(TimerLease.presence_id) == presence_id))
+        s.exec(delete(Presence).where(col(Presence.id) == presence_id))
 
 
 def peers(store: Store, meeting_id: str, now: pendulum.DateTime) -> list[Peer]:

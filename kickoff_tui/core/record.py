@@ -39,6 +39,7 @@ from kickoff_tui.core.meetings import (
     update_meeting,
 )
 from kickoff_tui.core.notes import (
+    block_notes,
     save_block_note,
 )
 from kickoff_tui.core.timer_events import (
@@ -54,6 +55,7 @@ __all__ = [
     "add_roles",
     "add_timer_event",
     "attendee_names",
+    "block_notes",
     "check_kind",
     "count_items",
     "create_meeting",

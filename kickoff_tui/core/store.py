@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import event, func, insert, inspect, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -40,7 +40,7 @@ from sqlalchemy.exc import (
     OperationalError,
 )
 from sqlalchemy.orm import Session as _Session
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, SQLModel, col, create_engine
 
 from kickoff_tui.core.errors import (
     InputError,
@@ -49,7 +49,8 @@ from kickoff_tui.core.errors import (
     StoreError,
     UnavailableError,
 )
-from kickoff_tui.core.models import SCHEMA_VERSION, Change, Meta, Presence, utcnow
+from kickoff_tui.core.models import Change, Meta, Presence, utcnow
+from kickoff_tui.core.schema import SCHEMA_VERSION
 
 #: Rows of these tables are not announced in the change feed (they are polled on their own, or
 #: are the feed itself).
@@ -369,9 +370,7 @@ class Store:
             if Meta.__tablename__ in inspect(conn).get_table_names():
                 return
             SQLModel.metadata.create_all(conn)
-            conn.execute(
-                Meta.__table__.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
-            )
+            conn.execute(insert(Meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
 
     def _upgrade(self, version: int) -> None:
         """Run the upgrade steps (``core.upgrades``) and set the new version, in one
@@ -382,7 +381,9 @@ class Store:
         with self._write_engine.begin() as conn:
             self._lock(conn, _SCHEMA_LOCK)
             current = int(
-                conn.execute(select(Meta.value).where(Meta.key == "schema_version")).scalar_one()
+                conn.execute(
+                    select(col(Meta.value)).where(col(Meta.key) == "schema_version")
+                ).scalar_one()
             )
             if current >= SCHEMA_VERSION:  # another terminal upgraded it a moment ago
                 if current > SCHEMA_VERSION:
@@ -396,8 +397,8 @@ class Store:
                 self.backup_path = backup_before_upgrade(path, current)
             upgrades.upgrade(conn, current, SCHEMA_VERSION)
             conn.execute(
-                Meta.__table__.update()
-                .where(Meta.key == "schema_version")
+                update(Meta)
+                .where(col(Meta.key) == "schema_version")
                 .values(value=str(SCHEMA_VERSION))
             )
         self.upgraded_from = current
@@ -405,7 +406,7 @@ class Store:
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
             value = conn.execute(
-                select(Meta.value).where(Meta.key == "schema_version")
+                select(col(Meta.value)).where(col(Meta.key) == "schema_version")
             ).scalar_one_or_none()
         return int(value or 0)
 
@@ -460,16 +461,16 @@ class Store:
     # -- change feed -----------------------------------------------------------------------
     def latest_change_id(self, meeting_id: str | None = None) -> int:
         with self.read() as s:
-            q = select(Change.id).order_by(Change.id.desc()).limit(1)  # type: ignore[union-attr]
+            q = select(col(Change.id)).order_by(col(Change.id).desc()).limit(1)
             if meeting_id is not None:
-                q = q.where(Change.meeting_id == meeting_id)
+                q = q.where(col(Change.meeting_id) == meeting_id)
             return int(s.execute(q).scalar() or 0)
 
     def changes_since(self, change_id: int, meeting_id: str | None = None) -> list[Change]:
         with self.read() as s:
-            q = select(Change).where(Change.id > change_id).order_by(Change.id)  # type: ignore[arg-type]
+            q = select(Change).where(col(Change.id) > change_id).order_by(col(Change.id))
             if meeting_id is not None:
-                q = q.where(Change.meeting_id == meeting_id)
+                q = q.where(col(Change.meeting_id) == meeting_id)
             return list(s.execute(q).scalars())
 
     def feed(self, meeting_id: str | None = None) -> ChangeFeed:
@@ -517,6 +518,8 @@ class ChangeFeed:
         try:
             raw = self.store.engine.raw_connection()
             conn = raw.driver_connection
+            if conn is None:
+                raise ConnectionError("the pool handed out a closed connection")
             raw.detach()  # ours alone: never handed back to the pool
             conn.rollback()  # the pool's ping may have opened a transaction
             conn.autocommit = True
@@ -562,10 +565,7 @@ class ChangeFeed:
         except Exception:
             self._listen_drop()
             return True
-        now = time.monotonic()
-        if heard or now >= self._next_read:
-            return True
-        return False
+        return heard or time.monotonic() >= self._next_read
 
     def poll(self, force: bool = False) -> list[Change]:
         """Changes committed since the last poll, oldest first."""

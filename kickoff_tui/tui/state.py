@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlmodel import select
-
 from kickoff_tui.core.models import BlockNote, Change, Item
-from kickoff_tui.core.record import Snapshot, get_items, load_snapshot
+from kickoff_tui.core.record import Snapshot, block_notes, get_items, load_snapshot
 from kickoff_tui.core.store import Store
 
 
@@ -137,10 +135,7 @@ class MeetingState:
         if out.meta:
             self.reload_meta()
         elif out.notes:
-            with self.store.read() as s:
-                self.snap.notes = list(
-                    s.exec(select(BlockNote).where(BlockNote.meeting_id == self.meeting_id))
-                )
+            self.snap.notes = block_notes(self.store, self.meeting_id)
         return out
 
     def note_text(self, block_id: int | None) -> str:

@@ -106,7 +106,7 @@ def _redacted(snap: Snapshot, findings: Sequence[Finding]) -> list[dict[str, Any
     internal = {i.id: i for i in snap.items if i.internal}
     out = findings_to_json(findings)
     for entry, f in zip(out, findings, strict=True):
-        item = internal.get(getattr(f, "item_id", None))  # type: ignore[arg-type]
+        item = internal.get(getattr(f, "item_id", None))
         if item is not None:
             entry["message"] = entry["message"].replace(quote(item.text), "(internal item)")
     return out
@@ -181,8 +181,7 @@ def render_crm(
     expected_answers = 5 * len(respondents)
     days_after_close = None
     if m.contract_close is not None:
-        close = dt.date(m.contract_close.year, m.contract_close.month, m.contract_close.day)
-        days_after_close = (kickoff_day - close).days
+        days_after_close = kickoff_day.toordinal() - m.contract_close.toordinal()
 
     deadline = followthrough_deadline(snap)
     within: bool | None

@@ -123,4 +123,4 @@ def render_ics(snap: Snapshot, *, include_internal: bool = False) -> bytes:
         first_date=dt.date(min(dates).year - 1, 1, 1),
         last_date=dt.date(max(dates).year + 2, 1, 1),
     )
-    return cal.to_ical()
+    return bytes(cal.to_ical())

@@ -29,7 +29,9 @@ class CaptureActions:
     _undo: list[int]
 
     if TYPE_CHECKING:
-        block_view: BlockView | None
+
+        @property
+        def block_view(self) -> BlockView | None: ...
 
         def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
         def notify(self, message: str, **kwargs: Any) -> None: ...
@@ -84,7 +86,7 @@ class CaptureActions:
         self.notify(str(exc), severity="warning", markup=False, timeout=8)
         if current is not None:
             self.notify("theirs: " + entry.to_line(current), markup=False, timeout=15)  # type: ignore[arg-type]
-            self.query_one(CaptureLine).open(message.kind, message.text, editing=current)  # type: ignore[arg-type]
+            self.query_one(CaptureLine).open(message.kind, message.text, editing=current)
 
     def on_item_pane_act(self, message: ItemPane.Act) -> None:
         item, store, by = message.item, self.state.store, self.role

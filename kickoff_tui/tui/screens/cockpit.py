@@ -126,11 +126,14 @@ class CockpitScreen(CaptureActions, LiveLink, TimerActions, Screen[None]):
         self.query_one(ClockBar).show(mt, snap.meeting.tz, current.title if current else None)
         self.query_one(AgendaRail).show(snap.blocks, mt, self.viewing)
         state = block_state(mt)
-        if state != "ok" and mt.current_block_id is not None:
-            if (mt.current_block_id, state) not in self._rung:
-                self._rung.add((mt.current_block_id, state))
-                if self.app.bell_on:  # type: ignore[attr-defined]
-                    self.app.bell()
+        if (
+            state != "ok"
+            and mt.current_block_id is not None
+            and (mt.current_block_id, state) not in self._rung
+        ):
+            self._rung.add((mt.current_block_id, state))
+            if self.app.bell_on:  # type: ignore[attr-defined]
+                self.app.bell()
         self.proposal = timers.propose(snap, mt) if self.in_control else None
         self._show_banner(mt)
         if mt.current_block_id is not None and mt.current_block_id != self.viewing:
@@ -226,7 +229,7 @@ class CockpitScreen(CaptureActions, LiveLink, TimerActions, Screen[None]):
         self.query_one("#titlebar", Static).update(t)
 
     def refresh_all(self) -> None:
-        self.query_one(HealthPanel).watch(self.state, self.now)
+        self.query_one(HealthPanel).follow(self.state, self.now)
         self._paint_title()
         self.tick()
         if self.viewing is None and self.state.snap.blocks:

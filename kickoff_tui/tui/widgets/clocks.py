@@ -61,9 +61,8 @@ class ClockBar(Static):
             else:
                 t.append("Between blocks", style="bold")
             end = mt.projected_end.in_timezone(tz).format("HH:mm") if mt.projected_end else "?"
-            t.append(
-                f"  │ meeting {fmt_duration(mt.elapsed_s)} · {fmt_duration(max(0, mt.remaining_s))} left"
-            )
+            left = fmt_duration(max(0, mt.remaining_s))
+            t.append(f"  │ meeting {fmt_duration(mt.elapsed_s)} · {left} left")
             t.append(f" · ends ~{end}")
             behind = mt.behind_s
             if behind >= 60:
