@@ -55,6 +55,18 @@ def meeting(store):
 
 
 @pytest.fixture
+def fixed_uids(monkeypatch):
+    """Identities made in this test are predictable (``…-000000000001``, ``…-000000000002``…),
+    so outputs that carry them (calendar UIDs, JSON ids, CSV ids) can be compared to goldens."""
+    import itertools
+
+    from kickoff_tui.core import models
+
+    counter = itertools.count(1)
+    monkeypatch.setattr(models, "new_uid", lambda: f"00000000-0000-4000-8000-{next(counter):012d}")
+
+
+@pytest.fixture
 def clock():
     return FakeClock(START.subtract(minutes=5))
 

@@ -124,7 +124,7 @@ def build(tmp_path: Path) -> tuple[Store, str]:
 
 
 @pytest.fixture
-def pack_meeting(tmp_path: Path):
+def pack_meeting(tmp_path: Path, fixed_uids):
     store, mid = build(tmp_path)
     yield store, mid
     store.close()
@@ -199,7 +199,7 @@ def test_csv_round_trip(pack_meeting) -> None:
     assert text.endswith("\r\n") and "\r\n" in text.split(TRICKY.split("\n")[0])[0]
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert tuple(rows[0]) == HEADER
-    by_title = {r[0]: dict(zip(HEADER, r, strict=True)) for r in rows[1:]}
+    by_title = {r[1]: dict(zip(HEADER, r, strict=True)) for r in rows[1:]}
     assert TRICKY in by_title  # comma, quotes and a newline survive
     row = by_title[TRICKY]
     assert row["owner"] == "Sam Ortiz" and row["due"] == "2026-11-26" and row["side"] == "us"
@@ -208,7 +208,9 @@ def test_csv_round_trip(pack_meeting) -> None:
     assert by_title["Confirm the training dates"]["owner"] == ""
     assert by_title["Send the kickoff deck"]["status"] == "done"
     assert SECRET not in by_title
-    assert SECRET in {r[0] for r in csv.reader(io.StringIO(
+    uids = {i.text: i.uid for i in snapshot(pack_meeting).items}
+    assert all(row["id"] == uids[title] for title, row in by_title.items())  # the identity
+    assert SECRET in {r[1] for r in csv.reader(io.StringIO(
         render_csv(snapshot(pack_meeting), include_internal=True), newline=""))}  # fmt: skip
 
 
@@ -224,7 +226,8 @@ def test_ics_parses_back_with_stable_uids_in_the_meeting_zone(pack_meeting) -> N
     store, mid = pack_meeting
     first = render_ics(snapshot(pack_meeting))
     comps = _components(first)
-    event = comps[f"{mid}-next-meeting@kickoff-tui"]
+    meeting_uid = snapshot(pack_meeting).meeting.uid
+    event = comps[f"{meeting_uid}-next-meeting@kickoff-tui"]
     assert event.name == "VEVENT"
     assert event["DTSTART"].params["TZID"] == TZ
     assert event.decoded("DTSTART").isoformat() == "2026-12-01T10:00:00+01:00"
@@ -236,18 +239,18 @@ def test_ics_parses_back_with_stable_uids_in_the_meeting_zone(pack_meeting) -> N
     snap = snapshot(pack_meeting)
     dated = [i for i in snap.items_of("action") if i.due is not None and not i.internal]
     todos = {u for u, c in comps.items() if c.name == "VTODO"}
-    assert todos == {f"{mid}-action-{i.id}@kickoff-tui" for i in dated} | {
-        f"{mid}-first-value@kickoff-tui"
+    assert todos == {f"{i.uid}@kickoff-tui" for i in dated} | {
+        f"{meeting_uid}-first-value@kickoff-tui"
     }
     undated = next(i for i in snap.items_of("action") if i.due is None)
-    assert f"{mid}-action-{undated.id}@kickoff-tui" not in comps
+    assert f"{undated.uid}@kickoff-tui" not in comps
 
     # Editing an action and re-exporting updates the same UID with a higher SEQUENCE.
     tricky = next(i for i in dated if i.text == TRICKY)
     record.update_item(store, tricky.id, tricky.version, due=pendulum.date(2026, 11, 30))
     second = _components(render_ics(snapshot(pack_meeting)))
     assert set(second) == set(comps)
-    uid = f"{mid}-action-{tricky.id}@kickoff-tui"
+    uid = f"{tricky.uid}@kickoff-tui"
     assert second[uid].decoded("DUE") == pendulum.date(2026, 11, 30)
     assert int(second[uid]["SEQUENCE"]) > int(comps[uid]["SEQUENCE"])
     assert str(second[uid]["SUMMARY"]) == " ".join(TRICKY.split())
@@ -260,6 +263,7 @@ OPT_STR = (str, type(None))
 SCHEMA_FIELDS: dict[str, type | tuple[type, ...]] = {
     "schema": str,
     "meeting_id": str,
+    "meeting_uid": str,
     "client": str,
     "title": str,
     "kickoff_date": str,
@@ -287,10 +291,10 @@ PLAY_FIELDS: dict[str, type | tuple[type, ...]] = {
     "followthrough_within_24h": (bool, type(None)),
 }
 LIST_ITEM_FIELDS = {
-    "success_definition": {"source", "attendee", "text", "target_date"},
-    "risk_factors": {"source", "attendee", "text", "severity", "owner", "due", "status"},
-    "customer_owners": {"name", "title", "roles", "present"},
-    "next_steps": {"title", "owner", "due", "side", "block"},
+    "success_definition": {"id", "source", "attendee", "text", "target_date"},
+    "risk_factors": {"id", "source", "attendee", "text", "severity", "owner", "due", "status"},
+    "customer_owners": {"id", "name", "title", "roles", "present"},
+    "next_steps": {"id", "title", "owner", "due", "side", "block"},
 }
 
 
@@ -308,6 +312,12 @@ def test_crm_json_matches_its_schema(pack_meeting) -> None:
         assert data[key], key
         for entry in data[key]:
             assert set(entry) == keys, key
+    snap = snapshot(pack_meeting)
+    rows = [snap.meeting, *snap.items, *snap.answers, *snap.attendees]
+    known = {r.uid for r in rows}
+    ids = [e["id"] for key in LIST_ITEM_FIELDS for e in data[key]]
+    assert set(ids) <= known and len(set(ids)) == len(ids)  # every id is a row's identity
+    assert data["meeting_uid"] == snap.meeting.uid
     assert set(data["first_value"]) == {"goal", "target_date"}
     assert set(data["health"]) == {"score", "blocking", "warnings", "findings"}
     for f in data["health"]["findings"]:

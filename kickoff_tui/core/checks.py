@@ -142,7 +142,7 @@ def label(item: Item) -> str:
     kind = {"in-scope": "In-scope item", "out-of-scope": "Out-of-scope item"}.get(
         item.kind, item.kind.capitalize()
     )
-    return f"{kind} #{item.id} {quote(item.text)}"
+    return f"{kind} #{item.number if item.number is not None else item.id} {quote(item.text)}"
 
 
 def is_open(item: Item) -> bool:

@@ -58,6 +58,19 @@ def get_item(store: Store, item_id: int) -> Item:
     return item
 
 
+def find_item(store: Store, meeting_id: str, number: int) -> Item:
+    """The item people call ``#number`` in this meeting (deleted ones too: an undo needs them)."""
+    with store.read() as s:
+        item = s.exec(
+            select(Item).where(Item.meeting_id == meeting_id, Item.number == number)
+        ).first()
+    if item is None:
+        raise InputError(
+            f"no item #{number} in {meeting_id} — the record and the panes show the numbers"
+        )
+    return item
+
+
 def parse_line(store: Store, meeting: Meeting, line: str, *, allow_kind: bool = False) -> Capture:
     return parse_capture(
         line,

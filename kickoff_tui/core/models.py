@@ -77,8 +77,12 @@ def new_uid() -> str:
     return str(uuid.uuid4())
 
 
+def _make_uid() -> str:
+    return new_uid()  # looked up at each call, so a test can make identities predictable
+
+
 def _uid_col() -> Any:
-    return Field(default_factory=new_uid, sa_column=Column(String(36), nullable=True))
+    return Field(default_factory=_make_uid, sa_column=Column(String(36), nullable=True))
 
 
 def _uid_index(table: str) -> Index:

@@ -5,26 +5,30 @@ customer owners, First Value target, and next steps", and for the play to be *me
 field names below are a contract (``schema`` says which version): add fields in a new minor
 meaning, never rename or retype one under ``kickoff-crm/1``. Dates are ISO 8601 (``YYYY-MM-DD``);
 times are ISO 8601 with their UTC offset; absent values are ``null``, never missing keys.
-Internal items (``#internal``) and risk mitigations never appear.
+Internal items (``#internal``) and risk mitigations never appear. Every ``id`` is the stable
+identity (a UUID) of the item, answer or attendee it comes from: the same in every export and in
+copies of the meeting, so a CRM that imports twice updates instead of duplicating.
 
 ``schema``                 ``"kickoff-crm/1"``
 ``meeting_id``             str, the kickoff-tui meeting id
+``meeting_uid``            str, the meeting's stable identity (a UUID, kept by ``kickoff copy``)
 ``client``                 str
 ``title``                  str
 ``kickoff_date``           str, the meeting's local date
 ``kickoff_start``          str, local start time with offset
 ``timezone``               str, IANA zone of the meeting
 ``generated_at``           str | null, the ``now`` given to the export (UTC)
-``success_definition``     list of {source: "five-questions" | "metric", attendee: str | null,
-                           text: str, target_date: str | null} — Q2 answers, then success metrics
-``risk_factors``           list of {source: "five-questions" | "risk", attendee: str | null,
+``success_definition``     list of {id, source: "five-questions" | "metric",
+                           attendee: str | null, text: str, target_date: str | null} — Q2
+                           answers, then success metrics
+``risk_factors``           list of {id, source: "five-questions" | "risk", attendee: str | null,
                            text: str, severity: str | null, owner: str | null,
                            due: str | null, status: str | null} — Q4 answers, then risks
 ``executive_sponsor``      {name, title} | null — the customer's (most senior if several)
-``customer_owners``        list of {name, title, roles: [str], present: bool} — customer
+``customer_owners``        list of {id, name, title, roles: [str], present: bool} — customer
                            attendees holding any role, in capture order
 ``first_value``            {goal: str | null, target_date: str | null}
-``next_steps``             list of {title, owner, due, side, block} — open actions
+``next_steps``             list of {id, title, owner, due, side, block} — open actions
 ``next_meeting``           str | null, local date-time with offset
 ``cadence``                str | null
 ``play_measures``          {
@@ -97,7 +101,10 @@ def _answers(snap: Snapshot, question: int) -> list[dict[str, Any]]:
     for ans in snap.answers:
         if ans.question == question and ans.text.strip():
             person = snap.attendee(ans.attendee_id)
-            out.append({"attendee": person.name if person else None, "text": ans.text.strip()})
+            out.append(
+                {"id": ans.uid, "attendee": person.name if person else None,
+                 "text": ans.text.strip()}
+            )  # fmt: skip
     return out
 
 
@@ -122,20 +129,27 @@ def render_crm(
     kickoff_day = local_date(snap)
 
     success: list[dict[str, Any]] = [
-        {"source": "five-questions", **a, "target_date": None} for a in _answers(snap, 2)
+        {"id": a.pop("id"), "source": "five-questions", **a, "target_date": None}
+        for a in _answers(snap, 2)
     ]
     success += [
-        {"source": "metric", "attendee": None, "text": i.text, "target_date": _date(i.due)}
+        {
+            "id": i.uid,
+            "source": "metric",
+            "attendee": None,
+            "text": i.text,
+            "target_date": _date(i.due),
+        }
         for i in public
         if i.kind == "metric"
     ]
     risks: list[dict[str, Any]] = [
-        {"source": "five-questions", **a, "severity": None, "owner": None, "due": None,
-         "status": None}
+        {"id": a.pop("id"), "source": "five-questions", **a, "severity": None, "owner": None,
+         "due": None, "status": None}
         for a in _answers(snap, 4)
     ]  # fmt: skip
     risks += [
-        {"source": "risk", "attendee": None, "text": i.text, "severity": i.severity,
+        {"id": i.uid, "source": "risk", "attendee": None, "text": i.text, "severity": i.severity,
          "owner": _owner(snap, i), "due": _date(i.due), "status": i.status}
         for i in public
         if i.kind == "risk"
@@ -148,7 +162,7 @@ def render_crm(
     )
     sponsor = {"name": sponsors[0].name, "title": sponsors[0].title} if sponsors else None
     owners = [
-        {"name": a.name, "title": a.title, "roles": a.role_list, "present": a.present}
+        {"id": a.uid, "name": a.name, "title": a.title, "roles": a.role_list, "present": a.present}
         for a in theirs
         if a.role_list
     ]
@@ -160,6 +174,7 @@ def render_crm(
         block = snap.block(i.block_id)
         next_steps.append(
             {
+                "id": i.uid,
                 "title": i.text,
                 "owner": _owner(snap, i),
                 "due": _date(i.due),
@@ -196,6 +211,7 @@ def render_crm(
     return {
         "schema": SCHEMA,
         "meeting_id": m.id,
+        "meeting_uid": m.uid,
         "client": m.client,
         "title": m.title,
         "kickoff_date": kickoff_day.isoformat(),

@@ -4,6 +4,8 @@ RFC 4180: a header row, every field quoted when it holds a comma, quote or line 
 doubled), CRLF line ends, UTF-8 (no BOM). Columns, in order:
 
 =========  ===============================================================================
+id         the action's identity (a UUID): the same in every export and in copies of the
+           meeting, so a tracker that imports the file twice updates instead of duplicating
 title      the action's text, verbatim (line breaks kept inside the quoted field)
 owner      the owner's attendee name (or the name as typed), empty when unassigned
 due        ISO date ``YYYY-MM-DD``, empty when none
@@ -30,7 +32,7 @@ import io
 from kickoff_tui.core.checks import item_side, match_attendee
 from kickoff_tui.core.record import Snapshot
 
-HEADER = ("title", "owner", "due", "side", "status", "block", "meeting")
+HEADER = ("id", "title", "owner", "due", "side", "status", "block", "meeting")
 
 
 def render_csv(snap: Snapshot, *, include_internal: bool = False) -> str:
@@ -46,6 +48,7 @@ def render_csv(snap: Snapshot, *, include_internal: bool = False) -> str:
         block = snap.block(item.block_id)
         writer.writerow(
             (
+                item.uid,
                 item.text,
                 owner,
                 item.due.isoformat() if item.due is not None else "",

@@ -5,11 +5,13 @@
 * One ``VTODO`` per action with a due date, and one for the First Value target date. Due dates
   are whole days (``DUE;VALUE=DATE``), as they were captured.
 
-Re-exporting updates rather than duplicates: every UID is derived from the meeting id and the
-item id (``<meeting>-action-<item>@kickoff-tui``, ``<meeting>-next-meeting@kickoff-tui``,
-``<meeting>-first-value@kickoff-tui``), ``SEQUENCE`` is the row's version (it grows when the row
-is edited), and ``DTSTAMP`` is the meeting's start, so the same record always gives the same
-bytes. Internal actions are left out unless ``include_internal=True``.
+Re-exporting updates rather than duplicates: every UID is the stable identity of what it
+describes (``<item uid>@kickoff-tui`` for an action, ``<meeting uid>-next-meeting@kickoff-tui``,
+``<meeting uid>-first-value@kickoff-tui``), which ``kickoff copy`` carries to other stores, so
+the same action exported from a copy updates the same calendar entry and two different actions
+never share one; ``SEQUENCE`` is the row's version (it grows when the row is edited), and
+``DTSTAMP`` is the meeting's start, so the same record always gives the same bytes. Internal
+actions are left out unless ``include_internal=True``.
 
 Headless: imports no Textual.
 """
@@ -30,9 +32,9 @@ UID_DOMAIN = "kickoff-tui"
 NEXT_MEETING_MINUTES = 60
 
 
-def uid(meeting_id: str, what: str) -> str:
-    """``<meeting>-<what>@kickoff-tui``: stable across exports of the same meeting."""
-    return f"{meeting_id}-{what}@{UID_DOMAIN}"
+def uid(identity: str, what: str | None = None) -> str:
+    """``<identity>[-<what>]@kickoff-tui``: stable across exports and copies of the same row."""
+    return f"{identity}-{what}@{UID_DOMAIN}" if what else f"{identity}@{UID_DOMAIN}"
 
 
 def _as_date(d: dt.date) -> dt.date:
@@ -62,7 +64,7 @@ def render_ics(snap: Snapshot, *, include_internal: bool = False) -> bytes:
         begin = m.next_meeting_utc.astimezone(dt.UTC).astimezone(zone)
         begin = begin.replace(microsecond=0)
         ev = icalendar.Event()
-        ev.add("uid", uid(m.id, "next-meeting"))
+        ev.add("uid", uid(m.uid, "next-meeting"))
         ev.add("dtstamp", dtstamp)
         ev.add("sequence", max(0, m.version - 1))
         ev.add("summary", f"{m.client}: next meeting after kickoff")
@@ -85,7 +87,7 @@ def render_ics(snap: Snapshot, *, include_internal: bool = False) -> bytes:
         side = item_side(snap, item)
         block = snap.block(item.block_id)
         todo = icalendar.Todo()
-        todo.add("uid", uid(m.id, f"action-{item.id}"))
+        todo.add("uid", uid(item.uid))
         todo.add("dtstamp", dtstamp)
         todo.add("sequence", max(0, item.version - 1))
         todo.add("summary", " ".join(item.text.split()))
@@ -107,7 +109,7 @@ def render_ics(snap: Snapshot, *, include_internal: bool = False) -> bytes:
     if m.first_value_date is not None:
         goal = " ".join((m.first_value_goal or "").split()) or "to be agreed"
         todo = icalendar.Todo()
-        todo.add("uid", uid(m.id, "first-value"))
+        todo.add("uid", uid(m.uid, "first-value"))
         todo.add("dtstamp", dtstamp)
         todo.add("sequence", max(0, m.version - 1))
         todo.add("summary", f"First Value: {goal}")

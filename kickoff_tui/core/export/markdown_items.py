@@ -12,6 +12,7 @@ import datetime as dt
 from kickoff_tui.core.export.markdown_escape import escape_cell, escape_inline, table
 from kickoff_tui.core.export.markdown_format import iso_date
 from kickoff_tui.core.export.markdown_page import Page
+from kickoff_tui.core.models import Item
 
 #: The kinds that have a section of their own; anything else goes to "Other items".
 KNOWN_KINDS = frozenset(
@@ -20,13 +21,18 @@ KNOWN_KINDS = frozenset(
 )  # fmt: skip
 
 
+def number(i: Item) -> str:
+    """The number people see and type (per meeting, kept by copies), not the row id."""
+    return str(i.number if i.number is not None else i.id)
+
+
 def decisions(p: Page) -> None:
     p.section("Decisions")
     p.items_table(
         "decision",
         ("ID", "Decision", "Decided by", "Block"),
         lambda i: (
-            str(i.id),
+            number(i),
             p.text(i),
             p.decider(i),
             p.block(i),
@@ -40,7 +46,7 @@ def actions(p: Page) -> None:
         "action",
         ("ID", "Action", "Owner", "Due", "Side", "Status", "Block"),
         lambda i: (
-            str(i.id), p.text(i), p.owner(i), iso_date(i.due), p.owes(i),
+            number(i), p.text(i), p.owner(i), iso_date(i.due), p.owes(i),
             escape_cell(i.status), p.block(i),
         ),
     )  # fmt: skip
@@ -52,7 +58,7 @@ def risks(p: Page) -> None:
         "risk",
         ("ID", "Risk", "Owner", "Due", "Severity", "Mitigation", "Status", "Block"),
         lambda i: (
-            str(i.id), p.text(i), p.owner(i), iso_date(i.due), escape_cell(i.severity),
+            number(i), p.text(i), p.owner(i), iso_date(i.due), escape_cell(i.severity),
             escape_cell(i.mitigation), escape_cell(i.status), p.block(i),
         ),
     )  # fmt: skip
@@ -64,7 +70,7 @@ def questions(p: Page) -> None:
         "question",
         ("ID", "Question", "Owner", "Due", "Status", "Block"),
         lambda i: (
-            str(i.id), p.text(i), p.owner(i), iso_date(i.due), escape_cell(i.status),
+            number(i), p.text(i), p.owner(i), iso_date(i.due), escape_cell(i.status),
             p.block(i),
         ),
     )  # fmt: skip
@@ -77,7 +83,7 @@ def scope(p: Page) -> None:
         p.items_table(
             kind,
             ("ID", "Item", "Block"),
-            lambda i: (str(i.id), p.text(i), p.block(i)),
+            lambda i: (number(i), p.text(i), p.block(i)),
         )
 
 
@@ -90,7 +96,7 @@ def milestones(p: Page) -> None:
     p.items_table(
         "milestone",
         ("ID", "Milestone", "Date", "Owner", "Block"),
-        lambda i: (str(i.id), p.text(i), iso_date(i.due), p.owner(i), p.block(i)),
+        lambda i: (number(i), p.text(i), iso_date(i.due), p.owner(i), p.block(i)),
         found,
     )
 
@@ -100,7 +106,7 @@ def metrics(p: Page) -> None:
     p.items_table(
         "metric",
         ("ID", "Metric", "Owner", "By", "Block"),
-        lambda i: (str(i.id), p.text(i), p.owner(i), iso_date(i.due), p.block(i)),
+        lambda i: (number(i), p.text(i), p.owner(i), iso_date(i.due), p.block(i)),
     )
 
 
@@ -118,7 +124,7 @@ def notes(p: Page) -> None:
         p.lines(
             table(
                 ("ID", "Note", "Owner", "Block"),
-                ((str(i.id), p.text(i), p.owner(i), p.block(i)) for i in items),
+                ((number(i), p.text(i), p.owner(i), p.block(i)) for i in items),
             )
         )
     if running:
@@ -138,7 +144,7 @@ def other_items(p: Page) -> None:
         return
     p.section("Other items")
     rows = (
-        (str(i.id), escape_cell(kind), p.text(i), p.owner(i), p.block(i))
+        (number(i), escape_cell(kind), p.text(i), p.owner(i), p.block(i))
         for kind in other
         for i in p.by_kind[kind]
     )
