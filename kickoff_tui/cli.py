@@ -72,7 +72,20 @@ def db_url(db: str | None) -> str:
 def open_store(db: str | None) -> Store:
     from kickoff_tui.core.store import Store
 
-    return Store.open(db_url(db))
+    return said_if_upgraded(Store.open(db_url(db)))
+
+
+def said_if_upgraded(store: Store) -> Store:
+    """Say on stderr (once, when it happens) that an older store was upgraded, and where the
+    copy from before is kept."""
+    if store.upgraded_from is not None:
+        from kickoff_tui.core.schema import SCHEMA_VERSION
+        from kickoff_tui.core.store import mask_url
+
+        kept = f"; the file as it was is kept at {store.backup_path}" if store.backup_path else ""
+        click.echo(f"kickoff: upgraded {mask_url(store.url)} from schema {store.upgraded_from} "
+                   f"to {SCHEMA_VERSION}{kept}", err=True)  # fmt: skip
+    return store
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -442,9 +455,9 @@ def copy(
     path = sqlite_path(src_url)
     if path is not None and not path.exists():
         raise InputError(f"no database at {path} — check --from (or --db / KICKOFF_DB)")
-    src = Store.open(src_url)
+    src = said_if_upgraded(Store.open(src_url))
     resolve_meeting(src, meeting)  # a bad id fails before the target is even opened
-    dst = Store.open(db_url(target))
+    dst = said_if_upgraded(Store.open(db_url(target)))
     done = copy_meeting(src, dst, meeting, new_id=new_id, move=move)
     verb = "moved" if move else "copied"
     how = f"updated the earlier copy {done.target_id}" if done.updated else f"as {done.target_id}"

@@ -280,3 +280,27 @@ def test_an_upgraded_store_has_exactly_the_schema_of_a_new_one(backend, db_url, 
         fresh_url = "sqlite:///" + str(tmp_path / "fresh.db")
     Store.open(fresh_url).close()
     assert schema_of(url) == schema_of(fresh_url)
+
+
+def test_the_command_line_says_once_that_it_upgraded_and_where_the_old_file_is(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "kickoff.db"
+    shutil.copy(RELEASED[0], path)
+    env = {k: v for k, v in os.environ.items() if k != "KICKOFF_DB"}
+
+    def kickoff(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "kickoff_tui.cli", *args, "--db", str(path)],
+                              capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+
+    first = kickoff("list")
+    assert first.returncode == 0, first.stderr
+    assert ACME in first.stdout
+    assert first.stderr == (
+        f"kickoff: upgraded sqlite:///{path} from schema 1 to {SCHEMA_VERSION}; the file as it "
+        f"was is kept at {path}.schema-v1.bak\n"
+    )
+    again = kickoff("add", ACME, "action", "Send the recap @María")
+    assert again.returncode == 0 and again.stderr == ""
