@@ -181,6 +181,23 @@ def update_meeting(store: Store, meeting_id: str, by: str = "cli", **fields: obj
     return m
 
 
+def mark_followthrough(
+    store: Store, meeting_id: str, at: pendulum.DateTime, by: str = "cli"
+) -> bool:
+    """Record that the follow-through went out at ``at`` unless an earlier time is recorded:
+    read and written in one transaction, so of two terminals exporting at once the first time
+    wins. True when ``at`` was recorded."""
+    with store.write(by) as s:
+        m = get_meeting(s, meeting_id, for_update=True)
+        sent = m.followthrough_exported_at
+        if sent is not None and pendulum.instance(sent) <= at:
+            return False
+        m.followthrough_exported_at = at.in_timezone("UTC")
+        m.version += 1
+        s.add(m)
+    return True
+
+
 @dataclass
 class Snapshot:
     """Everything about one meeting, read in one transaction."""

@@ -32,7 +32,7 @@ import pendulum
 
 from kickoff_tui.core.checks import run_checks
 from kickoff_tui.core.errors import InputError, StoreError
-from kickoff_tui.core.record import Snapshot, load_snapshot, update_meeting
+from kickoff_tui.core.record import Snapshot, load_snapshot, mark_followthrough
 from kickoff_tui.core.store import Store
 
 FORMATS: tuple[str, ...] = ("md", "email", "csv", "ics", "json")
@@ -125,7 +125,5 @@ def export_and_record(
     """Export the pack and record when the follow-through first went out (for the 24-h check)."""
     snap = load_snapshot(store, meeting_id)
     paths = export_all(snap, directory, now)
-    sent = snap.meeting.followthrough_exported_at
-    if sent is None or pendulum.instance(sent) > now:
-        update_meeting(store, meeting_id, followthrough_exported_at=now.in_timezone("UTC"))
+    mark_followthrough(store, meeting_id, now)  # the earliest time wins, in one transaction
     return paths
