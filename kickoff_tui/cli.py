@@ -21,17 +21,22 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-db_option = click.option(
-    "--db",
-    "db",
-    envvar="KICKOFF_DB",
-    metavar="PATH_OR_URL",
-    help="Database file or SQLAlchemy URL (default: a SQLite file in your user data folder).",
+_DB_HELP = "Database file or SQLAlchemy URL (default: a SQLite file in your user data folder)."
+
+# ``--db`` beats KICKOFF_DB wherever it is typed: only the group's option reads the variable, so
+# a command's own ``--db`` is None unless typed, and db_url() falls back to the group's value
+# (``kickoff --db X cmd``), which click fills from KICKOFF_DB only when --db is not typed there.
+root_db_option = click.option(
+    "--db", "db", envvar="KICKOFF_DB", metavar="PATH_OR_URL", help=_DB_HELP + " [env: KICKOFF_DB]"
 )
+db_option = click.option("--db", "db", metavar="PATH_OR_URL", help=_DB_HELP)
 
 
 def fail(message: str, code: int = 2) -> None:
-    click.echo(f"kickoff: error: {message}", err=True)
+    """One line on stderr: messages quote user input, which must not move the terminal."""
+    from kickoff_tui.core.text import scrub
+
+    click.echo(f"kickoff: error: {scrub(message, multiline=False)}", err=True)
     sys.exit(code)
 
 
@@ -60,7 +65,8 @@ def handled(fn: F) -> F:
 
 
 def db_url(db: str | None) -> str:
-    """``--db`` given after the command, else before it (``kickoff --db X list``), else default."""
+    """``--db`` given after the command, else before it (``kickoff --db X list``), else
+    KICKOFF_DB, else the default file."""
     from kickoff_tui.core.locations import resolve_db
 
     if db is None:
@@ -89,7 +95,7 @@ def said_if_upgraded(store: Store) -> Store:
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@db_option
+@root_db_option
 @click.version_option(package_name="kickoff-tui")
 @click.pass_context
 @handled
@@ -144,7 +150,8 @@ def new(
 
     tmpl = get_template(template, user_template_dir())
     zone = tz or pendulum.tz.get_local_timezone().name
-    begin = parse_start(start, zone)
+    warnings: list[str] = []
+    begin = parse_start(start, zone, warnings=warnings)
     close = None
     if contract_close:
         try:
@@ -160,6 +167,8 @@ def new(
         store, client, tmpl, begin, zone, title=title, minutes=box, fit_to_box=fit,
         contract_close=close,
     )  # fmt: skip
+    for warning in warnings:
+        click.echo(f"kickoff: warning: {warning}", err=True)
     if over > 0 and not fit:
         click.echo(
             f"kickoff: warning: the '{tmpl.name}' blocks plan {box + over} min in a {box}-min "
@@ -179,21 +188,43 @@ def new(
 def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None) -> None:
     """Capture an item: KIND is action, decision, risk, question, note, in-scope,
     out-of-scope, milestone or metric. TEXT uses the quick-capture grammar
-    (@owner due:fri sev:high side:them #internal); '-' reads one item per line from stdin,
-    all or nothing."""
+    (@owner due:fri sev:high side:them status:done #internal); '-' reads one item per line
+    from stdin, all or nothing. KIND may also be a fact word: person, role, cadence, next,
+    first-value, present, absent (e.g. `add acme cadence weekly Tue 10:00, 30 min #internal`)."""
     from kickoff_tui.core.capture import describe
-    from kickoff_tui.core.record import add_item, add_lines, check_kind, parse_line, resolve_meeting
+    from kickoff_tui.core.facts import apply_fact, fact_word, parse_fact
+    from kickoff_tui.core.record import (
+        add_item,
+        add_lines,
+        attendee_names,
+        check_kind,
+        item_numbers,
+        parse_line,
+        resolve_meeting,
+    )
+    from kickoff_tui.core.text import input_lines
 
+    if fact_word(kind) is not None and text != ("-",):
+        store = open_store(db)
+        m = resolve_meeting(store, meeting)
+        fact = parse_fact(" ".join((kind, *text)), m, attendee_names(store, m.id))
+        click.echo(apply_fact(store, m, fact, by=by))
+        return
     kind = check_kind(kind)
+    # Read stdin as bytes and decode it here: invalid UTF-8 is refused with its line number
+    # before the store is even opened (sys.stdin would smuggle it in as lone surrogates).
+    lines = input_lines(sys.stdin.buffer.read()) if text == ("-",) else None
     store = open_store(db)
     m = resolve_meeting(store, meeting)
-    if text == ("-",):
-        items = add_lines(store, m, kind, sys.stdin.read().splitlines(), by=by)
+    if lines is not None:
+        items = add_lines(store, m, kind, lines, by=by)
         click.echo(f"added {len(items)} {kind} item{'s' if len(items) != 1 else ''} to {m.id}")
         return
     capture = parse_line(store, m, " ".join(text))
     item = add_item(store, m, kind, capture, by=by)
-    click.echo(f"#{item.id} {describe(capture)}")
+    assert item.id is not None
+    number = item_numbers(store, m.id)[item.id]
+    click.echo(f"#{number} {describe(capture)}".rstrip())
     for warning in capture.warnings:
         click.echo(f"kickoff: warning: {warning}", err=True)
 
@@ -201,11 +232,15 @@ def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None)
 @main.command()
 @click.argument("meeting")
 @click.argument("name")
-@click.option("--side", type=click.Choice(["ours", "theirs"]), default="theirs", show_default=True)
-@click.option("--title", default="", help="Job title.")
+@click.option(
+    "--side", default="theirs", show_default=True, metavar="SIDE",
+    help="ours (us, we) or theirs (them, client, customer).",
+)  # fmt: skip
+@click.option("--title", default="", help="Job title or a note; '#internal' keeps it in-house.")
 @click.option("--seniority", type=int, default=0, help="Higher is more senior.")
 @click.option("--role", "roles", multiple=True, help="A role (repeatable), e.g. decision-maker.")
 @click.option("--absent", is_flag=True, help="Invited but not present.")
+@click.option("--presence", metavar="WORD", help="present (here, attending) or absent (away).")
 @db_option
 @handled
 def attendee(
@@ -216,16 +251,22 @@ def attendee(
     seniority: int,
     roles: tuple[str, ...],
     absent: bool,
+    presence: str | None,
     db: str | None,
 ) -> None:
     """Add an attendee to a meeting."""
     from kickoff_tui.core.record import add_attendee, resolve_meeting
+    from kickoff_tui.core.vocab import Presence, Side
 
+    chosen = Side.read(side, "side")
+    present = not absent
+    if presence is not None:
+        present = Presence.read(presence, "presence") is Presence.PRESENT
     store = open_store(db)
     m = resolve_meeting(store, meeting)
     a = add_attendee(
-        store, m.id, name, side=side, title=title, seniority=seniority, roles=roles,
-        present=not absent,
+        store, m.id, name, side=chosen.value, title=title, seniority=seniority, roles=roles,
+        present=present,
     )  # fmt: skip
     click.echo(f"attendee #{a.id} {a.name} ({a.side})")
 
@@ -238,6 +279,7 @@ def list_cmd(db: str | None) -> None:
     import pendulum
 
     from kickoff_tui.core.record import count_items, list_meetings
+    from kickoff_tui.core.text import scrub
 
     store = open_store(db)
     meetings = list_meetings(store)
@@ -247,7 +289,8 @@ def list_cmd(db: str | None) -> None:
     for m in meetings:
         when = pendulum.instance(m.start_utc).in_timezone(m.tz).format("ddd D MMM YYYY HH:mm zz")
         n = sum(count_items(store, m.id).values())
-        click.echo(f"{m.id}\t{when}\t{m.status}\t{m.template}\t{n} items\t{m.client}")
+        client = scrub(m.client, multiline=False)  # a row from an older version may hold ESC
+        click.echo(f"{m.id}\t{when}\t{m.status}\t{m.template}\t{n} items\t{client}")
 
 
 @main.command()
@@ -328,11 +371,13 @@ def check(meeting: str, as_json: bool, db: str | None) -> None:
     import pendulum
 
     from kickoff_tui.core.checks import findings_to_json, run_checks, score
+    from kickoff_tui.core.export.pack import safe_record
     from kickoff_tui.core.record import load_snapshot, resolve_meeting
 
     store = open_store(db)
     m = resolve_meeting(store, meeting)
-    findings = run_checks(load_snapshot(store, m.id), pendulum.now("UTC"))
+    # Findings quote user text: read it as the exports do, free of control characters.
+    findings = run_checks(safe_record(load_snapshot(store, m.id)), pendulum.now("UTC"))
     if as_json:
         out = {"meeting": m.id, "score": score(findings), "findings": findings_to_json(findings)}
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
@@ -351,70 +396,16 @@ def check(meeting: str, as_json: bool, db: str | None) -> None:
 @handled
 def status(meeting: str, as_json: bool, db: str | None) -> None:
     """One-line status of a meeting's clocks (for scripts and a tmux status line)."""
-    import json
+    import datetime as dt
 
-    import pendulum
+    from kickoff_tui.core import status as st
 
-    from kickoff_tui.core.clock import compute, fmt_duration
-    from kickoff_tui.core.record import load_snapshot, resolve_meeting
-
-    store = open_store(db)
-    snap = load_snapshot(store, resolve_meeting(store, meeting).id)
-    m = snap.meeting
-    mt = compute(
-        snap.blocks,
-        snap.events,
-        pendulum.instance(m.start_utc),
-        m.planned_minutes,
-        pendulum.now("UTC"),
-    )
-    cur = mt.current
-    block = snap.block(mt.current_block_id)
-    state = (
-        "ended"
-        if mt.ended
-        else "paused"
-        if mt.paused
-        else "running"
-        if mt.started
-        else "not started"
-    )
-    if as_json:
-        out = {
-            "meeting": m.id,
-            "state": state,
-            "block": block.title if block else None,
-            "block_position": block.position + 1 if block else None,
-            "block_elapsed_s": round(cur.elapsed_s, 1) if cur else 0,
-            "block_remaining_s": round(cur.remaining_s, 1) if cur else 0,
-            "meeting_elapsed_s": round(mt.elapsed_s, 1),
-            "meeting_remaining_s": round(mt.remaining_s, 1),
-            "behind_s": round(mt.behind_s, 1),
-            "projected_end": mt.projected_end.in_timezone(m.tz).isoformat()
-            if mt.projected_end
-            else None,
-        }
-        click.echo(json.dumps(out, ensure_ascii=False))
-        return
-    if not mt.started:
-        start = pendulum.instance(m.start_utc).in_timezone(m.tz).format("ddd D MMM HH:mm zz")
-        click.echo(f"{m.id}: not started (scheduled {start})")
-        return
-    where = (
-        f"{block.position + 1}/{len(snap.blocks)} {block.title}"
-        if block and cur
-        else "between blocks"
-    )
-    left = f"{fmt_duration(cur.remaining_s)} left" if cur else ""
-    drift = mt.behind_s
-    pace = (
-        f"{fmt_duration(abs(drift))} {'behind' if drift > 0 else 'ahead'}"
-        if abs(drift) >= 60
-        else "on time"
-    )
-    click.echo(
-        f"{m.id}: {state} · {where} · {left} · meeting {fmt_duration(mt.elapsed_s)} · {pace}"
-    )
+    # Polled every few seconds: on a SQLite file the rows are read with the standard library's
+    # sqlite3 (no SQLAlchemy, pendulum or Textual); anything else opens the full store.
+    data = st.read_sqlite(db_url(db), meeting)
+    if data is None:
+        data = st.read_store(open_store(db), meeting)
+    click.echo(st.render(data, dt.datetime.now(dt.UTC), as_json=as_json))
 
 
 @main.command()

@@ -44,6 +44,7 @@ def acme(tmp_path_factory):
     return db
 
 
+@pytest.mark.slow  # six real processes in a row
 def test_issue_walkthrough(acme):
     r = kickoff("add", "acme-corp-2026-11-24", "action",
                 "Send recap and updated timeline @maria due:fri", db=acme)  # fmt: skip

@@ -166,9 +166,20 @@ def test_the_same_store_needs_a_new_id(source):
 
 
 def kickoff(*args: str):
+    """The command in a real process (as typed), for the first copy."""
     env = {k: v for k, v in os.environ.items() if k != "KICKOFF_DB"}
     return subprocess.run([sys.executable, "-m", "kickoff_tui.cli", *args], capture_output=True,
                           text=True, env=env, timeout=60)  # fmt: skip
+
+
+def kickoff_here(*args: str):
+    """The command in this process (click's runner): the same code, exit code and output."""
+    from click.testing import CliRunner
+
+    from kickoff_tui.cli import main
+
+    r = CliRunner(env={"KICKOFF_DB": None}).invoke(main, list(args), catch_exceptions=False)
+    return subprocess.CompletedProcess(args, r.exit_code, r.stdout, r.stderr)
 
 
 def test_cli_copy_and_its_errors(source, db_url, tmp_path):
@@ -177,9 +188,10 @@ def test_cli_copy_and_its_errors(source, db_url, tmp_path):
     r = kickoff("copy", mid[:6], "--db", src.url, "--to", db_url)  # a unique prefix is enough
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith(f"copied {mid} to ") and "4 items" in r.stdout
+    # The rest in this process (a second saved each); the same exit codes and lines checked.
     src_before, dst_before = dump(src.url), dump(db_url)
     # Copying it again updates that copy (nothing changed here, so nothing is written).
-    r = kickoff("copy", mid, "--from", src.url, "--to", db_url)
+    r = kickoff_here("copy", mid, "--from", src.url, "--to", db_url)
     assert r.returncode == 0, r.stderr
     assert (
         r.stdout.startswith(f"copied {mid} to ") and f"updated the earlier copy {mid}" in r.stdout
@@ -194,22 +206,22 @@ def test_cli_copy_and_its_errors(source, db_url, tmp_path):
         "same store": ("copy", mid, "--db", src.url, "--to", src.url),
     }
     for why, args in cases.items():
-        r = kickoff(*args)
+        r = kickoff_here(*args)
         assert r.returncode == 2, (why, r.stderr)
         assert r.stderr.startswith("kickoff: error: ") and r.stderr.count("\n") == 1, r.stderr
-    assert "already exists" in kickoff(*cases["already there"]).stderr
-    assert f"as '{mid}'" in kickoff(*cases["copied under another id"]).stderr
+    assert "already exists" in kickoff_here(*cases["already there"]).stderr
+    assert f"as '{mid}'" in kickoff_here(*cases["copied under another id"]).stderr
     assert dump(src.url) == src_before and dump(db_url) == dst_before
     # A missing source file is not created by a mistyped --from.
     ghost = tmp_path / "ghost.db"
-    r = kickoff("copy", mid, "--from", str(ghost), "--to", db_url)
+    r = kickoff_here("copy", mid, "--from", str(ghost), "--to", db_url)
     assert r.returncode == 2 and "no database at" in r.stderr and not ghost.exists()
     # Nor is the target created when the meeting does not exist.
     fresh = tmp_path / "fresh.db"
-    r = kickoff("copy", "nope", "--from", src.url, "--to", str(fresh))
+    r = kickoff_here("copy", "nope", "--from", src.url, "--to", str(fresh))
     assert r.returncode == 2 and not fresh.exists()
     # --move through the command line.
-    r = kickoff("copy", mid, "--from", src.url, "--to", str(fresh), "--move")
+    r = kickoff_here("copy", mid, "--from", src.url, "--to", str(fresh), "--move")
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith(f"moved {mid} to sqlite:///")
-    assert kickoff("list", "--db", src.url).stdout.count("\n") == 1  # only Other Co is left
+    assert kickoff_here("list", "--db", src.url).stdout.count("\n") == 1  # only Other Co is left

@@ -202,6 +202,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_two_processes_write_500_items_each(store, meeting, db_url, tmp_path):
     """Two writers at full speed; a third terminal's feed sees every change exactly once
     (on PostgreSQL, change-log ids must become visible in order for polling to be complete)."""

@@ -46,6 +46,12 @@ class CaptureError(InputError):
         self.token = token
 
 
+class TextError(CaptureError):
+    """User text that cannot be stored as given: not valid UTF-8, or longer than the limit
+    (see core/text.py). A CaptureError, so every place that shows a capture line's error shows
+    this one too."""
+
+
 class TemplateError(InputError):
     """An agenda template is invalid; the message names the file and the field."""
 

@@ -17,6 +17,10 @@ from kickoff_tui.core.models import (
     utcnow,
 )
 from kickoff_tui.core.store import Store
+from kickoff_tui.core.text import clean, clean_opt
+
+#: ``captured_by`` and the change log's ``by`` are VARCHAR(32).
+BY_LIMIT = 32
 
 
 def list_items(
@@ -39,6 +43,17 @@ def count_items(store: Store, meeting_id: str) -> dict[str, int]:
             .group_by(Item.kind)
         ).all()
     return {k: int(n) for k, n in rows}
+
+
+def item_numbers(store: Store, meeting_id: str) -> dict[int, int]:
+    """Row id → per-meeting number for every item of the meeting: the stored ``number``
+    (``readmodel.number_of``)."""
+    from kickoff_tui.core.readmodel import numbers
+
+    with store.read() as s:
+        rows = s.exec(select(Item.id, Item.number).where(Item.meeting_id == meeting_id)).all()
+    ranked = numbers(int(i) for i, _ in rows if i is not None)
+    return {int(i): int(n) if n is not None else ranked[int(i)] for i, n in rows if i is not None}
 
 
 def get_items(store: Store, ids: Iterable[int]) -> list[Item]:
@@ -96,23 +111,30 @@ def number_items(s: Session, meeting_id: str, items: Iterable[Item]) -> None:
 def _new_item(
     meeting_id: str, kind: str, c: Capture, block_id: int | None, by: str, now: pendulum.DateTime
 ) -> Item:
+    owner = clean_opt(c.owner, field="the owner")
     return Item(
         meeting_id=meeting_id,
         kind=kind,
-        text=c.text,
-        owner=c.owner,
+        text=clean(c.text, field=f"the {kind} text"),
+        owner=owner,
         owner_attendee_id=c.owner_attendee_id,
         owner_known=c.owner_known,
         due=c.due,
         severity=c.severity,
         side=c.side,
-        decided_by=c.owner if kind == "decision" else None,
+        status=c.status or "open",
+        decided_by=owner if kind == "decision" else None,
         internal=c.internal,
         block_id=block_id,
         captured_by=by,
         created_at=now,
         updated_at=now,
     )
+
+
+def clean_by(by: str) -> str:
+    """Who captured it (a role, or ``kickoff add --by NAME``), as it may be stored."""
+    return clean(by, field="who captured it (--by)", limit=BY_LIMIT).strip() or "cli"
 
 
 def check_kind(kind: str) -> str:
@@ -135,8 +157,9 @@ def add_item(
 ) -> Item:
     """Save one captured item in one short transaction."""
     kind = check_kind(capture.kind or kind)
+    by = clean_by(by)
+    item = _new_item(meeting.id, kind, capture, block_id, by, utcnow())
     with store.write(by) as s:
-        item = _new_item(meeting.id, kind, capture, block_id, by, utcnow())
         number_items(s, meeting.id, [item])
         s.add(item)
     return item
@@ -156,6 +179,7 @@ def add_lines(
     Blank lines are skipped; a bad line raises with its line number.
     """
     kind = check_kind(kind)
+    by = clean_by(by)
     names = attendee_names(store, meeting.id)
     start = pendulum.instance(meeting.start_utc)
     parsed: list[Capture] = []
@@ -180,6 +204,10 @@ _ITEM_FIELDS = {
     "text", "owner", "owner_attendee_id", "owner_known", "due", "severity", "mitigation",
     "side", "decided_by", "status", "internal", "block_id", "kind",
 }  # fmt: skip
+_ITEM_TEXT_FIELDS = {
+    "text": "the item text", "owner": "the owner", "mitigation": "the mitigation",
+    "decided_by": "who decided",
+}  # fmt: skip
 
 
 def update_item(
@@ -193,6 +221,10 @@ def update_item(
     bad = set(fields) - _ITEM_FIELDS
     if bad:
         raise InputError(f"cannot set {', '.join(sorted(bad))} on an item")
+    for name in _ITEM_TEXT_FIELDS.keys() & fields.keys():
+        if isinstance(value := fields[name], str):
+            fields[name] = clean(value, field=_ITEM_TEXT_FIELDS[name])
+    by = clean_by(by)
     with store.write(by) as s:
         # FOR UPDATE: on PostgreSQL a second writer waits here until we commit, then sees our
         # version; on SQLite (which ignores it) BEGIN IMMEDIATE already serialises writers.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import difflib
 import json
 import re
 import unicodedata
@@ -24,6 +26,7 @@ from kickoff_tui.core.models import (
     utcnow,
 )
 from kickoff_tui.core.store import Store, retry_once_on_race
+from kickoff_tui.core.text import clean
 
 
 def slugify(text: str) -> str:
@@ -32,8 +35,15 @@ def slugify(text: str) -> str:
     return slug[:48].strip("-") or "meeting"
 
 
-def parse_start(value: str | None, tz: str) -> pendulum.DateTime:
-    """``2026-11-24T15:00`` read in the meeting's zone (an explicit offset wins)."""
+def parse_start(
+    value: str | None, tz: str, *, warnings: list[str] | None = None
+) -> pendulum.DateTime:
+    """``2026-11-24T15:00`` read in the meeting's zone (an explicit offset wins).
+
+    A wall time the zone skips (clocks go forward: 02:30 on the last Sunday of March in Berlin)
+    is moved forward by the gap, and a time it shows twice (clocks go back) is read as the second
+    one; either way a sentence naming the time used is appended to ``warnings``.
+    """
     try:
         zone = pendulum.timezone(tz)
     except Exception:
@@ -52,7 +62,46 @@ def parse_start(value: str | None, tz: str) -> pendulum.DateTime:
         raise InputError(
             f"cannot read start '{value}' — use YYYY-MM-DDTHH:MM, e.g. 2026-11-24T15:00"
         )
+    if warnings is not None and (warning := _wall_time_warning(value, parsed, tz)):
+        warnings.append(warning)
     return parsed
+
+
+def _wall_time_warning(value: str, parsed: pendulum.DateTime, tz: str) -> str | None:
+    """Why ``parsed`` is not simply ``value`` on the wall clock of ``tz``, or None."""
+    try:
+        wall = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if wall.tzinfo is not None or len(value) <= 10:  # an offset, or a date alone (09:00)
+        return None
+    used = f"{parsed.format('HH:mm zz')} (UTC{parsed.format('Z')})"
+    if (parsed.date(), parsed.hour, parsed.minute) != (wall.date(), wall.hour, wall.minute):
+        if parsed.date() != wall.date():
+            used = f"{parsed.format('ddd D MMM')} {used}"
+        return (
+            f"{wall:%H:%M} does not exist on {wall:%a} {wall.day} {wall:%b %Y} in {tz} (the "
+            f"clocks go forward) — using {used}"
+        )
+    zone = parsed.tzinfo
+    first = wall.replace(tzinfo=zone, fold=0).utcoffset()
+    second = wall.replace(tzinfo=zone, fold=1).utcoffset()
+    if first != second:
+        which, other, offset = ("second", "first", first)
+        if parsed.utcoffset() == first:
+            which, other, offset = ("first", "second", second)
+        return (
+            f"{wall:%H:%M} happens twice on {wall:%a} {wall.day} {wall:%b %Y} in {tz} (the "
+            f"clocks go back) — using the {which}, {used}; for the {other} give its offset: "
+            f"{wall:%Y-%m-%dT%H:%M}{_offset(offset)}"
+        )
+    return None
+
+
+def _offset(delta: dt.timedelta | None) -> str:
+    minutes = int((delta or dt.timedelta()).total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def create_meeting(
@@ -69,11 +118,20 @@ def create_meeting(
     by: str = "cli",
 ) -> Meeting:
     """Create a meeting with its blocks from a template, under a fresh readable id."""
-    client = client.strip()
+    client = clean(client, field="the client name").strip()
     if not client:
         raise InputError("the client name is empty — give it as the first argument")
+    title = clean(title, field="the meeting title").strip() if title is not None else None
     box = minutes or template.minutes
-    specs: Sequence[BlockSpec] = template.blocks
+    specs: Sequence[BlockSpec] = [
+        BlockSpec(
+            title=clean(b.title, field="a block title").strip(),
+            kind=b.kind,
+            minutes=b.minutes,
+            prompts=tuple(clean(p, field="a block prompt").strip() for p in b.prompts),
+        )
+        for b in template.blocks
+    ]
     if fit_to_box:
         specs = fit(specs, box)
     local_day = start.in_timezone(tz).to_date_string()
@@ -124,21 +182,46 @@ def list_meetings(store: Store) -> list[Meeting]:
 
 
 def resolve_meeting(store: Store, ref: str) -> Meeting:
-    """A meeting named by its id or by any unique prefix of it."""
-    ref = ref.strip()
+    """A meeting named by its id or by a unique prefix of it, characters taken literally.
+
+    ``%`` and ``_`` are plain characters (the prefix query escapes them); two or more matches
+    list them; no match suggests the closest ids.
+    """
+    ref = clean(ref, field="the meeting id").strip()
+    if not ref:
+        raise InputError("no meeting given — `kickoff list` shows the meetings in this database")
     with store.read() as s:
         exact = s.get(Meeting, ref)
         if exact is not None:
             return exact
         found = list(
-            s.exec(select(Meeting).where(col(Meeting.id).startswith(ref)).order_by(Meeting.id))
+            s.exec(
+                select(Meeting)
+                .where(col(Meeting.id).startswith(ref, autoescape=True))
+                .order_by(Meeting.id)
+            )
         )
-    if not ref or not found:
-        raise InputError(f"no meeting '{ref}' — `kickoff list` shows the meetings in this database")
+        # The database's LIKE may ignore case; an id prefix is matched exactly as typed.
+        found = [m for m in found if m.id.startswith(ref)]
+        if not found:
+            ids = list(s.exec(select(Meeting.id)))
     if len(found) > 1:
-        names = ", ".join(m.id for m in found[:5])
+        names = ", ".join(m.id for m in found[:5]) + (", …" if len(found) > 5 else "")
         raise InputError(f"'{ref}' matches {len(found)} meetings ({names}) — type more of the id")
-    return found[0]
+    if found:
+        return found[0]
+    close = difflib.get_close_matches(ref, ids, n=3, cutoff=0.8)
+    close += [i for i in ids if ref.lower() in i.lower() and i not in close][: 3 - len(close)]
+    close += [  # a typo in a prefix: "nrod" for nord-ag-…
+        i
+        for i in ids
+        if i not in close
+        and difflib.SequenceMatcher(None, ref.lower(), i[: len(ref)]).ratio() >= 0.75
+    ][: max(0, 3 - len(close))]
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    raise InputError(
+        f"no meeting '{ref}' — {hint}`kickoff list` shows the meetings in this database"
+    )
 
 
 def get_meeting(s: Session, meeting_id: str, *, for_update: bool = False) -> Meeting:
@@ -163,6 +246,12 @@ def lock_meeting(s: Session, meeting_id: str) -> Meeting:
     return m
 
 
+_MEETING_TEXT_FIELDS = {
+    "client": "the client name", "title": "the meeting title", "cadence": "the cadence",
+    "purpose": "the purpose", "first_value_goal": "the First Value goal",
+}  # fmt: skip
+
+
 def update_meeting(store: Store, meeting_id: str, by: str = "cli", **fields: object) -> Meeting:
     allowed = {
         "client", "title", "status", "contract_close", "next_meeting_utc", "first_value_goal",
@@ -172,6 +261,9 @@ def update_meeting(store: Store, meeting_id: str, by: str = "cli", **fields: obj
     bad = set(fields) - allowed
     if bad:
         raise InputError(f"cannot set {', '.join(sorted(bad))} on a meeting")
+    for name in _MEETING_TEXT_FIELDS.keys() & fields.keys():
+        if isinstance(value := fields[name], str):
+            fields[name] = clean(value, field=_MEETING_TEXT_FIELDS[name]).strip()
     with store.write(by) as s:
         m = get_meeting(s, meeting_id, for_update=True)
         for k, v in fields.items():
@@ -209,6 +301,8 @@ class Snapshot:
     answers: list[Answer]
     events: list[TimerEvent]
     notes: list[BlockNote]
+    #: Ids of the meeting's deleted items: they keep their per-meeting number (see readmodel).
+    deleted_item_ids: tuple[int, ...] = ()
 
     def items_of(self, kind: str) -> list[Item]:
         return [i for i in self.items if i.kind == kind]
@@ -247,4 +341,13 @@ def snapshot_in(s: Session, m: Meeting, *, with_items: bool = True) -> Snapshot:
         ),
         events=list(s.exec(select(TimerEvent).where(TimerEvent.meeting_id == m.id).order_by("id"))),
         notes=list(s.exec(select(BlockNote).where(BlockNote.meeting_id == m.id))),
+        deleted_item_ids=tuple(
+            int(i)
+            for i in s.exec(
+                select(Item.id).where(Item.meeting_id == m.id, col(Item.deleted).is_(True))
+            )
+            if i is not None
+        )
+        if with_items
+        else (),
     )

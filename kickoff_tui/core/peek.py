@@ -46,7 +46,8 @@ def _sqlite_file(url: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def _connect(url: str) -> sqlite3.Connection | None:
+def connect_readonly(url: str) -> sqlite3.Connection | None:
+    """A read-only connection to a kickoff SQLite file of this schema version, else None."""
     path = _sqlite_file(url)
     if path is None:
         return None
@@ -63,27 +64,32 @@ def _connect(url: str) -> sqlite3.Connection | None:
 
 def peek_meeting_id(url: str, ref: str) -> str | None:
     """The id a reference names, when it names exactly one meeting; otherwise None."""
-    conn = _connect(url)
+    conn = connect_readonly(url)
     if conn is None:
         return None
     try:
         with conn:
-            exact = conn.execute("SELECT id FROM meeting WHERE id = ?", (ref,)).fetchone()
-            if exact:
-                return str(exact[0])
-            like = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            rows = conn.execute(
-                "SELECT id FROM meeting WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (like,)
-            ).fetchall()
-        return str(rows[0][0]) if len(rows) == 1 and ref else None
+            return find_meeting_id(conn, ref)
     except sqlite3.Error:
         return None
     finally:
         conn.close()
 
 
+def find_meeting_id(conn: sqlite3.Connection, ref: str) -> str | None:
+    """The id ``ref`` names (exactly, or as the prefix of one id only), else None."""
+    exact = conn.execute("SELECT id FROM meeting WHERE id = ?", (ref,)).fetchone()
+    if exact:
+        return str(exact[0])
+    like = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = conn.execute("SELECT id FROM meeting WHERE id LIKE ? ESCAPE '\\'", (like,)).fetchall()
+    # LIKE ignores case on SQLite; a prefix is taken exactly as typed (as resolve_meeting).
+    ids = [str(r[0]) for r in rows if str(r[0]).startswith(ref)]
+    return ids[0] if len(ids) == 1 and ref else None
+
+
 def peek_meeting(url: str, meeting_id: str) -> PeekMeeting | None:
-    conn = _connect(url)
+    conn = connect_readonly(url)
     if conn is None:
         return None
     try:

@@ -19,7 +19,7 @@ Where each part lives:
 
 * ``markdown_escape``: user text made safe (``escape_inline``, ``escape_cell``) and GFM tables;
 * ``markdown_format``: dates, times and durations;
-* ``markdown_page``: one rendering in progress (the indexed snapshot, owners, sides, markers);
+* ``markdown_page``: one rendering in progress (the read model, owners, sides, markers);
 * ``markdown_meeting``: header, health check, attendees, agenda, Five Questions, First Value;
 * ``markdown_items``: one table per kind of captured item, the notes, and other kinds;
 * this module: the order of the sections and the public names.
@@ -38,6 +38,7 @@ from kickoff_tui.core.export import markdown_items as items
 from kickoff_tui.core.export import markdown_meeting as meeting
 from kickoff_tui.core.export.markdown_escape import escape_cell, escape_inline
 from kickoff_tui.core.export.markdown_page import INTERNAL, NONE_CAPTURED, NOT_AN_ATTENDEE, Page
+from kickoff_tui.core.readmodel import MeetingRecord, as_record
 from kickoff_tui.core.record import Snapshot
 
 __all__ = [
@@ -89,19 +90,20 @@ _BODY: tuple[Callable[[Page], None], ...] = (
 
 
 def render_markdown(
-    snap: Snapshot,
+    snap: Snapshot | MeetingRecord,
     *,
     now: pendulum.DateTime | None = None,
     findings: Sequence[object] | None = None,
 ) -> str:
-    """The whole kickoff record of ``snap`` as Markdown (CommonMark plus GFM tables).
+    """The whole kickoff record of ``snap`` (a :class:`MeetingRecord`, or a snapshot to build
+    one from) as Markdown (CommonMark plus GFM tables).
 
     ``now`` only measures a block still running; without it the meeting's end, or its last timer
     event, is used, so the output depends on the snapshot alone. ``findings`` (objects with
     ``id``, ``severity`` "blocking"/"warning", ``message`` and ``fix``) add a "Health check"
     section, blocking first; ``None`` leaves the section out, an empty list says "No findings.".
     """
-    page = Page(snap, now, findings)
+    page = Page(as_record(snap), now, findings)
     meeting.header(page)
     if findings is not None:
         meeting.health(page)

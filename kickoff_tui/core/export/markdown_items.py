@@ -12,7 +12,6 @@ import datetime as dt
 from kickoff_tui.core.export.markdown_escape import escape_cell, escape_inline, table
 from kickoff_tui.core.export.markdown_format import iso_date
 from kickoff_tui.core.export.markdown_page import Page
-from kickoff_tui.core.models import Item
 
 #: The kinds that have a section of their own; anything else goes to "Other items".
 KNOWN_KINDS = frozenset(
@@ -21,18 +20,13 @@ KNOWN_KINDS = frozenset(
 )  # fmt: skip
 
 
-def number(i: Item) -> str:
-    """The number people see and type (per meeting, kept by copies), not the row id."""
-    return str(i.number if i.number is not None else i.id)
-
-
 def decisions(p: Page) -> None:
     p.section("Decisions")
     p.items_table(
         "decision",
         ("ID", "Decision", "Decided by", "Block"),
         lambda i: (
-            number(i),
+            str(i.number),
             p.text(i),
             p.decider(i),
             p.block(i),
@@ -46,8 +40,8 @@ def actions(p: Page) -> None:
         "action",
         ("ID", "Action", "Owner", "Due", "Side", "Status", "Block"),
         lambda i: (
-            number(i), p.text(i), p.owner(i), iso_date(i.due), p.owes(i),
-            escape_cell(i.status), p.block(i),
+            str(i.number), p.text(i), p.owner(i), iso_date(i.due), p.owes(i),
+            escape_cell(i.status.value), p.block(i),
         ),
     )  # fmt: skip
 
@@ -58,8 +52,8 @@ def risks(p: Page) -> None:
         "risk",
         ("ID", "Risk", "Owner", "Due", "Severity", "Mitigation", "Status", "Block"),
         lambda i: (
-            number(i), p.text(i), p.owner(i), iso_date(i.due), escape_cell(i.severity),
-            escape_cell(i.mitigation), escape_cell(i.status), p.block(i),
+            str(i.number), p.text(i), p.owner(i), iso_date(i.due), escape_cell(i.severity),
+            escape_cell(i.mitigation), escape_cell(i.status.value), p.block(i),
         ),
     )  # fmt: skip
 
@@ -70,7 +64,7 @@ def questions(p: Page) -> None:
         "question",
         ("ID", "Question", "Owner", "Due", "Status", "Block"),
         lambda i: (
-            number(i), p.text(i), p.owner(i), iso_date(i.due), escape_cell(i.status),
+            str(i.number), p.text(i), p.owner(i), iso_date(i.due), escape_cell(i.status),
             p.block(i),
         ),
     )  # fmt: skip
@@ -83,7 +77,7 @@ def scope(p: Page) -> None:
         p.items_table(
             kind,
             ("ID", "Item", "Block"),
-            lambda i: (number(i), p.text(i), p.block(i)),
+            lambda i: (str(i.number), p.text(i), p.block(i)),
         )
 
 
@@ -91,12 +85,12 @@ def milestones(p: Page) -> None:
     p.section("Milestones")
     found = sorted(
         p.by_kind.get("milestone", []),
-        key=lambda i: (i.due is None, i.due or dt.date.min, i.id or 0),
+        key=lambda i: (i.due is None, i.due or dt.date.min, i.number),
     )
     p.items_table(
         "milestone",
         ("ID", "Milestone", "Date", "Owner", "Block"),
-        lambda i: (number(i), p.text(i), iso_date(i.due), p.owner(i), p.block(i)),
+        lambda i: (str(i.number), p.text(i), iso_date(i.due), p.owner(i), p.block(i)),
         found,
     )
 
@@ -106,7 +100,7 @@ def metrics(p: Page) -> None:
     p.items_table(
         "metric",
         ("ID", "Metric", "Owner", "By", "Block"),
-        lambda i: (number(i), p.text(i), p.owner(i), iso_date(i.due), p.block(i)),
+        lambda i: (str(i.number), p.text(i), p.owner(i), iso_date(i.due), p.block(i)),
     )
 
 
@@ -114,8 +108,8 @@ def notes(p: Page) -> None:
     p.section("Notes")
     items = p.by_kind.get("note", [])
     running = sorted(
-        (n for n in p.snap.notes if n.text.strip()),
-        key=lambda n: (getattr(p.blocks.get(n.block_id), "position", 1 << 30), n.id or 0),
+        (n for n in p.rec.notes if n.text.strip()),
+        key=lambda n: n.block.position if n.block else 1 << 30,
     )
     if not items and not running:
         p.none()
@@ -124,7 +118,7 @@ def notes(p: Page) -> None:
         p.lines(
             table(
                 ("ID", "Note", "Owner", "Block"),
-                ((number(i), p.text(i), p.owner(i), p.block(i)) for i in items),
+                ((str(i.number), p.text(i), p.owner(i), p.block(i)) for i in items),
             )
         )
     if running:
@@ -133,7 +127,7 @@ def notes(p: Page) -> None:
         p.out.append("Running notes by block:")
         p.out.append("")
         for note in running:
-            block = p.blocks.get(note.block_id)
+            block = note.block
             title = escape_inline(block.title) if block else f"block {note.block_id}"
             p.out.append(f"- **{title}:** {escape_inline(note.text)}")
 
@@ -144,7 +138,7 @@ def other_items(p: Page) -> None:
         return
     p.section("Other items")
     rows = (
-        (number(i), escape_cell(kind), p.text(i), p.owner(i), p.block(i))
+        (str(i.number), escape_cell(kind), p.text(i), p.owner(i), p.block(i))
         for kind in other
         for i in p.by_kind[kind]
     )

@@ -17,10 +17,10 @@ from kickoff_tui.core.export.markdown_format import (
     minutes,
     span,
 )
-from kickoff_tui.core.export.markdown_page import NONE_CAPTURED, Page
-from kickoff_tui.core.models import Answer
+from kickoff_tui.core.export.markdown_page import INTERNAL, NONE_CAPTURED, Page
+from kickoff_tui.core.readmodel import Answer
+from kickoff_tui.core.vocab import Side
 
-_SIDE_LABEL = {"ours": "ours", "theirs": "theirs"}
 _SEVERITY_RANK = {"blocking": 0, "warning": 1}
 
 
@@ -49,8 +49,8 @@ def header(p: Page) -> None:
         ("Status", escape_inline(m.status)),
         ("Meeting id", escape_inline(m.id)),
     ]
-    if m.purpose:
-        fields.append(("Purpose", escape_inline(m.purpose)))
+    if p.rec.purpose:
+        fields.append(("Purpose", p.fact(p.rec.purpose)))
     if m.contract_close is not None:
         gap = p.start.date().toordinal() - m.contract_close.toordinal()
         when = "before" if gap >= 0 else "after"
@@ -94,8 +94,8 @@ def health(p: Page) -> None:
 def attendees(p: Page) -> None:
     p.section("Attendees and roles")
     people = sorted(
-        p.snap.attendees,
-        key=lambda a: (0 if a.side == "ours" else 1, a.id or 0),
+        p.rec.people,
+        key=lambda a: (0 if a.side is Side.OURS else 1, a.row_id),
     )
     if not people:
         p.none()
@@ -106,9 +106,9 @@ def attendees(p: Page) -> None:
             (
                 (
                     escape_cell(a.name),
-                    _SIDE_LABEL.get(a.side, escape_cell(a.side)),
-                    escape_cell(a.title),
-                    escape_cell(", ".join(a.role_list)),
+                    a.side.value,
+                    escape_cell(a.title) + (" " + INTERNAL if a.title_internal else ""),
+                    escape_cell(", ".join(a.roles)),
                     "yes" if a.present else "no",
                 )
                 for a in people
@@ -119,14 +119,14 @@ def attendees(p: Page) -> None:
 
 def agenda(p: Page) -> None:
     p.section("Agenda")
-    blocks = sorted(p.snap.blocks, key=lambda b: b.position)
+    blocks = list(p.rec.blocks)
     if not blocks:
         p.none()
         return
     rows: list[tuple[str | None, ...]] = []
     planned_total = actual_total = extra_total = 0.0
     for b in blocks:
-        bt = p.clock.blocks.get(b.id) if b.id is not None else None
+        bt = p.clock.blocks.get(b.id)
         planned = str(b.planned_minutes)
         actual = ""
         if bt is not None:
@@ -173,27 +173,22 @@ def agenda(p: Page) -> None:
 def five_questions(p: Page) -> None:
     p.section("Five Questions")
     by_question: dict[int, list[Answer]] = {}
-    for answer in p.snap.answers:
+    for answer in p.rec.answers:
         by_question.setdefault(answer.question, []).append(answer)
-    present = [a for a in p.snap.attendees if a.present]
+    present = [a for a in p.rec.people if a.present]
     for number, question in enumerate(FIVE_QUESTIONS, start=1):
         p.section(f"{number}. {question}", level=3)
         answers = by_question.get(number, [])
         # The most senior person answers last; otherwise in the order captured.
-        answers.sort(
-            key=lambda a: (
-                getattr(p.attendees.get(a.attendee_id), "seniority", 0),
-                a.id or 0,
-            )
-        )
+        answers.sort(key=lambda a: a.person.seniority if a.person else 0)
         if answers:
             rows = []
             for ans in answers:
-                who = p.attendees.get(ans.attendee_id)
+                who = ans.person
                 rows.append(
                     (
                         escape_cell(who.name) if who else f"attendee {ans.attendee_id}",
-                        _SIDE_LABEL.get(who.side, escape_cell(who.side)) if who else "",
+                        who.side.value if who else "",
                         escape_cell(ans.text),
                     )
                 )
@@ -201,7 +196,7 @@ def five_questions(p: Page) -> None:
         else:
             p.none()
         answered = {a.attendee_id for a in answers}
-        missing = [a for a in present if a.id not in answered]
+        missing = [a for a in present if a.row_id not in answered]
         if answers and missing:
             p.out.append("")
             names = ", ".join(escape_inline(a.name) for a in missing)
@@ -210,19 +205,22 @@ def five_questions(p: Page) -> None:
 
 def first_value(p: Page) -> None:
     p.section("First Value and next meeting")
-    m = p.meeting
-    goal = escape_inline(m.first_value_goal) or NONE_CAPTURED
-    if m.first_value_date is not None:
-        gap = (m.first_value_date - p.start.date()).days
+    fv = p.rec.first_value
+    mark = " " + INTERNAL if fv.internal else ""
+    goal = escape_inline(fv.goal) + mark if fv.goal else NONE_CAPTURED
+    if fv.date is not None:
+        gap = fv.date.toordinal() - p.start.date().toordinal()
         when = "after" if gap >= 0 else "before"
-        fv_date = f"{iso_date(m.first_value_date)}, {days(gap)} {when} the kickoff"
+        fv_date = f"{iso_date(fv.date)}, {days(gap)} {when} the kickoff{mark}"
     else:
         fv_date = NONE_CAPTURED
-    if m.next_meeting_utc is not None:
-        next_meeting = local_datetime(m.next_meeting_utc, p.tz)
+    nm = p.rec.next_meeting
+    if nm is not None:
+        next_meeting = f"{local_datetime(nm.start_utc, p.tz)}, {nm.minutes} min"
+        next_meeting += " " + INTERNAL if nm.internal else ""
     else:
         next_meeting = NONE_CAPTURED
-    cadence = escape_inline(m.cadence) or NONE_CAPTURED
+    cadence = p.fact(p.rec.cadence) or NONE_CAPTURED
     p.lines(
         [
             f"- **First Value goal:** {goal}",

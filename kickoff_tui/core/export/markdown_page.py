@@ -1,4 +1,4 @@
-"""One Markdown rendering in progress: the snapshot indexed once, and the lines written so far.
+"""One Markdown rendering in progress: the read model, and the lines written so far.
 
 The sections (``markdown_meeting``, ``markdown_items``) write through a :class:`Page`: it looks
 people, blocks and items up in O(1), measures the meeting's clock once, and knows how an owner, a
@@ -12,51 +12,43 @@ from collections.abc import Callable, Iterable, Sequence
 import pendulum
 
 from kickoff_tui.core.clock import MeetingTime, compute
-from kickoff_tui.core.export.markdown_escape import escape_cell, table
-from kickoff_tui.core.export.markdown_format import local
-from kickoff_tui.core.models import Attendee, Block, Item, Meeting
-from kickoff_tui.core.record import Snapshot
+from kickoff_tui.core.export.markdown_escape import escape_cell, escape_inline, table
+from kickoff_tui.core.people import NOT_AN_ATTENDEE
+from kickoff_tui.core.people import label as owner_label
+from kickoff_tui.core.readmodel import BlockInfo, Item, MeetingInfo, MeetingRecord, Owner, TextFact
+
+__all__ = ["INTERNAL", "NONE_CAPTURED", "NOT_AN_ATTENDEE", "Page"]
 
 #: What an empty section says, so a missing kind of item is visible instead of silently absent.
 NONE_CAPTURED = "None captured."
-#: Appended to an owner typed during capture who is not (unambiguously) one of the attendees.
-NOT_AN_ATTENDEE = "*(not an attendee)*"
+#: Marks an internal item or fact (the owner flag ``NOT_AN_ATTENDEE`` comes from ``people``, so
+#: an unknown owner reads the same here as in every other output).
 INTERNAL = "*(internal)*"
-
-_OWES_LABEL = {"us": "from us", "them": "from you"}
 
 
 class Page:
-    """One rendering: the snapshot indexed once by id, so every lookup is O(1)."""
+    """One rendering of a :class:`MeetingRecord` (owners, sides and numbers already resolved)."""
 
     def __init__(
         self,
-        snap: Snapshot,
+        rec: MeetingRecord,
         now: pendulum.DateTime | None,
         findings: Sequence[object] | None,
     ) -> None:
-        self.snap = snap
-        self.meeting: Meeting = snap.meeting
+        self.rec = rec
+        self.meeting: MeetingInfo = rec.meeting
         self.tz = self.meeting.tz
         self.now_given = now is not None
         self.findings = findings
-        self.blocks: dict[int, Block] = {b.id: b for b in snap.blocks if b.id is not None}
-        self.attendees: dict[int, Attendee] = {a.id: a for a in snap.attendees if a.id is not None}
-        self.by_name: dict[str, Attendee] = {}
-        for a in sorted(snap.attendees, key=lambda a: a.id or 0):
-            self.by_name.setdefault(a.name.casefold(), a)
+        self.blocks: dict[int, BlockInfo] = {b.id: b for b in rec.blocks}
         self.by_kind: dict[str, list[Item]] = {}
-        for item in sorted(snap.items, key=lambda i: i.id or 0):
-            if not item.deleted:
-                self.by_kind.setdefault(item.kind, []).append(item)
-        self.block_cells: dict[int, str] = {
-            bid: escape_cell(b.title) for bid, b in self.blocks.items()
-        }
-        self.start = local(self.meeting.start_utc, self.tz)
+        for item in rec.items:
+            self.by_kind.setdefault(item.kind, []).append(item)
+        self.start = self.meeting.local_start()
         self.clock: MeetingTime = compute(
-            sorted(snap.blocks, key=lambda b: b.position),
-            snap.events,
-            pendulum.instance(self.meeting.start_utc),
+            rec.blocks,
+            rec.events,
+            self.meeting.start_utc,
             self.meeting.planned_minutes,
             now if now is not None else self._fallback_now(),
         )
@@ -64,13 +56,13 @@ class Page:
 
     def _fallback_now(self) -> pendulum.DateTime:
         """Without an explicit ``now``: the meeting's end, else its last event, else its start."""
-        times = [pendulum.instance(e.at) for e in self.snap.events]
-        ended = [pendulum.instance(e.at) for e in self.snap.events if e.kind == "meeting-ended"]
+        times = [pendulum.instance(e.at) for e in self.rec.events]
+        ended = [pendulum.instance(e.at) for e in self.rec.events if e.kind == "meeting-ended"]
         if ended:
             return min(ended)
         if times:
             return max(times)
-        return pendulum.instance(self.meeting.start_utc)
+        return self.meeting.start_utc
 
     def document(self) -> str:
         return "\n".join(self.out) + "\n"
@@ -92,43 +84,27 @@ class Page:
         cell = escape_cell(item.text)
         return cell + " " + INTERNAL if item.internal else cell
 
+    def fact(self, fact: TextFact) -> str:
+        """A text fact (purpose, cadence), marked when internal; "" when unset."""
+        text = escape_inline(fact.text)
+        return text + " " + INTERNAL if text and fact.internal else text
+
     def block(self, item: Item) -> str:
-        return self.block_cells.get(item.block_id, "") if item.block_id is not None else ""
+        return escape_cell(item.block.title) if item.block is not None else ""
 
-    def person(self, name: str | None, attendee_id: int | None, known: bool) -> str:
-        """An owner: the attendee's current name, or the typed name flagged when unmatched.
-
-        ``known`` False (the capture matched no attendee, or several) always shows the marker;
-        a name with no attendee id is looked up by full name before it is flagged.
-        """
-        attendee = self.attendees.get(attendee_id) if attendee_id is not None else None
-        if attendee is None and known and name:
-            attendee = self.by_name.get(name.casefold())
-        if attendee is not None and known:
-            return escape_cell(attendee.name)
-        if not name:
-            return ""
-        return escape_cell(name) + " " + NOT_AN_ATTENDEE
+    def person(self, owner: Owner) -> str:
+        """An owner as every output shows it: the attendee's name, or the typed name flagged."""
+        return escape_cell(owner_label(owner))
 
     def owner(self, item: Item) -> str:
-        return self.person(item.owner, item.owner_attendee_id, item.owner_known)
+        return self.person(item.owner)
 
     def decider(self, item: Item) -> str:
-        """Who decided: ``decided_by`` when it was edited away from the owner, else the owner."""
-        if item.decided_by and item.decided_by != item.owner:
-            return self.person(item.decided_by, None, True)
-        return self.owner(item)
+        return self.person(item.decider)
 
     def owes(self, item: Item) -> str:
         """Who owes it: the captured side, else the owning attendee's side."""
-        if item.side in _OWES_LABEL:
-            return _OWES_LABEL[item.side]
-        if item.side:
-            return escape_cell(item.side)
-        attendee = self.attendees.get(item.owner_attendee_id or -1)
-        if attendee is not None:
-            return {"ours": "from us", "theirs": "from you"}.get(attendee.side, "")
-        return ""
+        return item.side.owes if item.side is not None else ""
 
     def items_table(
         self,
