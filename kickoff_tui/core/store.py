@@ -50,6 +50,7 @@ from kickoff_tui.core.errors import (
     NewerSchemaError,
     NoDatabaseError,
     NotADatabaseError,
+    OlderSchemaError,
     StoreError,
     UnavailableError,
 )
@@ -416,6 +417,21 @@ class Store:
             try:
                 store._check_schema()
                 return store
+            except OlderSchemaError as exc:
+                engine.dispose()
+                if info is not None and info.cannot_write is not None:
+                    raise  # read-only because it cannot be written: the message says how
+                # A reading command on a writable store from an older release: upgrading is
+                # the one write it makes (with the backup beside it), then it reads as asked.
+                try:
+                    upgraded = cls.open(url, readonly=False, create=False)
+                except KickoffError:
+                    raise exc from None  # e.g. a read-only PostgreSQL role: say how
+                upgraded.close()
+                again = cls.open(url, readonly=True, create=create)
+                again.upgraded_from = upgraded.upgraded_from
+                again.backup_path = upgraded.backup_path
+                return again
             except KickoffError:
                 engine.dispose()
                 raise
@@ -506,7 +522,7 @@ class Store:
             )
         if version < SCHEMA_VERSION:
             if self.readonly:
-                raise StoreError(
+                raise OlderSchemaError(
                     f"{mask_url(self.url)} uses schema {version}, older than this kickoff-tui's "
                     f"{SCHEMA_VERSION}, and is opened read-only — open it once with a command "
                     "that saves (e.g. kickoff run) to upgrade it, or copy it to a writable place"
