@@ -88,7 +88,20 @@ def open_store(
     the commands that make a meeting pass ``create=True`` (a new database on first use)."""
     from kickoff_tui.core.store import Store
 
-    return Store.open(db_url(db), readonly=readonly, create=create)
+    return said_if_upgraded(Store.open(db_url(db), readonly=readonly, create=create))
+
+
+def said_if_upgraded(store: Store) -> Store:
+    """Say on stderr (once, when it happens) that an older store was upgraded, and where the
+    copy from before is kept."""
+    if store.upgraded_from is not None:
+        from kickoff_tui.core.schema import SCHEMA_VERSION
+        from kickoff_tui.core.store import mask_url
+
+        kept = f"; the file as it was is kept at {store.backup_path}" if store.backup_path else ""
+        click.echo(f"kickoff: upgraded {mask_url(store.url)} from schema {store.upgraded_from} "
+                   f"to {SCHEMA_VERSION}{kept}", err=True)  # fmt: skip
+    return store
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -438,7 +451,8 @@ def copy(
     meeting: str, source: str | None, target: str, new_id: str | None, move: bool, db: str | None
 ) -> None:
     """Copy (or --move) a meeting with everything in it to another store, e.g. from a SQLite
-    file to the team's PostgreSQL: one transaction on the target, all or nothing."""
+    file to the team's PostgreSQL: one transaction on the target, all or nothing. Copying it
+    again updates that copy (identities are kept) instead of making a second one."""
     from kickoff_tui.core.copy import check_new_id, copy_meeting
     from kickoff_tui.core.errors import InputError
     from kickoff_tui.core.record import resolve_meeting
@@ -452,13 +466,13 @@ def copy(
     path = sqlite_path(src_url)
     if path is not None and not path.exists():
         raise InputError(f"no database at {path} — check --from (or --db / KICKOFF_DB)")
-    src = Store.open(src_url, readonly=not move, create=False)
+    src = said_if_upgraded(Store.open(src_url, readonly=not move, create=False))
     resolve_meeting(src, meeting)  # a bad id fails before the target is even opened
-    dst = Store.open(db_url(target))
+    dst = said_if_upgraded(Store.open(db_url(target)))
     done = copy_meeting(src, dst, meeting, new_id=new_id, move=move)
     verb = "moved" if move else "copied"
-    click.echo(f"{verb} {done.source_id} to {mask_url(dst.url)} as {done.target_id}: "
-               f"{done.describe()}")  # fmt: skip
+    how = f"updated the earlier copy {done.target_id}" if done.updated else f"as {done.target_id}"
+    click.echo(f"{verb} {done.source_id} to {mask_url(dst.url)} {how}: {done.describe()}")
 
 
 def _tui_command(role: str) -> Callable[[str, str | None], None]:

@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from typing import Any
 
 import pendulum
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from kickoff_tui.core.attendees import attendee_names
 from kickoff_tui.core.capture import Capture, parse_capture
 from kickoff_tui.core.errors import CaptureError, ConflictError, InputError
+from kickoff_tui.core.meetings import lock_meeting
 from kickoff_tui.core.models import (
     Item,
     Meeting,
@@ -46,12 +47,14 @@ def count_items(store: Store, meeting_id: str) -> dict[str, int]:
 
 
 def item_numbers(store: Store, meeting_id: str) -> dict[int, int]:
-    """Row id → per-meeting number for every item of the meeting (``readmodel.numbers``)."""
+    """Row id → per-meeting number for every item of the meeting: the stored ``number``
+    (``readmodel.number_of``)."""
     from kickoff_tui.core.readmodel import numbers
 
     with store.read() as s:
-        ids = s.exec(select(Item.id).where(Item.meeting_id == meeting_id)).all()
-    return numbers(int(i) for i in ids if i is not None)
+        rows = s.exec(select(Item.id, Item.number).where(Item.meeting_id == meeting_id)).all()
+    ranked = numbers(int(i) for i, _ in rows if i is not None)
+    return {int(i): int(n) if n is not None else ranked[int(i)] for i, n in rows if i is not None}
 
 
 def get_items(store: Store, ids: Iterable[int]) -> list[Item]:
@@ -68,6 +71,19 @@ def get_item(store: Store, item_id: int) -> Item:
         item = s.get(Item, item_id)
     if item is None:
         raise InputError(f"no item #{item_id}")
+    return item
+
+
+def find_item(store: Store, meeting_id: str, number: int) -> Item:
+    """The item people call ``#number`` in this meeting (deleted ones too: an undo needs them)."""
+    with store.read() as s:
+        item = s.exec(
+            select(Item).where(Item.meeting_id == meeting_id, Item.number == number)
+        ).first()
+    if item is None:
+        raise InputError(
+            f"no item #{number} in {meeting_id} — the record and the panes show the numbers"
+        )
     return item
 
 
@@ -106,6 +122,24 @@ def _item_row(
     }
 
 
+def number_items(s: Session, meeting_id: str, items: Iterable[Item]) -> None:
+    """Give new items of one meeting the next per-meeting numbers (1, 2, 3…), inside the write
+    transaction that inserts them. Locks the meeting (:func:`lock_meeting`), so two terminals
+    adding at once on PostgreSQL take turns instead of picking the same number."""
+    n = next_number(s, meeting_id) - 1
+    for item in items:
+        n += 1
+        item.number = n
+
+
+def next_number(s: Session, meeting_id: str) -> int:
+    """The next free per-meeting item number, with the meeting locked (:func:`lock_meeting`)
+    for the rest of the write transaction."""
+    lock_meeting(s, meeting_id)
+    top = s.exec(select(func.max(Item.number)).where(Item.meeting_id == meeting_id)).one()
+    return int(top or 0) + 1
+
+
 def _new_item(
     meeting_id: str, kind: str, c: Capture, block_id: int | None, by: str, now: pendulum.DateTime
 ) -> Item:
@@ -140,6 +174,7 @@ def add_item(
     by = clean_by(by)
     item = _new_item(meeting.id, kind, capture, block_id, by, utcnow())
     with store.write(by) as s:
+        number_items(s, meeting.id, [item])
         s.add(item)
     return item
 
@@ -176,7 +211,9 @@ def import_lines(
     now = utcnow()
     rows = (_item_row(meeting.id, kind, c, block_id, by, now) for c in parsed)
     with store.write(by) as s:
-        return store.insert_many(s, Item, rows)
+        first = next_number(s, meeting.id)
+        numbered = ({**row, "number": first + n} for n, row in enumerate(rows))
+        return store.insert_many(s, Item, numbered)
 
 
 def add_lines(

@@ -246,6 +246,21 @@ def get_meeting(s: Session, meeting_id: str, *, for_update: bool = False) -> Mee
     return m
 
 
+def lock_meeting(s: Session, meeting_id: str) -> Meeting:
+    """Read the meeting row and hold it for the rest of this write transaction: the per-meeting
+    mutex every unit of work takes before it reads what it decides on.
+
+    On PostgreSQL this is ``SELECT … FOR NO KEY UPDATE``: a second unit of work on the same
+    meeting waits here until the first commits, then reads what it wrote; rows that merely
+    reference the meeting can still be inserted meanwhile. On SQLite ``BEGIN IMMEDIATE``
+    already serialises every writer, so this is a plain read.
+    """
+    m = s.get(Meeting, meeting_id, with_for_update={"key_share": True})
+    if m is None:
+        raise InputError(f"no meeting '{meeting_id}' — `kickoff list` shows the meetings")
+    return m
+
+
 _MEETING_TEXT_FIELDS = {
     "client": "the client name", "title": "the meeting title", "cadence": "the cadence",
     "purpose": "the purpose", "first_value_goal": "the First Value goal",
@@ -271,6 +286,23 @@ def update_meeting(store: Store, meeting_id: str, by: str = "cli", **fields: obj
         m.version += 1
         s.add(m)
     return m
+
+
+def mark_followthrough(
+    store: Store, meeting_id: str, at: pendulum.DateTime, by: str = "cli"
+) -> bool:
+    """Record that the follow-through went out at ``at`` unless an earlier time is recorded:
+    read and written in one transaction, so of two terminals exporting at once the first time
+    wins. True when ``at`` was recorded."""
+    with store.write(by) as s:
+        m = get_meeting(s, meeting_id, for_update=True)
+        sent = m.followthrough_exported_at
+        if sent is not None and pendulum.instance(sent) <= at:
+            return False
+        m.followthrough_exported_at = at.in_timezone("UTC")
+        m.version += 1
+        s.add(m)
+    return True
 
 
 @dataclass
@@ -300,36 +332,37 @@ class Snapshot:
 def load_snapshot(store: Store, meeting_id: str, *, with_items: bool = True) -> Snapshot:
     """Read a meeting whole; ``with_items=False`` skips the (possibly 10,000) items."""
     with store.read() as s:
-        m = get_meeting(s, meeting_id)
-        return Snapshot(
-            meeting=m,
-            blocks=list(s.exec(select(Block).where(Block.meeting_id == m.id).order_by("position"))),
-            attendees=list(
-                s.exec(select(Attendee).where(Attendee.meeting_id == m.id).order_by("id"))
-            ),
-            items=list(
-                s.exec(
-                    select(Item)
-                    .where(Item.meeting_id == m.id, col(Item.deleted).is_(False))
-                    .order_by("id")
-                )
+        return snapshot_in(s, get_meeting(s, meeting_id), with_items=with_items)
+
+
+def snapshot_in(s: Session, m: Meeting, *, with_items: bool = True) -> Snapshot:
+    """The snapshot read through an open session: inside a unit of work (after
+    :func:`lock_meeting`) it is exactly what that transaction decides on."""
+    return Snapshot(
+        meeting=m,
+        blocks=list(s.exec(select(Block).where(Block.meeting_id == m.id).order_by("position"))),
+        attendees=list(s.exec(select(Attendee).where(Attendee.meeting_id == m.id).order_by("id"))),
+        items=list(
+            s.exec(
+                select(Item)
+                .where(Item.meeting_id == m.id, col(Item.deleted).is_(False))
+                .order_by("id")
             )
-            if with_items
-            else [],
-            answers=list(
-                s.exec(select(Answer).where(Answer.meeting_id == m.id).order_by("question", "id"))
-            ),
-            events=list(
-                s.exec(select(TimerEvent).where(TimerEvent.meeting_id == m.id).order_by("id"))
-            ),
-            notes=list(s.exec(select(BlockNote).where(BlockNote.meeting_id == m.id))),
-            deleted_item_ids=tuple(
-                int(i)
-                for i in s.exec(
-                    select(Item.id).where(Item.meeting_id == m.id, col(Item.deleted).is_(True))
-                )
-                if i is not None
-            )
-            if with_items
-            else (),
         )
+        if with_items
+        else [],
+        answers=list(
+            s.exec(select(Answer).where(Answer.meeting_id == m.id).order_by("question", "id"))
+        ),
+        events=list(s.exec(select(TimerEvent).where(TimerEvent.meeting_id == m.id).order_by("id"))),
+        notes=list(s.exec(select(BlockNote).where(BlockNote.meeting_id == m.id))),
+        deleted_item_ids=tuple(
+            int(i)
+            for i in s.exec(
+                select(Item.id).where(Item.meeting_id == m.id, col(Item.deleted).is_(True))
+            )
+            if i is not None
+        )
+        if with_items
+        else (),
+    )

@@ -50,6 +50,7 @@ from kickoff_tui.core.errors import (
     NewerSchemaError,
     NoDatabaseError,
     NotADatabaseError,
+    OlderSchemaError,
     StoreError,
     UnavailableError,
 )
@@ -59,9 +60,6 @@ from kickoff_tui.core.schema import SCHEMA_VERSION
 #: Rows of these tables are not announced in the change feed (they are polled on their own, or
 #: are the feed itself).
 _UNLOGGED = {Change.__tablename__, Meta.__tablename__, Presence.__tablename__}
-
-#: Explicit upgrade steps: MIGRATIONS[n] takes a connection from version n to n + 1.
-MIGRATIONS: dict[int, Any] = {}
 
 
 #: Advisory lock keys (PostgreSQL): one for schema creation/upgrade, one for change-log appends.
@@ -240,6 +238,47 @@ def make_engine(url: str, *, readonly: bool = False, read_uri: str | None = None
 _BATCH = 2000
 
 
+def backup_before_upgrade(path: Path, version: int) -> Path:
+    """Copy the SQLite file at ``path`` (schema ``version``) to ``<name>.schema-v<N>.bak``
+    beside it, private (0600), with SQLite's backup API, so the copy is consistent and holds
+    what the WAL holds. Call it while holding the write lock (the upgrade's ``BEGIN
+    IMMEDIATE``): the copy is read through a connection of its own (WAL readers do not wait
+    for a writer), and nobody can commit in between. An existing backup is never overwritten
+    (the next free ``.schema-vN-2.bak`` is used). Raises :class:`StoreError` (and so stops the
+    upgrade, which then changes nothing) when the copy cannot be made."""
+    n = 1
+    while True:
+        suffix = f".schema-v{version}.bak" if n == 1 else f".schema-v{version}-{n}.bak"
+        target = path.with_name(path.name + suffix)
+        try:
+            fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            n += 1
+            continue
+        except OSError as exc:
+            raise StoreError(
+                f"cannot upgrade {path}: its backup {target} cannot be written "
+                f"({exc.strerror or exc}) — free some space or make the folder writable"
+            ) from None
+        os.close(fd)
+        break
+    try:
+        source = sqlite3.connect(str(path), timeout=5)
+        copy = sqlite3.connect(str(target))
+        try:
+            source.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        finally:
+            copy.close()
+            source.close()
+    except sqlite3.Error as exc:
+        target.unlink(missing_ok=True)
+        raise StoreError(
+            f"cannot upgrade {path}: its backup {target} failed ({exc}) — nothing was changed"
+        ) from None
+    return target
+
+
 @dataclass(slots=True)
 class _PendingChange:
     meeting_id: str
@@ -333,6 +372,10 @@ class Store:
         #: How the change feed's probe reads a SQLite file (None: the plain path).
         self.probe_uri: str | None = None
         self._may_create = not readonly
+        #: Set by :meth:`open` when it upgraded the store: the version it had, and (SQLite)
+        #: where the copy of the file from before the upgrade is.
+        self.upgraded_from: int | None = None
+        self.backup_path: Path | None = None
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -374,6 +417,21 @@ class Store:
             try:
                 store._check_schema()
                 return store
+            except OlderSchemaError as exc:
+                engine.dispose()
+                if info is not None and info.cannot_write is not None:
+                    raise  # read-only because it cannot be written: the message says how
+                # A reading command on a writable store from an older release: upgrading is
+                # the one write it makes (with the backup beside it), then it reads as asked.
+                try:
+                    upgraded = cls.open(url, readonly=False, create=False)
+                except KickoffError:
+                    raise exc from None  # e.g. a read-only PostgreSQL role: say how
+                upgraded.close()
+                again = cls.open(url, readonly=True, create=create)
+                again.upgraded_from = upgraded.upgraded_from
+                again.backup_path = upgraded.backup_path
+                return again
             except KickoffError:
                 engine.dispose()
                 raise
@@ -464,7 +522,7 @@ class Store:
             )
         if version < SCHEMA_VERSION:
             if self.readonly:
-                raise StoreError(
+                raise OlderSchemaError(
                     f"{mask_url(self.url)} uses schema {version}, older than this kickoff-tui's "
                     f"{SCHEMA_VERSION}, and is opened read-only — open it once with a command "
                     "that saves (e.g. kickoff run) to upgrade it, or copy it to a writable place"
@@ -487,6 +545,11 @@ class Store:
             conn.execute(insert(Meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
 
     def _upgrade(self, version: int) -> None:
+        """Run the upgrade steps (``core.upgrades``) and set the new version, in one
+        transaction under the schema lock: whole or not at all. A SQLite file is first copied
+        to a backup beside it (inside the same lock, so it is the file as it was)."""
+        from kickoff_tui.core import upgrades
+
         with self._write_engine.begin() as conn:
             self._lock(conn, _SCHEMA_LOCK)
             current = int(
@@ -494,12 +557,23 @@ class Store:
                     select(col(Meta.value)).where(col(Meta.key) == "schema_version")
                 ).scalar_one()
             )
-            while current < SCHEMA_VERSION:
-                MIGRATIONS[current](conn)
-                current += 1
+            if current >= SCHEMA_VERSION:  # another terminal upgraded it a moment ago
+                if current > SCHEMA_VERSION:
+                    raise NewerSchemaError(
+                        f"{mask_url(self.url)} was just upgraded by a newer kickoff-tui (schema "
+                        f"{current}, this one knows {SCHEMA_VERSION}) — upgrade kickoff-tui"
+                    )
+                return
+            path = sqlite_path(self.url)
+            if path is not None:
+                self.backup_path = backup_before_upgrade(path, current)
+            upgrades.upgrade(conn, current, SCHEMA_VERSION)
             conn.execute(
-                update(Meta).where(col(Meta.key) == "schema_version").values(value=str(current))
+                update(Meta)
+                .where(col(Meta.key) == "schema_version")
+                .values(value=str(SCHEMA_VERSION))
             )
+        self.upgraded_from = current
 
     def schema_version(self) -> int:
         with self.engine.connect() as conn:

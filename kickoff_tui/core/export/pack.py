@@ -49,7 +49,7 @@ from kickoff_tui.core.checks import run_checks
 from kickoff_tui.core.errors import InputError
 from kickoff_tui.core.files import Written, write_pack
 from kickoff_tui.core.readmodel import MeetingRecord, build_record, client_view
-from kickoff_tui.core.record import Snapshot, load_snapshot, update_meeting
+from kickoff_tui.core.record import Snapshot, load_snapshot, mark_followthrough
 from kickoff_tui.core.store import Store
 from kickoff_tui.core.text import has_controls, scrub, scrub_output
 
@@ -206,5 +206,5 @@ def export_and_record(
                 "follow-through check will not see this export)"
             )
         else:
-            update_meeting(store, meeting_id, followthrough_exported_at=now.in_timezone("UTC"))
+            mark_followthrough(store, meeting_id, now)  # the earliest time wins, in one transaction
     return written
