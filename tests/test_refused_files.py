@@ -300,3 +300,14 @@ def test_damage_found_only_while_saving_still_says_how_to_recover(tmp_path):
     assert r.returncode == 1 and len(lines) == 1, r.stderr
     assert "is damaged" in lines[0] and ".recover" in lines[0] and "backup" in lines[0]
     assert state(db)[0] == before
+
+
+def test_damaged_names_the_backup_an_upgrade_left_beside_it(tmp_path):
+    db = tmp_path / "k.db"
+    truncated(db, "bytes")
+    (tmp_path / "k.db.schema-v1.bak").write_bytes(b"an older, whole copy")
+    r = kickoff("list", db=db)
+    assert (
+        r.returncode == 1
+        and "restore a backup (the newest beside it: k.db.schema-v1.bak)" in r.stderr
+    )

@@ -22,6 +22,7 @@ Standard library only (no SQLAlchemy): cheap enough for the fast paths too.
 
 from __future__ import annotations
 
+import glob
 import os
 import sqlite3
 import stat
@@ -86,10 +87,19 @@ def read_uri(path: Path) -> str:
 
 
 def damaged(path: Path, what: str) -> DamagedDatabaseError:
-    """The one-line message for a cut-short or corrupt file, with the ways to recover."""
+    """The one-line message for a cut-short or corrupt file, with the ways to recover (naming
+    the newest backup an upgrade left beside it, when there is one)."""
+    try:
+        backups = sorted(path.parent.glob(f"{glob.escape(path.name)}.schema-v*.bak"),
+                         key=lambda p: p.stat().st_mtime)  # fmt: skip
+    except OSError:
+        backups = []
+    backup = "restore a backup"
+    if backups:
+        backup += f" (the newest beside it: {backups[-1].name})"
     return DamagedDatabaseError(
         f"{path} is damaged ({what}); nothing was changed — if it was copied from elsewhere, "
-        f"copy {path.name}-wal with it; else restore a backup, or salvage what is left: "
+        f"copy {path.name}-wal with it; else {backup}, or salvage what is left: "
         f"sqlite3 {path} .recover | sqlite3 recovered.db, then use --db recovered.db"
     )
 
