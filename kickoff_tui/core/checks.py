@@ -50,12 +50,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pendulum
 
 from kickoff_tui.core.clock import compute
-from kickoff_tui.core.models import Attendee, Item
-from kickoff_tui.core.record import Snapshot
+from kickoff_tui.core.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from kickoff_tui.core.models import Attendee, Item
 
 BLOCKING = "blocking"
 WARNING = "warning"

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pendulum
 
-from kickoff_tui.core.models import Block, TimerEvent
+if TYPE_CHECKING:
+    from kickoff_tui.core.models import Block, TimerEvent
 
 Clock = Callable[[], pendulum.DateTime]
 

@@ -24,14 +24,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pendulum
 
-from kickoff_tui.core import record
 from kickoff_tui.core.capture import owner_name, parse_capture, resolve_date
 from kickoff_tui.core.errors import CaptureError
-from kickoff_tui.core.models import ROLES, Attendee, Meeting
-from kickoff_tui.core.store import Store
+from kickoff_tui.core.vocab import ROLES
+
+if TYPE_CHECKING:  # parsing a fact needs no SQLModel (the capture line previews it per key)
+    from kickoff_tui.core.models import Meeting
+    from kickoff_tui.core.store import Store
 
 FACT_WORDS: tuple[str, ...] = (
     "person",
@@ -158,6 +161,9 @@ def apply_fact(store: Store, meeting: Meeting, fact: Fact, *, by: str) -> str:
 
     ``meeting`` is not modified: readers learn of the change from the change feed and reload.
     """
+    from kickoff_tui.core import record
+    from kickoff_tui.core.models import Attendee
+
     if fact.word == "person":
         assert fact.name is not None
         added = record.add_attendee(

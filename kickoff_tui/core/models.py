@@ -18,22 +18,15 @@ from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from kickoff_tui.core.schema import SCHEMA_VERSION  # noqa: F401  (re-exported)
-
-MEETING_STATUSES = ("planned", "running", "ended")
-BLOCK_STATUSES = ("pending", "active", "done", "skipped")
-SIDES = ("ours", "theirs")
-ROLES = (
-    "primary-contact",
-    "decision-maker",
-    "technical-owner",
-    "escalation-contact",
-    "executive-sponsor",
-    "champion",
-    "end-user-rep",
+from kickoff_tui.core.vocab import (  # noqa: F401  (re-exported)
+    BLOCK_STATUSES,
+    ITEM_STATUSES,
+    MEETING_STATUSES,
+    ROLES,
+    SEVERITIES,
+    SIDES,
+    TIMER_EVENTS,
 )
-SEVERITIES = ("high", "medium", "low")
-ITEM_STATUSES = ("open", "done")
-TIMER_EVENTS = ("block-started", "paused", "resumed", "block-ended", "extended", "meeting-ended")
 
 
 def utcnow() -> pendulum.DateTime:

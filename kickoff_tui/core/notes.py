@@ -35,3 +35,9 @@ def _upsert_note(store: Store, meeting_id: str, block_id: int, text: str, by: st
         note.by = by
         s.add(note)
     return note
+
+
+def block_notes(store: Store, meeting_id: str) -> list[BlockNote]:
+    """Every block's running notes of one meeting."""
+    with store.read() as s:
+        return list(s.exec(select(BlockNote).where(BlockNote.meeting_id == meeting_id)))

@@ -1,50 +1,81 @@
 """Driving the time boxes: start, next/previous block, pause, extend, rebalance, end.
 
-Each operation reads the stored events, decides, and appends one timer event (plus the block and
-meeting status it implies) in one transaction. The UI calls these; so could a script.
+Each operation reads the stored events, decides (``timebox``, shared with the cockpit's instant
+view), and appends one timer event (plus the block and meeting status it implies) in one
+transaction. The UI calls these; so could a script.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
 import pendulum
 
-from kickoff_tui.core.agenda import rebalance
-from kickoff_tui.core.clock import MeetingTime, compute
+from kickoff_tui.core.clock import MeetingTime
 from kickoff_tui.core.errors import InputError
-from kickoff_tui.core.models import Block, Item
+from kickoff_tui.core.models import Item
 from kickoff_tui.core.record import Snapshot, add_timer_event, load_snapshot, set_block_minutes
 from kickoff_tui.core.store import Store
+from kickoff_tui.core.timebox import (
+    Proposal,
+    TimerPlan,
+    meeting_time,
+    plan_end,
+    plan_extend,
+    plan_pause,
+    plan_start,
+    plan_step,
+    propose,
+)
+
+__all__ = [
+    "Proposal",
+    "accept",
+    "apply_plan",
+    "end",
+    "extend",
+    "meeting_time",
+    "propose",
+    "start",
+    "step",
+    "toggle_pause",
+]
 
 
-def meeting_time(snap: Snapshot, now: pendulum.DateTime) -> MeetingTime:
-    m = snap.meeting
-    return compute(snap.blocks, snap.events, pendulum.instance(m.start_utc), m.planned_minutes, now)
+def _read(store: Store, meeting_id: str, now: pendulum.DateTime) -> tuple[Snapshot, MeetingTime]:
+    snap = load_snapshot(store, meeting_id, with_items=False)
+    return snap, meeting_time(snap, now)
 
 
-def _open_block(
-    store: Store, snap: Snapshot, mt: MeetingTime, target: Block, now: pendulum.DateTime, by: str
-) -> None:
-    statuses: dict[int, str] = {}
-    if mt.current_block_id is not None and mt.current_block_id != target.id:
-        statuses[mt.current_block_id] = "done"
-    assert target.id is not None
-    statuses[target.id] = "active"
+def apply_plan(
+    store: Store, meeting_id: str, plan: TimerPlan, now: pendulum.DateTime, by: str
+) -> Any:
+    """Write what ``plan`` decided (nothing when it decided nothing); return its answer."""
+    ev = plan.event
+    if ev is None:
+        return plan.result
+    if plan.parked:
+        with store.write(by) as s:
+            for b in plan.parked:
+                s.add(
+                    Item(
+                        meeting_id=meeting_id, kind="question", block_id=b.id, captured_by=by,
+                        text=f"Parking lot: agenda block '{b.title}' was never opened — "
+                             "schedule it",
+                        created_at=now, updated_at=now,
+                    )
+                )  # fmt: skip
     add_timer_event(
-        store, snap.meeting.id, "block-started", block_id=target.id, at=now, by=by,
-        block_status=statuses, meeting_status="running",
+        store, meeting_id, ev.kind, block_id=ev.block_id, seconds=ev.seconds, at=now, by=by,
+        block_status=dict(plan.block_status), meeting_status=plan.meeting_status,
     )  # fmt: skip
+    return plan.result
 
 
 def start(store: Store, meeting_id: str, now: pendulum.DateTime, by: str = "facilitator") -> bool:
     """Start the meeting with its first block. False when it had already started."""
-    snap = load_snapshot(store, meeting_id)
-    mt = meeting_time(snap, now)
-    if mt.started or not snap.blocks:
-        return False
-    _open_block(store, snap, mt, snap.blocks[0], now, by)
-    return True
+    snap, mt = _read(store, meeting_id, now)
+    return bool(apply_plan(store, meeting_id, plan_start(snap, mt), now, by))
 
 
 def step(
@@ -54,51 +85,23 @@ def step(
 
     Returns what happened: "moved", "ended", "not-started", "at-start" or "ended-already".
     """
-    snap = load_snapshot(store, meeting_id)
-    mt = meeting_time(snap, now)
-    if not mt.started:
-        return "not-started"
-    if mt.ended:
-        return "ended-already"
-    here = (
-        mt.current.position
-        if mt.current is not None
-        else max((b.position for b in mt.blocks.values() if b.started), default=-1)
-    )
-    target = here + delta
-    if target < 0:
-        return "at-start"
-    if target >= len(snap.blocks):
-        end(store, meeting_id, now, by)
-        return "ended"
-    _open_block(store, snap, mt, snap.blocks[target], now, by)
-    return "moved"
+    snap, mt = _read(store, meeting_id, now)
+    return str(apply_plan(store, meeting_id, plan_step(snap, mt, delta), now, by))
 
 
 def toggle_pause(
     store: Store, meeting_id: str, now: pendulum.DateTime, by: str = "facilitator"
 ) -> str:
-    snap = load_snapshot(store, meeting_id)
-    mt = meeting_time(snap, now)
-    if not mt.started or mt.ended or mt.current_block_id is None:
-        return "idle"
-    kind = "resumed" if mt.paused else "paused"
-    add_timer_event(store, meeting_id, kind, block_id=mt.current_block_id, at=now, by=by)
-    return kind
+    _snap, mt = _read(store, meeting_id, now)
+    return str(apply_plan(store, meeting_id, plan_pause(mt), now, by))
 
 
 def extend(
     store: Store, meeting_id: str, now: pendulum.DateTime, seconds: int = 60,
     by: str = "facilitator",
 ) -> bool:  # fmt: skip
-    snap = load_snapshot(store, meeting_id)
-    mt = meeting_time(snap, now)
-    if mt.current_block_id is None or mt.ended:
-        return False
-    add_timer_event(
-        store, meeting_id, "extended", block_id=mt.current_block_id, seconds=seconds, at=now, by=by
-    )
-    return True
+    _snap, mt = _read(store, meeting_id, now)
+    return bool(apply_plan(store, meeting_id, plan_extend(mt, seconds), now, by))
 
 
 def end(store: Store, meeting_id: str, now: pendulum.DateTime, by: str = "facilitator") -> int:
@@ -106,71 +109,8 @@ def end(store: Store, meeting_id: str, now: pendulum.DateTime, by: str = "facili
 
     Returns how many blocks went to the parking lot.
     """
-    snap = load_snapshot(store, meeting_id)
-    mt = meeting_time(snap, now)
-    if mt.ended:
-        return 0
-    never = [b for b in snap.blocks if b.id is not None and not mt.blocks[b.id].started]
-    statuses = {b.id: "skipped" for b in never if b.id is not None}
-    if mt.current_block_id is not None:
-        statuses[mt.current_block_id] = "done"
-    with store.write(by) as s:
-        for b in never:
-            s.add(
-                Item(
-                    meeting_id=meeting_id, kind="question", block_id=b.id, captured_by=by,
-                    text=f"Parking lot: agenda block '{b.title}' was never opened — schedule it",
-                    created_at=now, updated_at=now,
-                )
-            )  # fmt: skip
-    add_timer_event(
-        store, meeting_id, "meeting-ended", block_id=mt.current_block_id, at=now, by=by,
-        block_status=statuses, meeting_status="ended",
-    )  # fmt: skip
-    return len(never)
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """A rebalance of the blocks still to come so the meeting lands on its planned end."""
-
-    behind_s: float
-    plan: dict[int, int]  # block id -> new planned minutes
-    before: dict[int, int]
-
-    @property
-    def saves_min(self) -> int:
-        return sum(self.before.values()) - sum(self.plan.values())
-
-    def describe(self, blocks: list[Block]) -> str:
-        titles = {b.id: b.title for b in blocks}
-        parts = [
-            f"{titles[i]} {self.before[i]}→{m}" for i, m in self.plan.items() if m != self.before[i]
-        ]
-        return ", ".join(parts)
-
-
-def propose(snap: Snapshot, mt: MeetingTime, threshold_s: float = 60) -> Proposal | None:
-    """When running behind by ``threshold_s`` or more, the plan for the blocks still to come."""
-    if not mt.started or mt.ended or mt.behind_s < threshold_s:
-        return None
-    cur = mt.current
-    here = cur.position if cur is not None else -1
-    later = [
-        b
-        for b in snap.blocks
-        if b.position > here and b.id is not None and not mt.blocks[b.id].started
-    ]
-    if not later:
-        return None
-    left_now = max(0.0, cur.remaining_s) if cur is not None else 0.0
-    available = (mt.planned_end - mt.now).total_seconds() - left_now
-    before = {b.id: b.planned_minutes for b in later if b.id is not None}
-    new = rebalance([b.planned_minutes for b in later], available)
-    plan = {b.id: m for b, m in zip(later, new, strict=True) if b.id is not None}
-    if plan == before:
-        return None
-    return Proposal(mt.behind_s, plan, before)
+    snap, mt = _read(store, meeting_id, now)
+    return int(apply_plan(store, meeting_id, plan_end(snap, mt), now, by))
 
 
 def accept(store: Store, proposal: Proposal, by: str = "facilitator") -> bool:

@@ -6,7 +6,8 @@ they import only ``base``, never this package, so there is no import cycle.
 
 from __future__ import annotations
 
-from kickoff_tui.core.models import Block
+from typing import TYPE_CHECKING
+
 from kickoff_tui.tui.blocks import (  # noqa: F401  (imported to register their views)
     communication,
     first_value,
@@ -20,6 +21,9 @@ from kickoff_tui.tui.blocks import (  # noqa: F401  (imported to register their 
     scope,
 )
 from kickoff_tui.tui.blocks.base import VIEWS, BlockView
+
+if TYPE_CHECKING:
+    from kickoff_tui.core.models import Block
 
 __all__ = ["VIEWS", "BlockView", "view_for"]
 

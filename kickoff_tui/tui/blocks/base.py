@@ -11,7 +11,7 @@ Everything a person typed is appended to a ``rich.text.Text`` (never spliced int
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import events
@@ -24,9 +24,11 @@ from textual.widgets import Static
 
 from kickoff_tui.core.clock import MeetingTime
 from kickoff_tui.core.entry import AnswerTarget
-from kickoff_tui.core.models import Block
 from kickoff_tui.tui.blocks.fmt import item_line
 from kickoff_tui.tui.state import MeetingState
+
+if TYPE_CHECKING:
+    from kickoff_tui.core.models import Block
 
 #: Block kind -> its view class, filled by :func:`register` as the view modules are imported.
 VIEWS: dict[str, type[BlockView]] = {}

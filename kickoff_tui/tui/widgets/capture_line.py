@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,7 +17,9 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, Static
 
-from kickoff_tui.core.models import Item
+if TYPE_CHECKING:
+    from kickoff_tui.core.models import Item
+
 
 #: (kind, text) -> (understood?, one-line preview or error)
 Preview = Callable[[str, str], tuple[bool, str]]

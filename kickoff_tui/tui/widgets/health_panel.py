@@ -17,7 +17,7 @@ from textual import work
 from textual.widgets import Static
 
 from kickoff_tui.core.checks import Finding, run_checks, score
-from kickoff_tui.core.record import Snapshot
+from kickoff_tui.core.snapshot import Snapshot
 from kickoff_tui.tui.state import MeetingState
 
 SHOWN = 40  # findings drawn; the rest are counted
