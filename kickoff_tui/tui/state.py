@@ -59,6 +59,7 @@ class MeetingState:
         self._by_kind: dict[str, list[Item]] = {}
         self._by_block: dict[int | None, list[Item]] = {}
         self.pending: dict[int, EventRow] = {}  # job seq -> event not yet confirmed by the store
+        self.as_of = 0  # every command up to this one is in what was merged
         self._take_items(self.snap)
 
     def _take_items(self, snap: Snapshot) -> None:
@@ -174,6 +175,7 @@ class MeetingState:
     def merge(self, delta: Delta) -> Applied:
         """Fold in what the reader read; pending events the store now holds are dropped."""
         out = Applied()
+        self.as_of = max(self.as_of, delta.as_of)
         for seq in [s for s in self.pending if s <= delta.as_of]:
             del self.pending[seq]
             out.meta = True

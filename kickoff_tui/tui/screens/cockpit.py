@@ -58,6 +58,7 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
         self.opened_at: Any = None  # when this screen opened, for the start-on-time rule
         self._rung: set[tuple[int, str]] = set()
         self._undo: list[int] = []
+        self._notes_sent: dict[int, str] = {}
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -160,7 +161,7 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
             self.refresh_items(applied.kinds)
         if (applied.notes or applied.meta) and self.role == "note-taker":
             for notes in self.query(RunningNotes):
-                if not self.note_pending(notes.block_id):  # ours is still on its way
+                if not self.ahead_of(f"note:{notes.block_id}", message.delta.as_of):
                     notes.update_from_store(self.state.note_text(notes.block_id))
 
     def refresh_items(self, kinds: set[str]) -> None:
@@ -205,10 +206,17 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
             view.show(self.state, self.mt)
         if self.role == "note-taker":
             for notes in self.query(RunningNotes):
-                notes.load(block_id, self.state.note_text(block_id))
+                notes.load(block_id, self.note_text(block_id))
+
+    def note_text(self, block_id: int) -> str:
+        """A block's notes: what this screen sent last, while the store has not shown it yet."""
+        if self.ahead_of(f"note:{block_id}", self.state.as_of):
+            return self._notes_sent.get(block_id, "")
+        return self.state.note_text(block_id)
 
     def _save_notes(self, block_id: int, text: str) -> None:
         mid, by = self.state.meeting_id, self.role
+        self._notes_sent[block_id] = text
 
         def run(store: Any) -> None:
             from kickoff_tui.core.record import save_block_note  # (in the writer thread)
@@ -216,9 +224,6 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
             save_block_note(store, mid, block_id, text, by=by)
 
         self.run_job(run, label="note", key=f"note:{block_id}")
-
-    def note_pending(self, block_id: int | None) -> bool:
-        return any(j.key == f"note:{block_id}" for j in self.jobs_waiting())
 
     # -- health and export ------------------------------------------------------------------
     def action_toggle_health(self) -> None:

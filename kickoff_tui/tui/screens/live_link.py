@@ -62,6 +62,7 @@ class SessionLink:
     # -- wiring ------------------------------------------------------------------------------
     def link_session(self) -> None:
         self._waiting: dict[int, Job] = {}
+        self._saved_at: dict[str, int] = {}  # key -> seq of its last saved command
         self.session.listener = Bridge(self)  # type: ignore[arg-type]
         self.session.start()
         self.clock = self.app.clock  # the session's threads read the time through this
@@ -91,12 +92,18 @@ class SessionLink:
         self._show_saving()
         return job
 
-    def jobs_waiting(self) -> list[Job]:
-        return list(self._waiting.values())
+    def ahead_of(self, key: str, as_of: int) -> bool:
+        """Whether this screen has a ``key`` command (a block's notes, say) not yet in a read
+        as of command ``as_of``: still queued, or saved after that read began. Such a read is
+        older than what the screen shows, and must not replace it."""
+        waiting = any(j.key == key for j in self._waiting.values())
+        return waiting or self._saved_at.get(key, 0) > as_of
 
     # -- reports -----------------------------------------------------------------------------
     def on_session_done(self, message: SessionDone) -> None:
         self._waiting.pop(message.job.seq, None)
+        if message.job.key is not None:
+            self._saved_at[message.job.key] = message.job.seq
         reply = message.job.tag
         if isinstance(reply, Reply) and reply.done is not None:
             reply.done(message.result)
@@ -178,7 +185,10 @@ class SessionLink:
 
     def _show_saving(self, saved: bool = False) -> None:
         """The capture line's quiet "saving…" while a line is queued, then "saved"."""
-        line = self.query_one(CaptureLine)
+        lines = self.query(CaptureLine)
+        if not lines:  # closing: the notes' last save is queued as the widgets go
+            return
+        line = lines.first()
         n = sum(j.label == "capture" for j in self._waiting.values())
         if n:
             line.border_subtitle = "saving…" if n == 1 else f"saving… ({n})"

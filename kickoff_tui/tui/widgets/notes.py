@@ -30,6 +30,7 @@ class RunningNotes(Vertical):
         self.block_id: int | None = None
         self._dirty_since: float | None = None
         self._last_key = 0.0
+        self._known = ""  # the text last loaded or saved: anything else is typed, unsaved
         self.border_title = "Running notes"
 
     def compose(self) -> ComposeResult:
@@ -53,12 +54,15 @@ class RunningNotes(Vertical):
         self.flush()
         self.block_id = block_id
         self.area.load_text(text)
+        self._known = text
         self._dirty_since = None
 
     def update_from_store(self, text: str) -> None:
-        """Another terminal changed these notes: take them unless we are mid-typing."""
-        if self._dirty_since is None and text != self.area.text:
+        """Another terminal changed these notes: take them unless we are mid-typing (a key
+        typed a moment ago may not have reached ``on_text_area_changed`` yet: compare text)."""
+        if self._dirty_since is None and self.area.text == self._known != text:
             self.area.load_text(text)
+            self._known = text
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
@@ -83,4 +87,5 @@ class RunningNotes(Vertical):
     def flush(self) -> None:
         if self._dirty_since is not None and self.block_id is not None:
             self._dirty_since = None
-            self._save(self.block_id, self.area.text)
+            self._known = self.area.text
+            self._save(self.block_id, self._known)
