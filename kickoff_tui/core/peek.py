@@ -93,7 +93,8 @@ def peek_meeting(url: str, meeting_id: str) -> PeekMeeting | None:
     try:
         with conn:
             m = conn.execute(
-                "SELECT id, client, title, tz, start_utc, planned_minutes FROM meeting WHERE id = ?",
+                "SELECT id, client, title, tz, start_utc, planned_minutes FROM meeting "
+                "WHERE id = ?",
                 (meeting_id,),
             ).fetchone()
             if m is None:

@@ -12,9 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any
 
 import pendulum
+
+
+@lru_cache(maxsize=64)
+def zone(name: str) -> Any:
+    """A time zone by name, made once (``pendulum.timezone`` builds it anew on every call,
+    which the clocks would pay on every repaint)."""
+    return pendulum.timezone(name)
 
 
 @dataclass(slots=True)
@@ -38,7 +46,7 @@ class MeetingRow:
     version: int = 1
 
     def local_start(self) -> pendulum.DateTime:
-        return pendulum.instance(self.start_utc).in_timezone(self.tz)
+        return pendulum.instance(self.start_utc).in_timezone(zone(self.tz))
 
 
 @dataclass(slots=True)

@@ -29,8 +29,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kickoff_tui.core.errors import InputError, KickoffError
 from kickoff_tui.core.rows import to_row, to_rows
@@ -52,35 +51,41 @@ SLOW_S = 1.0
 NOT_IN_CONTROL = "the facilitator drives the timers — ctrl+t takes control"
 
 
-@dataclass
 class Job:
-    """One command on the queue. ``tag`` is whatever the caller wants back with the result."""
+    """One command on the queue. ``tag`` is whatever the caller wants back with the result.
+    (Plain classes here, not dataclasses: this module loads with the cockpit's first frame.)"""
 
-    seq: int
-    run: Callable[[Store], Any]
-    label: str = ""
-    key: str | None = None  # a newer command with the same key replaces a waiting one
-    needs_control: bool = False  # timer commands: only the terminal in control may run them
-    tag: Any = None
+    __slots__ = ("key", "label", "needs_control", "run", "seq", "tag")
+
+    def __init__(
+        self,
+        seq: int,
+        run: Callable[[Store], Any],
+        label: str = "",
+        key: str | None = None,  # a newer command with the same key replaces a waiting one
+        needs_control: bool = False,  # timer commands: only the terminal in control runs them
+        tag: Any = None,
+    ) -> None:
+        self.seq, self.run, self.label, self.key = seq, run, label, key
+        self.needs_control, self.tag = needs_control, tag
 
 
-@dataclass
 class Delta:
     """What changed in the store, as plain rows. Everything committed by commands up to
     ``as_of`` (their ``Job.seq``) is included; ``full`` replaces everything held."""
 
-    as_of: int
-    full: Snapshot | None = None
-    items: list[Any] = field(default_factory=list)  # changed items, deleted ones included
-    meta: Snapshot | None = None  # meeting, blocks, attendees, answers, events, notes; no items
-    notes: list[Any] | None = None  # running notes only
+    def __init__(self, as_of: int, full: Snapshot | None = None) -> None:
+        self.as_of = as_of
+        self.full = full
+        self.items: list[Any] = []  # changed items, deleted ones included
+        self.meta: Snapshot | None = None  # meeting, blocks, attendees, answers, events, notes
+        self.notes: list[Any] | None = None  # running notes only
 
     def __bool__(self) -> bool:
         return bool(self.full or self.items or self.meta or self.notes is not None)
 
 
-@dataclass(frozen=True)
-class PresenceInfo:
+class PresenceInfo(NamedTuple):
     presence_id: int | None
     role: str
     demoted_by: str | None  # another facilitator was running the meeting: we take notes
@@ -138,7 +143,14 @@ class MeetingSession:
         self.in_control = False
 
     # -- life --------------------------------------------------------------------------------
+    @property
+    def started(self) -> bool:
+        return bool(self._threads)
+
     def start(self) -> None:
+        """Start the threads (once; later calls do nothing)."""
+        if self._threads:
+            return
         for name, target in (("writer", self._writer), ("reader", self._reader),
                              ("monitor", self._monitor)):  # fmt: skip
             t = threading.Thread(target=target, name=f"kickoff-{name}", daemon=True)

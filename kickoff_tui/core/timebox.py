@@ -9,12 +9,11 @@ the clocks with :func:`meeting_time`. No SQLModel here.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pendulum
 
-from kickoff_tui.core.agenda import rebalance
 from kickoff_tui.core.clock import MeetingTime, compute
 
 if TYPE_CHECKING:
@@ -27,8 +26,7 @@ def meeting_time(snap: Snapshot, now: pendulum.DateTime) -> MeetingTime:
     return compute(snap.blocks, snap.events, pendulum.instance(m.start_utc), m.planned_minutes, now)
 
 
-@dataclass(frozen=True)
-class Planned:
+class Planned(NamedTuple):
     """One timer event to append."""
 
     kind: str
@@ -36,13 +34,12 @@ class Planned:
     seconds: int = 0
 
 
-@dataclass(frozen=True)
-class TimerPlan:
+class TimerPlan(NamedTuple):
     """What one timer key decided: its answer, and the event (with the statuses it implies)."""
 
     result: Any
     event: Planned | None = None
-    block_status: Mapping[int, str] = field(default_factory=dict)
+    block_status: Mapping[int, str] = MappingProxyType({})
     meeting_status: str | None = None
     parked: tuple[Block, ...] = ()  # blocks never opened: each gets a parking-lot question
 
@@ -112,8 +109,7 @@ def plan_end(snap: Snapshot, mt: MeetingTime) -> TimerPlan:
     return TimerPlan(len(never), event, statuses, "ended", never)
 
 
-@dataclass(frozen=True)
-class Proposal:
+class Proposal(NamedTuple):
     """A rebalance of the blocks still to come so the meeting lands on its planned end."""
 
     behind_s: float
@@ -136,6 +132,8 @@ def propose(snap: Snapshot, mt: MeetingTime, threshold_s: float = 60) -> Proposa
     """When running behind by ``threshold_s`` or more, the plan for the blocks still to come."""
     if not mt.started or mt.ended or mt.behind_s < threshold_s:
         return None
+    from kickoff_tui.core.agenda import rebalance  # (templates, TOML: not for the first frame)
+
     cur = mt.current
     here = cur.position if cur is not None else -1
     later = [

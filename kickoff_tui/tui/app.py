@@ -9,6 +9,7 @@ then are queued like any other command, so none is lost.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -48,6 +49,35 @@ class KickoffApp(App[None]):
         self.store = store
         self.clock = clock or system_clock
         self.bell_on = bell
+        self.painted = False
+        self._after_paint: list[Callable[[], None]] = []
+
+    #: After the first frame, the store opens this much later (a key pressed the moment the
+    #: screen appears is answered before SQLModel's import competes for the interpreter). A
+    #: command queued meanwhile starts it at once (see ``SessionLink.run_job``).
+    OPEN_DELAY_S = 0.1
+
+    def on_ready(self) -> None:
+        """The first frame is on screen: now the store may open (importing SQLModel in a thread
+        would slow that first frame down by holding the interpreter half the time)."""
+        self.painted = True
+        # Start-up objects live as long as the app: keep them out of every later collection,
+        # and collect again (``launch.run_tui`` turned it off until this frame).
+        gc.freeze()
+        gc.enable()
+        delay = 0 if self.is_headless else self.OPEN_DELAY_S
+        for start in self._after_paint:
+            if delay:
+                self.set_timer(delay, start)
+            else:
+                start()
+        self._after_paint.clear()
+
+    def after_first_frame(self, start: Callable[[], None]) -> None:
+        if self.painted:
+            start()
+        else:
+            self._after_paint.append(start)
 
     def on_mount(self) -> None:
         if self.meeting_ref:

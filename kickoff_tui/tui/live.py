@@ -3,14 +3,13 @@
 :class:`MeetingSession` calls a :class:`~kickoff_tui.core.session.Listener` on its own threads;
 :class:`Bridge` turns each call into a message posted to the cockpit screen (``post_message`` is
 thread-safe and never waits), so every report is handled on the event loop, in the order the
-session made it.
+session made it. (Plain classes, not dataclasses: they load with the first frame.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from textual.message import Message
 
@@ -26,36 +25,40 @@ class SessionMessage(Message):
     bubble = False
 
 
-@dataclass
 class SessionDone(SessionMessage):
-    job: Job
-    result: Any
+    def __init__(self, job: Job, result: Any) -> None:
+        super().__init__()
+        self.job, self.result = job, result
 
 
-@dataclass
 class SessionFailed(SessionMessage):
-    job: Job
-    error: BaseException
+    def __init__(self, job: Job, error: BaseException) -> None:
+        super().__init__()
+        self.job, self.error = job, error
 
 
-@dataclass
 class SessionChanged(SessionMessage):
-    delta: Delta
+    def __init__(self, delta: Delta) -> None:
+        super().__init__()
+        self.delta = delta
 
 
-@dataclass
 class SessionStatus(SessionMessage):
-    status: str  # opening / online / waiting / offline
+    def __init__(self, status: str) -> None:  # opening / online / waiting / offline
+        super().__init__()
+        self.status = status
 
 
-@dataclass
 class SessionPresence(SessionMessage):
-    info: PresenceInfo
+    def __init__(self, info: PresenceInfo) -> None:
+        super().__init__()
+        self.info = info
 
 
-@dataclass
 class SessionFatal(SessionMessage):
-    error: BaseException
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error = error
 
 
 class Bridge(Listener):
@@ -84,8 +87,7 @@ class Bridge(Listener):
         self._post(SessionFatal(exc))
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(NamedTuple):
     """What a screen wants done on the event loop when its command finished (``Job.tag``)."""
 
     done: Callable[[Any], None] | None = None

@@ -87,7 +87,7 @@ class MeetingState:
     def add_pending(self, seq: int, event: Planned, at: pendulum.DateTime, by: str) -> None:
         self.pending[seq] = EventRow(
             id=PENDING_ID + seq, meeting_id=self.meeting_id, block_id=event.block_id,
-            kind=event.kind, seconds=event.seconds, at=at.in_timezone("UTC"), by=by,
+            kind=event.kind, seconds=event.seconds, at=at.in_timezone(pendulum.UTC), by=by,
         )  # fmt: skip
 
     def drop_pending(self, seq: int) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kickoff_tui.core import entry
 from kickoff_tui.core.errors import ConflictError, KickoffError
 from kickoff_tui.tui.blocks.base import BlockView
 from kickoff_tui.tui.widgets.capture_line import CaptureLine
@@ -39,6 +38,8 @@ class CaptureActions:
         self.query_one(CaptureLine).open(kind)
 
     def preview(self, kind: str, text: str) -> tuple[bool, str]:
+        from kickoff_tui.core import entry  # (not needed for the first frame)
+
         view = self.block_view
         target = view.answer_target if view is not None else None
         return entry.preview(self.state.snap.meeting, self.state.people, kind, text, target)
@@ -48,6 +49,8 @@ class CaptureActions:
         self.save_line(message)
 
     def save_line(self, message: CaptureLine.Submitted) -> None:
+        from kickoff_tui.core import entry
+
         view = self.block_view
         answer = view.answer_target if view is not None else None
         state, kind, text = self.state, message.kind, message.text
@@ -103,6 +106,8 @@ class CaptureActions:
         Enter saves ours over theirs (now knowingly); Escape keeps theirs, and ↑ on the empty
         line still brings ours back. Nothing is lost either way.
         """
+        from kickoff_tui.core import entry
+
         current = exc.current
         self.notify(str(exc), severity="warning", markup=False, timeout=8)
         if current is not None:
@@ -121,7 +126,9 @@ class CaptureActions:
             return
         iid = item.id
         if message.verb == "edit":
-            self.query_one(CaptureLine).open(item.kind, entry.to_line(item), editing=item)
+            from kickoff_tui.core.entry import to_line
+
+            self.query_one(CaptureLine).open(item.kind, to_line(item), editing=item)
         elif message.verb == "delete":
             self._undo.append(iid)  # (u right away undoes it: the commands run in order)
             self._deleted(iid, True, "deleted — u to undo")

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from kickoff_tui.core import timebox
@@ -35,7 +36,6 @@ from kickoff_tui.tui.widgets.clocks import ClockBar, block_state
 from kickoff_tui.tui.widgets.health_panel import HealthPanel
 from kickoff_tui.tui.widgets.item_pane import ItemPane
 from kickoff_tui.tui.widgets.key_bar import KeyBar
-from kickoff_tui.tui.widgets.notes import RunningNotes
 from kickoff_tui.tui.widgets.title_bar import TitleBar
 
 PANES = (("action", "Actions"), ("decision", "Decisions"), ("risk", "Risks"))
@@ -71,7 +71,7 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
             with Vertical(id="center"):
                 yield Vertical(id="blockarea")
                 if self.role == "note-taker":
-                    yield RunningNotes(self._save_notes, id="notes")
+                    yield self.running_notes()
             with Vertical(id="panes"):
                 for kind, title in PANES:
                     yield ItemPane(kind, title, id=f"pane-{kind}")
@@ -96,8 +96,8 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
         self.query_one("#panes").set_class(narrow, "-narrow")
 
     def on_unmount(self) -> None:
-        for notes in self.query(RunningNotes):
-            notes.flush()
+        for notes in self.query("#notes"):
+            notes.flush()  # type: ignore[attr-defined]
         self.unlink_session()
 
     def now(self) -> Any:
@@ -160,7 +160,7 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
         if applied.kinds:
             self.refresh_items(applied.kinds)
         if (applied.notes or applied.meta) and self.role == "note-taker":
-            for notes in self.query(RunningNotes):
+            for notes in self.query("#notes").results():
                 if not self.ahead_of(f"note:{notes.block_id}", message.delta.as_of):
                     notes.update_from_store(self.state.note_text(notes.block_id))
 
@@ -205,8 +205,13 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
         if self.mt is not None:
             view.show(self.state, self.mt)
         if self.role == "note-taker":
-            for notes in self.query(RunningNotes):
-                notes.load(block_id, self.note_text(block_id))
+            for notes in self.query("#notes").results():
+                notes.load(block_id, self.note_text(block_id))  # type: ignore[attr-defined]
+
+    def running_notes(self) -> Widget:
+        from kickoff_tui.tui.widgets.notes import RunningNotes  # (TextArea: note-takers only)
+
+        return RunningNotes(self._save_notes, id="notes")
 
     def note_text(self, block_id: int) -> str:
         """A block's notes: what this screen sent last, while the store has not shown it yet."""

@@ -26,7 +26,6 @@ from kickoff_tui.tui.live import (
 )
 from kickoff_tui.tui.widgets.capture_line import CaptureLine
 from kickoff_tui.tui.widgets.health_panel import HealthPanel
-from kickoff_tui.tui.widgets.notes import RunningNotes
 from kickoff_tui.tui.widgets.title_bar import TitleBar
 
 if TYPE_CHECKING:
@@ -55,16 +54,17 @@ class SessionLink:
         def query(self, selector: Any) -> Any: ...
         def set_interval(self, interval: float, callback: Callable[[], Any]) -> Any: ...
         def set_timer(self, delay: float, callback: Callable[[], Any]) -> Any: ...
+        def call_after_refresh(self, callback: Callable[[], Any]) -> bool: ...
         def tick(self) -> None: ...
         def now(self) -> Any: ...
-        def _save_notes(self, block_id: int, text: str) -> None: ...
+        def running_notes(self) -> Any: ...
 
     # -- wiring ------------------------------------------------------------------------------
     def link_session(self) -> None:
         self._waiting: dict[int, Job] = {}
         self._saved_at: dict[str, int] = {}  # key -> seq of its last saved command
         self.session.listener = Bridge(self)  # type: ignore[arg-type]
-        self.session.start()
+        self.app.after_first_frame(self.session.start)
         self.clock = self.app.clock  # the session's threads read the time through this
         self.session.join(self.role, self.clock)
         self.set_interval(HEARTBEAT_S, self.beat)
@@ -88,6 +88,8 @@ class SessionLink:
         on the event loop, when it finished. Returns at once."""
         job = self.session.submit(run, label=label, key=key, needs_control=needs_control,
                                   tag=Reply(done, failed))  # fmt: skip
+        if self.app.painted and not self.session.started:  # (after this key's frame)
+            self.call_after_refresh(self.session.start)
         self._waiting[job.seq] = job
         self._show_saving()
         return job
@@ -146,8 +148,8 @@ class SessionLink:
         self.presence_id, self.in_control = info.presence_id, info.in_control
         if info.role and info.role != self.role:
             self.role = info.role
-            if self.role == "note-taker" and not self.query(RunningNotes):
-                self.query_one("#center").mount(RunningNotes(self._save_notes, id="notes"))
+            if self.role == "note-taker" and not self.query("#notes"):
+                self.query_one("#center").mount(self.running_notes())
         me = self.presence_id
         before = {p.id: p.label for p in self.peers if p.id != me}
         after = {p.id: p.label for p in info.peers if p.id != me}

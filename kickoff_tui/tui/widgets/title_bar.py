@@ -4,13 +4,23 @@ database answers ("saving…", "waiting for the database…", "reconnecting…")
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import pendulum
 from rich.text import Text
 from textual.widgets import Static
 
+from kickoff_tui.core.rows import zone
+
 if TYPE_CHECKING:
     from kickoff_tui.core.presence import Peer
+
+
+@lru_cache(maxsize=8)
+def when(start_utc: Any, tz: str) -> str:
+    return pendulum.instance(start_utc).in_timezone(zone(tz)).format("ddd D MMM YYYY HH:mm zz")
+
 
 MARKS = {"waiting": "⚠ waiting for the database… ", "offline": "⚠ reconnecting… "}
 
@@ -36,7 +46,7 @@ class TitleBar(Static):
             t.append(mark + (f"({queued} to save) " if queued else ""), style="bold reverse")
         t.append(meeting.title, style="bold")  # user text: appended, never markup
         if meeting.client or meeting.template:  # not the "opening…" placeholder
-            t.append(f" · {meeting.local_start().format('ddd D MMM YYYY HH:mm zz')}")
+            t.append(f" · {when(meeting.start_utc, meeting.tz)}")
         if score is not None:
             t.append(f" · health {score}", style="bold")
         t.append(f" · {role}{'' if in_control else ' (following)'}")
