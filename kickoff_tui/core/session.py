@@ -55,7 +55,7 @@ class Job:
     """One command on the queue. ``tag`` is whatever the caller wants back with the result.
     (Plain classes here, not dataclasses: this module loads with the cockpit's first frame.)"""
 
-    __slots__ = ("key", "label", "needs_control", "run", "seq", "tag")
+    __slots__ = ("key", "label", "needs_control", "quiet", "run", "seq", "tag")
 
     def __init__(
         self,
@@ -65,9 +65,10 @@ class Job:
         key: str | None = None,  # a newer command with the same key replaces a waiting one
         needs_control: bool = False,  # timer commands: only the terminal in control runs them
         tag: Any = None,
+        quiet: bool = False,  # writes nothing the feed carries: no read needs to follow it
     ) -> None:
         self.seq, self.run, self.label, self.key = seq, run, label, key
-        self.needs_control, self.tag = needs_control, tag
+        self.needs_control, self.tag, self.quiet = needs_control, tag, quiet
 
 
 class Delta:
@@ -141,6 +142,7 @@ class MeetingSession:
         self.role = ""
         self.demoted_by: str | None = None
         self.in_control = False
+        self._presence: PresenceInfo | None = None
 
     # -- life --------------------------------------------------------------------------------
     @property
@@ -181,9 +183,11 @@ class MeetingSession:
         key: str | None = None,
         needs_control: bool = False,
         tag: Any = None,
+        quiet: bool = False,
     ) -> Job:
         """Queue a command (thread-safe, returns at once). A waiting command with the same
-        ``key`` is replaced in place by this one (keeping its place and number)."""
+        ``key`` is replaced in place by this one (keeping its place and number). A ``quiet``
+        command writes nothing the change feed carries (presence): no read follows it."""
         with self._cv:
             if key is not None:
                 for job in self._jobs:
@@ -191,7 +195,7 @@ class MeetingSession:
                         job.run, job.tag, job.label = run, tag, label
                         return job
             self._seq += 1
-            job = Job(self._seq, run, label, key, needs_control, tag)
+            job = Job(self._seq, run, label, key, needs_control, tag, quiet)
             self._jobs.append(job)
             self._cv.notify_all()
             return job
@@ -238,7 +242,7 @@ class MeetingSession:
                 presence.claim_control(store, pid, at)
             return self._look(store, at)
 
-        return self.submit(run, label="join", tag=tag)
+        return self.submit(run, label="join", tag=tag, quiet=True)
 
     def beat(self, now: Callable[[], pendulum.DateTime], tag: Any = None) -> Job:
         """Heartbeat; learn who is here; take control when nobody has it and we may."""
@@ -259,7 +263,7 @@ class MeetingSession:
                 presence.claim_control(store, self.presence_id, at)
             return self._look(store, at)
 
-        return self.submit(run, label="beat", key="beat", tag=tag)
+        return self.submit(run, label="beat", key="beat", tag=tag, quiet=True)
 
     def claim(self, now: Callable[[], pendulum.DateTime], tag: Any = None) -> Job:
         def run(store: Store) -> PresenceInfo | None:
@@ -271,7 +275,7 @@ class MeetingSession:
             presence.claim_control(store, self.presence_id, at)
             return self._look(store, at)
 
-        return self.submit(run, label="claim", tag=tag)
+        return self.submit(run, label="claim", tag=tag, quiet=True)
 
     def leave(self, tag: Any = None) -> Job:
         def run(store: Store) -> None:
@@ -281,7 +285,7 @@ class MeetingSession:
                 presence.leave(store, self.presence_id)
                 self.presence_id, self.in_control = None, False
 
-        return self.submit(run, label="leave", tag=tag)
+        return self.submit(run, label="leave", tag=tag, quiet=True)
 
     def _look(self, store: Store, at: pendulum.DateTime) -> PresenceInfo:
         from kickoff_tui.core import presence
@@ -290,7 +294,9 @@ class MeetingSession:
         self.in_control = any(p.controls and p.id == self.presence_id for p in peers)
         info = PresenceInfo(self.presence_id, self.role, self.demoted_by, self.in_control,
                             tuple(peers))  # fmt: skip
-        self._emit("presence", info)
+        if info != self._presence:  # (a heartbeat that changes nothing says nothing)
+            self._presence = info
+            self._emit("presence", info)
         return info
 
     # -- threads -----------------------------------------------------------------------------
@@ -347,12 +353,15 @@ class MeetingSession:
                 self._write_failed = False
                 self._emit("done", job, result)
             attempt = 0
-            self.poke()
+            if not job.quiet:
+                self.poke()
 
     def _finish(self, job: Job) -> None:
         with self._cv:
             self._jobs.popleft()
             self._running, self._busy_since = None, None
+            if job.quiet and self._reported >= self._finished:
+                self._reported = job.seq  # nothing to read back: it is "read" already
             self._finished = job.seq
             self._cv.notify_all()
 

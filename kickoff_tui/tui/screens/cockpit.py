@@ -133,7 +133,8 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
 
     def _show_banner(self, mt: MeetingTime) -> None:
         banner = self.query_one("#banner", Static)
-        banner.display = self.proposal is not None
+        if banner.display != (self.proposal is not None):
+            banner.display = self.proposal is not None
         if self.proposal is not None:
             t = Text(f"Running {int(mt.behind_s // 60)} min behind. ", style="bold")
             t.append("b rebalances: ")

@@ -103,6 +103,8 @@ class SessionLink:
 
     # -- reports -----------------------------------------------------------------------------
     def on_session_done(self, message: SessionDone) -> None:
+        if message.job.seq not in self._waiting and message.job.tag is None:
+            return  # a heartbeat, a test's sync: nothing of this screen's to report
         self._waiting.pop(message.job.seq, None)
         if message.job.key is not None:
             self._saved_at[message.job.key] = message.job.seq
@@ -192,13 +194,16 @@ class SessionLink:
             return
         line = lines.first()
         n = sum(j.label == "capture" for j in self._waiting.values())
+        said = line.border_subtitle
         if n:
-            line.border_subtitle = "saving…" if n == 1 else f"saving… ({n})"
+            said = "saving…" if n == 1 else f"saving… ({n})"
         elif saved:
-            line.border_subtitle = "saved"
+            said = "saved"
             self.set_timer(2.0, self._clear_saved)
-        elif line.border_subtitle != "saved":
-            line.border_subtitle = ""
+        elif said != "saved":
+            said = ""
+        if said != line.border_subtitle:
+            line.border_subtitle = said
         if self.status != "online":
             self._paint_title()
 

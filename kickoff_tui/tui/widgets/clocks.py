@@ -75,4 +75,4 @@ class ClockBar(Static):
         signature = (t.plain, state)
         if signature != getattr(self, "_shown", None):  # repaint only when the text changes
             self._shown = signature
-            self.update(t)
+            self.update(t, layout=False)  # fixed height: no layout pass (once a second)

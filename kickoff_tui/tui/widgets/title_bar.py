@@ -55,4 +55,4 @@ class TitleBar(Static):
             t.append(" · with " + ", ".join(p.label + (" ⏱" if p.controls else "") for p in others))
         if t.plain != getattr(self, "_shown", None):
             self._shown = t.plain
-            self.update(t)
+            self.update(t, layout=False)  # one line, always
