@@ -1,11 +1,15 @@
-"""The kickoff App: open the store, apply the theme, push the first screen. Nothing more.
+"""The kickoff App: apply the theme, push the first screen. Nothing more.
 
-For a fast first frame the cockpit's agenda is painted from a read-only peek at the file
-(standard-library sqlite3), while SQLModel and the store load in a thread worker.
+Opening a meeting (``kickoff run ID``) shows the real cockpit in the first frame: on SQLite it is
+filled from a read-only peek at the file (standard-library sqlite3, a few milliseconds); on
+other backends it opens empty and fills in when the store answers. The store itself (SQLModel,
+most of a second to import) opens in the meeting session's writer thread; keys pressed before
+then are queued like any other command, so none is lost.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -38,20 +42,47 @@ class KickoffApp(App[None]):
         bell: bool = True,
     ) -> None:
         super().__init__()
-        self.db_url = db_url
+        self.db_url = db_url or (store.url if store is not None else None)
         self.meeting_ref = meeting_ref
         self.role = role
         self.demo = demo
         self.store = store
         self.clock = clock or system_clock
         self.bell_on = bell
+        self.painted = False
+        self._after_paint: list[Callable[[], None]] = []
+
+    #: After the first frame, the store opens this much later (a key pressed the moment the
+    #: screen appears is answered before SQLModel's import competes for the interpreter). A
+    #: command queued meanwhile starts it at once (see ``SessionLink.run_job``).
+    OPEN_DELAY_S = 0.1
+
+    def on_ready(self) -> None:
+        """The first frame is on screen: now the store may open (importing SQLModel in a thread
+        would slow that first frame down by holding the interpreter half the time)."""
+        self.painted = True
+        # Start-up objects live as long as the app: keep them out of every later collection,
+        # and collect again (``launch.run_tui`` turned it off until this frame).
+        gc.freeze()
+        gc.enable()
+        delay = 0 if self.is_headless else self.OPEN_DELAY_S
+        for start in self._after_paint:
+            if delay:
+                self.set_timer(delay, start)
+            else:
+                start()
+        self._after_paint.clear()
+
+    def after_first_frame(self, start: Callable[[], None]) -> None:
+        if self.painted:
+            start()
+        else:
+            self._after_paint.append(start)
 
     def on_mount(self) -> None:
-        if self.meeting_ref and self.store is None and self.db_url:
-            from kickoff_tui.tui.screens.loading import LoadingScreen
-
-            self.push_screen(LoadingScreen(self.db_url, self.meeting_ref))
-        if self.store is not None:
+        if self.meeting_ref:
+            self.open_meeting(self.meeting_ref)
+        elif self.store is not None:
             self.store_ready(self.store)
         else:
             self.open_store()
@@ -72,23 +103,22 @@ class KickoffApp(App[None]):
         self.exit(return_code=code, message=f"kickoff: error: {message}")
 
     def store_ready(self, store: Any) -> None:
+        from kickoff_tui.tui.screens.picker import PickerScreen
+
         self.store = store
-        if self.meeting_ref:
-            self.open_meeting(self.meeting_ref, replace=True)
-        else:
-            from kickoff_tui.tui.screens.picker import PickerScreen
+        self.push_screen(PickerScreen())
 
-            self.push_screen(PickerScreen())
-
-    def open_meeting(self, meeting_id: str, replace: bool = False) -> None:
+    def open_meeting(self, meeting_id: str) -> None:
+        """Show the cockpit now; its session opens the store (or uses ours) behind it."""
+        from kickoff_tui.core.peek import peek_snapshot
+        from kickoff_tui.core.session import MeetingSession
         from kickoff_tui.tui.screens.cockpit import CockpitScreen
         from kickoff_tui.tui.state import MeetingState
 
-        screen = CockpitScreen(MeetingState(self.store, meeting_id), role=self.role)
-        if replace and len(self.screen_stack) > 1:
-            self.switch_screen(screen)
-        else:
-            self.push_screen(screen)
+        url = self.db_url or ""
+        state = MeetingState(meeting_id, peek_snapshot(url, meeting_id))
+        session = MeetingSession(meeting_id, url=url, store=self.store)
+        self.push_screen(CockpitScreen(state, session, role=self.role))
 
     def action_help(self) -> None:
         from kickoff_tui.tui.screens.help import HelpScreen
