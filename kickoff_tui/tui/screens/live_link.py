@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from kickoff_tui.tui.state import MeetingState
 
 HEARTBEAT_S = 2.0  # as core.presence.HEARTBEAT_S (not imported: it would load SQLModel)
-CLOSE_S = 5.0  # quitting waits this long for the queue to drain
+CLOSE_S = 10.0  # closing waits this long for the user's commands to be written
 
 
 class SessionLink:
@@ -70,7 +70,8 @@ class SessionLink:
         self.set_interval(HEARTBEAT_S, self.beat)
 
     def unlink_session(self) -> None:
-        self.session.leave()
+        if self.session.presence_id is not None:
+            self.session.leave()
         if not self.session.close(timeout=CLOSE_S):
             self.app.log.warning("the store did not answer: unsaved commands were dropped")
 

@@ -57,7 +57,7 @@ class CaptureLine(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Label("", id="kind", markup=False)
-            yield Input(
+            yield LineInput(
                 placeholder="a action · d decision · r risk · q question · : anything",
                 id="line",
                 select_on_focus=False,
@@ -96,10 +96,12 @@ class CaptureLine(Vertical):
         event.stop()
         self._show_preview()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.value.strip():
-            self.post_message(self.Submitted(self.kind, event.value, self.editing))
+    def submit(self, value: str) -> None:
+        """Enter (called by the input as it handles the key, after the keys typed before it
+        and before any typed after it: an Escape right after Enter cancels the next line,
+        not this one's kind)."""
+        if value.strip():
+            self.post_message(self.Submitted(self.kind, value, self.editing))
 
     def saved(self) -> None:
         """The screen saved the line: clear it, stay open for the next item of the same kind."""
@@ -123,3 +125,9 @@ class CaptureLine(Vertical):
         if not self.input.value and self._last_cancelled:
             self.input.value = self._last_cancelled
             self.input.cursor_position = len(self._last_cancelled)
+
+
+class LineInput(Input):
+    async def action_submit(self) -> None:
+        line = next(a for a in self.ancestors if isinstance(a, CaptureLine))
+        line.submit(self.value)
