@@ -59,6 +59,9 @@ class CaptureActions:
             ok, error = entry.preview(state.snap.meeting, state.people, kind, text, answer)
             if not ok:  # refused now, before anything is queued: the line keeps the text
                 self.notify(error, severity="error", markup=False)
+                line = self.query_one(CaptureLine)
+                if not line.input.value.strip():  # (the line cleared itself: bring it back)
+                    line.open(kind, text, editing=message.editing)
                 return
         loaded, mid, now = state.loaded, state.meeting_id, self.now()
         meeting, people = state.snap.meeting, list(state.people)
@@ -81,7 +84,6 @@ class CaptureActions:
         self.run_job(run, label="capture",
                      done=lambda said: self.notify(said, markup=False, timeout=2),
                      failed=lambda exc: self._unsaved(exc, message))  # fmt: skip
-        self.query_one(CaptureLine).saved()
         if view is not None:
             view.post_message(BlockView.Saved())  # let the view advance (Five Questions)
 

@@ -100,11 +100,15 @@ class CaptureLine(Vertical):
         """Enter (called by the input as it handles the key, after the keys typed before it
         and before any typed after it: an Escape right after Enter cancels the next line,
         not this one's kind)."""
-        if value.strip():
-            self.post_message(self.Submitted(self.kind, value, self.editing))
+        if not value.strip():
+            return
+        self.post_message(self.Submitted(self.kind, value, self.editing))
+        if self._preview(self.kind, value)[0]:
+            self.saved()  # cleared now, in key order: what is typed next is the next line
 
     def saved(self) -> None:
-        """The screen saved the line: clear it, stay open for the next item of the same kind."""
+        """The line was sent to be saved: clear it, stay open for the next item of the same
+        kind. (A line the grammar refuses stays, to be fixed.)"""
         self.editing = None
         self.input.value = ""
         self.query_one("#kind", Label).update(Text((self.kind or "capture") + " ›"))
