@@ -78,7 +78,7 @@ class MeetingState:
         """The snapshot with pending timer events counted (for clocks and timer decisions)."""
         if not self.pending:
             return self.snap
-        events = [*self.snap.events, *self.pending.values()]
+        events: list[Any] = [*self.snap.events, *self.pending.values()]
         return dataclasses.replace(self.snap, events=events)
 
     def time(self, now: pendulum.DateTime) -> MeetingTime:

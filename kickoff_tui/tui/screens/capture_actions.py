@@ -145,6 +145,7 @@ class CaptureActions:
 
                 # Decided from the stored row: two quick presses toggle twice.
                 now = get_item(store, iid)
+                change: dict[str, object]
                 if message.verb == "done":
                     change = {"status": "open" if now.status == "done" else "done"}
                 else:

@@ -214,9 +214,9 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
 
         return RunningNotes(self._save_notes, id="notes")
 
-    def note_text(self, block_id: int) -> str:
+    def note_text(self, block_id: int | None) -> str:
         """A block's notes: what this screen sent last, while the store has not shown it yet."""
-        if self.ahead_of(f"note:{block_id}", self.state.as_of):
+        if block_id is not None and self.ahead_of(f"note:{block_id}", self.state.as_of):
             return self._notes_sent.get(block_id, "")
         return self.state.note_text(block_id)
 
