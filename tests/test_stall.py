@@ -111,3 +111,25 @@ async def test_keys_clock_and_line_answer_while_the_store_is_stalled(stalled, cl
     snap = load_snapshot(store, m.id)
     assert [(e.kind, e.at) for e in snap.events] == [("block-started", START.subtract(minutes=5))]
     store.close()
+
+
+async def test_quitting_while_the_store_is_stalled_waits_for_what_was_typed(tmp_path, clock):
+    """ctrl+q with a capture still queued behind a locked file does not drop it: the cockpit
+    says it is saving first, and quits once the store has answered."""
+    path = tmp_path / "kickoff.db"
+    store = Store.open("sqlite:///" + str(path))
+    m = create_meeting(store, "Acme Corp", get_template("kickoff-90"), START, "Europe/Berlin")
+    app = KickoffApp(meeting_ref=m.id, store=Store.open(store.url), clock=clock, bell=False,
+                     )  # fmt: skip
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        with SqliteLock(path):
+            await pilot.press("a")
+            await type_line(pilot, "Said just before quitting")
+            await pilot.press("enter", "ctrl+q")
+            await pilot.pause()
+            assert app.is_running and app.screen.session.unsaved == 1
+            assert any("before quitting" in n.message for n in app._notifications)
+        await app.workers.wait_for_complete()  # the quit waits for the store, then exits
+    assert [i.text for i in list_items(store, m.id)] == ["Said just before quitting"]
+    store.close()

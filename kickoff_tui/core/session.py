@@ -159,10 +159,23 @@ class MeetingSession:
             self._threads.append(t)
             t.start()
 
-    def close(self, timeout: float = 5.0) -> bool:
+    @property
+    def unsaved(self) -> int:
+        """Commands of the user's not yet written (presence ones do not count)."""
+        with self._cv:
+            return sum(not j.quiet for j in self._jobs)
+
+    def saved(self, timeout: float) -> bool:
+        """Wait until the user's commands are written (presence ones may still wait)."""
+        return self.wait(lambda: not any(not j.quiet for j in self._jobs), timeout)
+
+    def close(self, timeout: float = 10.0) -> bool:
         """Let the queue drain (up to ``timeout`` seconds), then stop. False when commands were
-        still waiting (the store never answered): they are not written."""
-        drained = self.wait(lambda: not self._jobs and self._running is None, timeout)
+        still waiting (the store never answered): they are not written. Never started, or
+        nothing of the user's left, it does not wait for the store to answer."""
+        if self._threads:
+            self.wait(lambda: not self._jobs and self._running is None, 0.5)
+        drained = self.saved(timeout if self._threads else 0)
         self._stop.set()
         with self._cv:
             self._cv.notify_all()

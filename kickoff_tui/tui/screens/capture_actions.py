@@ -34,6 +34,7 @@ class CaptureActions:
 
         def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
         def notify(self, message: str, **kwargs: Any) -> None: ...
+        def now(self) -> Any: ...
         def run_job(self, run: Callable[[Any], Any], **kwargs: Any) -> Any: ...
 
     def action_capture(self, kind: str) -> None:
@@ -60,26 +61,31 @@ class CaptureActions:
             ok, error = entry.preview(state.snap.meeting, state.people, kind, text, answer)
             if not ok:  # refused now, before anything is queued: the line keeps the text
                 self.notify(error, severity="error", markup=False)
+                line = self.query_one(CaptureLine)
+                if not line.input.value.strip():  # (the line cleared itself: bring it back)
+                    line.open(kind, text, editing=message.editing)
                 return
-        loaded, mid = state.loaded, state.meeting_id
+        loaded, mid, now = state.loaded, state.meeting_id, self.now()
         meeting, people = state.snap.meeting, list(state.people)
         block_id, by, editing = self.viewing, self.role, message.editing
 
         def run(store: Any) -> str:
-            m, p = meeting, people
-            if not loaded:  # keys typed before the first read: read the meeting now
+            m, p, block = meeting, people, block_id
+            if not loaded:  # typed before the first read: read the meeting (and its block) now
                 from kickoff_tui.core.record import load_snapshot
+                from kickoff_tui.core.timebox import meeting_time
 
                 snap = load_snapshot(store, mid, with_items=False)
                 m, p = snap.meeting, [(a.id, a.name) for a in snap.attendees if a.id]
-            saved = entry.submit(store, m, p, kind, text, block_id=block_id, by=by,
+                shown = snap.blocks[0].id if snap.blocks else None  # what the screen shows
+                block = meeting_time(snap, now).current_block_id or shown
+            saved = entry.submit(store, m, p, kind, text, block_id=block, by=by,
                                  editing=editing, answer=answer)  # fmt: skip
             return saved.message
 
         self.run_job(run, label="capture",
                      done=lambda said: self.notify(said, markup=False, timeout=2),
                      failed=lambda exc: self._unsaved(exc, message))  # fmt: skip
-        self.query_one(CaptureLine).saved()
         if view is not None:
             view.post_message(BlockView.Saved())  # let the view advance (Five Questions)
 
@@ -141,10 +147,9 @@ class CaptureActions:
 
                 # Decided from the stored row: two quick presses toggle twice.
                 now = get_item(store, iid)
+                change: dict[str, object]
                 if message.verb == "done":
-                    change: dict[str, object] = {
-                        "status": "open" if now.status == "done" else "done"
-                    }
+                    change = {"status": "open" if now.status == "done" else "done"}
                 else:
                     change = {"internal": not now.internal}
                 update_item(store, iid, now.version, by=by, **change)

@@ -42,7 +42,7 @@ from kickoff_tui.tui.widgets.title_bar import TitleBar
 PANES = (("action", "Actions"), ("decision", "Decisions"), ("risk", "Risks"))
 
 
-class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):  # type: ignore[misc]
+class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
     BINDINGS: ClassVar = bindings(COCKPIT)
     COMMANDS_DEF = COCKPIT
     AUTO_FOCUS = ""  # keys belong to the cockpit until the user picks a pane or the line
@@ -211,16 +211,16 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):  #
             view.show(self.state, self.mt)
         if self.role == "note-taker":
             for notes in self.query("#notes").results():
-                notes.load(block_id, self.note_text(block_id))  # type: ignore[arg-type]
+                notes.load(block_id, self.note_text(block_id))
 
     def running_notes(self) -> Widget:
         from kickoff_tui.tui.widgets.notes import RunningNotes  # (TextArea: note-takers only)
 
         return RunningNotes(self._save_notes, id="notes")
 
-    def note_text(self, block_id: int) -> str:
+    def note_text(self, block_id: int | None) -> str:
         """A block's notes: what this screen sent last, while the store has not shown it yet."""
-        if self.ahead_of(f"note:{block_id}", self.state.as_of):
+        if block_id is not None and self.ahead_of(f"note:{block_id}", self.state.as_of):
             return self._notes_sent.get(block_id, "")
         return self.state.note_text(block_id)
 
