@@ -34,6 +34,15 @@ class NotADatabaseError(InputError):
     """``--db`` points at a file that is not a kickoff database (exit 2)."""
 
 
+class NoDatabaseError(InputError):
+    """A reading command found no kickoff database at the path (and created none)."""
+
+
+class OlderSchemaError(StoreError):
+    """A store written by an older release, opened by a reading command: it must be upgraded
+    first (which writes), so a reading command on a writable store upgrades it, else says how."""
+
+
 class NewerSchemaError(StoreError):
     """The file was written by a newer kickoff-tui; it is refused, never rewritten."""
 

@@ -41,8 +41,9 @@ def parse_start(
     """``2026-11-24T15:00`` read in the meeting's zone (an explicit offset wins).
 
     A wall time the zone skips (clocks go forward: 02:30 on the last Sunday of March in Berlin)
-    is moved forward by the gap, and a time it shows twice (clocks go back) is read as the second
-    one; either way a sentence naming the time used is appended to ``warnings``.
+    is moved forward by the gap, and a sentence naming the time used is appended to
+    ``warnings``. A wall time the zone shows twice (clocks go back: 02:30 on the last Sunday of
+    October) is refused, naming both offsets; with the offset written out it is taken as given.
     """
     try:
         zone = pendulum.timezone(tz)
@@ -62,13 +63,39 @@ def parse_start(
         raise InputError(
             f"cannot read start '{value}' — use YYYY-MM-DDTHH:MM, e.g. 2026-11-24T15:00"
         )
+    _refuse_twice(value, zone, tz)
     if warnings is not None and (warning := _wall_time_warning(value, parsed, tz)):
         warnings.append(warning)
     return parsed
 
 
+def _refuse_twice(value: str, zone: dt.tzinfo, tz: str) -> None:
+    """Raise when ``value`` has no offset and its wall time happens twice in ``zone``."""
+    try:
+        wall = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return
+    if wall.tzinfo is not None or len(value) <= 10:  # an offset given, or a date alone (09:00)
+        return
+    readings = [wall.replace(tzinfo=zone, fold=fold) for fold in (0, 1)]
+    if readings[0].utcoffset() == readings[1].utcoffset():
+        return
+    # A skipped time (clocks go forward) has two offsets too, but neither reading exists.
+    if any(r.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != wall for r in readings):
+        return
+    first, second = (_offset(r.utcoffset()) for r in readings)
+    names = [f" ({n})" if (n := r.tzname()) and n[0] not in "+-" else "" for r in readings]
+    at = f"{wall:%Y-%m-%dT%H:%M}"
+    raise InputError(
+        f"start {at} happens twice in {tz} on {wall:%a} {wall.day} {wall:%b %Y} (the clocks go "
+        f"back): first at {first}{names[0]}, then at {second}{names[1]} — write the offset to "
+        f"choose: {at}{first} or {at}{second}"
+    )
+
+
 def _wall_time_warning(value: str, parsed: pendulum.DateTime, tz: str) -> str | None:
-    """Why ``parsed`` is not simply ``value`` on the wall clock of ``tz``, or None."""
+    """Why ``parsed`` is not simply ``value`` on the wall clock of ``tz`` (a skipped time moved
+    forward), or None. (A time shown twice never gets here: :func:`_refuse_twice`.)"""
     try:
         wall = dt.datetime.fromisoformat(value)
     except ValueError:
@@ -82,18 +109,6 @@ def _wall_time_warning(value: str, parsed: pendulum.DateTime, tz: str) -> str | 
         return (
             f"{wall:%H:%M} does not exist on {wall:%a} {wall.day} {wall:%b %Y} in {tz} (the "
             f"clocks go forward) — using {used}"
-        )
-    zone = parsed.tzinfo
-    first = wall.replace(tzinfo=zone, fold=0).utcoffset()
-    second = wall.replace(tzinfo=zone, fold=1).utcoffset()
-    if first != second:
-        which, other, offset = ("second", "first", first)
-        if parsed.utcoffset() == first:
-            which, other, offset = ("first", "second", second)
-        return (
-            f"{wall:%H:%M} happens twice on {wall:%a} {wall.day} {wall:%b %Y} in {tz} (the "
-            f"clocks go back) — using the {which}, {used}; for the {other} give its offset: "
-            f"{wall:%Y-%m-%dT%H:%M}{_offset(offset)}"
         )
     return None
 
