@@ -54,12 +54,16 @@ from kickoff_tui.core.errors import (
     StoreError,
     UnavailableError,
 )
-from kickoff_tui.core.models import Change, Meta, Presence, UTCDateTime, utcnow
+from kickoff_tui.core.models import Change, Meta, Presence, TimerLease, UTCDateTime, utcnow
 from kickoff_tui.core.schema import SCHEMA_VERSION
 
 #: Rows of these tables are not announced in the change feed (they are polled on their own, or
-#: are the feed itself).
-_UNLOGGED = {Change.__tablename__, Meta.__tablename__, Presence.__tablename__}
+#: are the feed itself). The timer lease is who drives, like presence: terminals learn of a
+#: hand-over from their heartbeat (``presence.peers``), and the core refuses a press from the
+#: terminal that lost it at once, whatever it shows.
+_UNLOGGED = {
+    Change.__tablename__, Meta.__tablename__, Presence.__tablename__, TimerLease.__tablename__
+}  # fmt: skip
 
 
 #: Advisory lock keys (PostgreSQL): one for schema creation/upgrade, one for change-log appends.
