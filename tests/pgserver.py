@@ -88,7 +88,15 @@ class LocalPostgres:
         server = cls(bindir, root, free_port(), run_as)
         try:
             server._initdb()
-            server.start(fast=fast)
+            for attempt in range(3):
+                try:
+                    server.start(fast=fast)
+                    break
+                except PgUnavailable:
+                    # Another process (a parallel test worker) took the free port first.
+                    if attempt == 2 or "already in use" not in server.log_tail(5):
+                        raise
+                    server.port = free_port()
             server._add_password_role()
         except BaseException:
             server.stop()

@@ -554,6 +554,7 @@ def test_escape_inline_stays_one_list_item(text: str) -> None:
     assert plain(inline) == ("Label: " + shown(text)).strip()
 
 
+@pytest.mark.slow  # 150 whole records rendered and parsed back
 @settings(max_examples=150, deadline=None)
 @given(st.text())
 def test_any_action_text_adds_no_heading(meeting: Snapshot, text: str) -> None:

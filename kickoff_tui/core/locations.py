@@ -48,3 +48,14 @@ def export_dir(meeting_id: str) -> Path:
     base = os.environ.get("KICKOFF_EXPORT_DIR")
     root = Path(base) if base else Path(platformdirs.user_documents_dir()) / "kickoff"
     return root / meeting_id
+
+
+def state_dir() -> Path:
+    """This user's per-terminal working files, such as drafts of the capture line
+    (``KICKOFF_STATE_DIR`` wins). Never shared between machines, unlike the store."""
+    override = os.environ.get("KICKOFF_STATE_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))
