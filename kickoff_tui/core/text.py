@@ -39,11 +39,13 @@ LINE_LIMIT = 2_000
 #: Longest running note of one block (multi-line), in characters.
 NOTE_LIMIT = 100_000
 
+# Compiled now: the fast path of every call. The patterns after them are compiled on first use
+# (re's own cache), so `kickoff status` does not pay for them.
 # Anything that needs a closer look: C0 (tab and newlines included), DEL, C1, the BOM, the
 # Unicode line/paragraph separators and lone surrogates (undecodable bytes from the shell).
 _SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\ufeff\u2028\u2029\ud800-\udfff]")
 _SUSPECT_MULTILINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ufeff\u2028\u2029\ud800-\udfff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = "[\ud800-\udfff]"
 
 # ECMA-48 sequences, removed whole so no "[31m" is left behind:
 #   CSI (ESC [ or C1 0x9b) parameters, intermediates, final byte;
@@ -51,19 +53,19 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 #   loses just its introducer, never the words after it);
 #   ESC with intermediates and a final byte (ESC ( B, ESC # 8).
 # A lone ESC goes on its own (with _CONTROL below): the letter after it may be a word's.
-_SEQUENCE = re.compile(
+_SEQUENCE = (
     "(?:\x1b\\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"
     "|(?:\x1b[\\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\\\|\x9c)"
     "|\x1b[\x21-\x2f]+[\x30-\x7e]"
 )
 # What is left to drop after the sequences: every C0 except tab and the line ends, DEL, C1, BOM.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
-_NEWLINES = re.compile("\r\n?|[\u2028\u2029]")
+_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]"
+_NEWLINES = "\r\n?|[\u2028\u2029]"
 
 
 def _undecodable(s: str) -> str:
     """Where the first lone surrogate is, in words (``byte 0xff``) for the error line."""
-    found = _SURROGATE.search(s)
+    found = re.search(_SURROGATE, s)
     assert found is not None
     code = ord(found.group())
     where = f"character {found.start() + 1}"
@@ -73,9 +75,9 @@ def _undecodable(s: str) -> str:
 
 
 def _remove_controls(s: str, multiline: bool) -> str:
-    s = _SEQUENCE.sub("", s)
-    s = _CONTROL.sub("", s)
-    s = _NEWLINES.sub("\n", s).replace("\t", " ")
+    s = re.sub(_SEQUENCE, "", s)
+    s = re.sub(_CONTROL, "", s)
+    s = re.sub(_NEWLINES, "\n", s).replace("\t", " ")
     return s if multiline else s.replace("\n", " ")
 
 
@@ -87,7 +89,7 @@ def clean(
     spaces are the caller's business."""
     found = (_SUSPECT_MULTILINE if multiline else _SUSPECT).search(s)
     if found is not None:
-        if _SURROGATE.search(s, found.start()):
+        if re.search(_SURROGATE, s[found.start() :]):
             raise TextError(
                 f"{field} is not valid UTF-8 ({_undecodable(s)}) — retype it, or convert the "
                 "input to UTF-8 (e.g. iconv -t utf-8); nothing was saved"
@@ -116,21 +118,21 @@ def scrub(s: str, *, multiline: bool = True) -> str:
     :func:`clean` existed, and for text echoed back in messages."""
     if (_SUSPECT_MULTILINE if multiline else _SUSPECT).search(s) is None:
         return s
-    return _remove_controls(_SURROGATE.sub("\ufffd", s), multiline)
+    return _remove_controls(re.sub(_SURROGATE, "\ufffd", s), multiline)
 
 
 # Rendered output keeps its line ends (CRLF in CSV and iCalendar) and nothing else below 0x20.
-_OUTPUT_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ud800-\udfff]")
+_OUTPUT_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ud800-\udfff]"
 
 
 def scrub_output(s: str) -> str:
     """A rendered export without a control character: LF and CR (line ends) stay, a tab becomes
     a space, the rest goes (an unpaired surrogate becomes U+FFFD). The last guard of the exports,
     after :func:`scrub` has cleaned every field they were rendered from."""
-    if _OUTPUT_CONTROL.search(s) is None and "\t" not in s:
+    if re.search(_OUTPUT_CONTROL, s) is None and "\t" not in s:
         return s
-    s = _SURROGATE.sub("\ufffd", s)
-    return _OUTPUT_CONTROL.sub("", _SEQUENCE.sub("", s)).replace("\t", " ")
+    s = re.sub(_SURROGATE, "\ufffd", s)
+    return re.sub(_OUTPUT_CONTROL, "", re.sub(_SEQUENCE, "", s)).replace("\t", " ")
 
 
 def as_stored(s: str, *, multiline: bool = False) -> str:
