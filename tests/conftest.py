@@ -3,7 +3,12 @@ a clock we can move."""
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 
 import pendulum
 import pytest
@@ -54,6 +59,44 @@ def meeting(store):
     for name, side, seniority, roles in people:
         add_attendee(store, m.id, name, side=side, seniority=seniority, roles=roles)
     return m
+
+
+def pytest_configure(config):
+    """No test (nor a process it starts) writes drafts into the real user's state directory."""
+    os.environ["KICKOFF_STATE_DIR"] = config._kickoff_state = tempfile.mkdtemp(prefix="ko-state-")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(getattr(config, "_kickoff_state", ""), ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def state_dir(tmp_path_factory, monkeypatch):
+    """Each test its own state directory (drafts of the capture line live there)."""
+    path = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("KICKOFF_STATE_DIR", str(path))
+    return path
+
+
+@contextlib.contextmanager
+def predictable_uids() -> Iterator[None]:
+    """Identities made inside are predictable (``…-000000000001``, ``…-000000000002``…), so
+    outputs that carry them (calendar UIDs, JSON ids, CSV ids) can be compared to goldens."""
+    import itertools
+
+    from kickoff_tui.core import models
+
+    counter = itertools.count(1)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(models, "new_uid", lambda: f"00000000-0000-4000-8000-{next(counter):012d}")
+        yield
+
+
+@pytest.fixture
+def fixed_uids():
+    """:func:`predictable_uids` for the whole test."""
+    with predictable_uids():
+        yield
 
 
 @pytest.fixture

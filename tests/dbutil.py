@@ -32,3 +32,13 @@ def dump(url: str) -> dict[str, list[tuple]]:
                for t in md.sorted_tables}  # fmt: skip
     engine.dispose()
     return out
+
+
+def write_raw(store, table, row_id: int, **values) -> None:
+    """Set columns of one row behind the core's back, without core/text.py's cleaning: a row as
+    a file written by an older kickoff-tui may hold it (a line break in an item, a control
+    byte). The exports must still render such rows safely."""
+    from sqlalchemy import update
+
+    with store.engine.begin() as conn:
+        conn.execute(update(table).where(table.id == row_id).values(**values))

@@ -9,6 +9,7 @@ from kickoff_tui.core.models import (
     utcnow,
 )
 from kickoff_tui.core.store import Store, retry_once_on_race
+from kickoff_tui.core.text import clean
 
 
 def block_notes(store: Store, meeting_id: str) -> list[BlockNote]:
@@ -20,6 +21,9 @@ def block_notes(store: Store, meeting_id: str) -> list[BlockNote]:
 def save_block_note(
     store: Store, meeting_id: str, block_id: int, text: str, *, by: str = "note-taker"
 ) -> BlockNote:
+    """Save a block's running notes (multi-line: newlines kept, other control characters
+    dropped; see core/text.py)."""
+    text = clean(text, field="the block's notes", multiline=True)
     return retry_once_on_race(lambda: _upsert_note(store, meeting_id, block_id, text, by))
 
 

@@ -22,6 +22,13 @@ meeting        the meeting id
 Rows: actions, then risks, questions and milestones, each in capture order. Client-safe by
 construction: it renders a ``ClientRecord`` (no internal items; no mitigations).
 
+Formula injection (OWASP "CSV Injection"): a cell that begins with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return is read as a formula by Excel, LibreOffice and Google Sheets, so such a
+cell gets a leading ``'`` (``=HYPERLINK(...)`` is written ``'=HYPERLINK(...)``, ``-5 %`` as
+``'-5 %``; also after leading spaces): the spreadsheet shows the text, and the quote tells a
+reader why. Every column is treated the same, whatever it holds. Text is otherwise as typed,
+without control characters (see core/text.py and pack.py).
+
 Headless: imports no Textual.
 """
 
@@ -39,6 +46,16 @@ HEADER = (
 KINDS = ("action", "risk", "question", "milestone")
 #: Prepend to the text to write the file (``pack`` does): spreadsheets then read it as UTF-8.
 BOM = "\ufeff"
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(cell: str) -> str:
+    """``cell`` with a leading ``'`` when a spreadsheet would read it as a formula (also after
+    leading spaces, which some spreadsheets skip)."""
+    if cell.startswith(FORMULA_STARTS) or cell.lstrip().startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 def labels(item: ClientItem) -> str:
@@ -59,7 +76,8 @@ def render_csv(rec: ClientRecord) -> str:
         for item in rec.items_of(kind):
             email = item.owner.email if isinstance(item.owner, ClientPerson) else None
             writer.writerow(
-                (
+                neutralise(cell)
+                for cell in (
                     item.ident,
                     item.text,
                     item.owner_label,

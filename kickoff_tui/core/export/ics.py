@@ -51,7 +51,9 @@ def render_ics(rec: ClientRecord) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{m.client} kickoff")
+    # An X- property is not TEXT to icalendar: a line break (a row from an older version) would
+    # fail the export, so the name goes on one line.
+    cal.add("x-wr-calname", " ".join(f"{m.client} kickoff".split()))
     cal.add("x-wr-timezone", m.tz)
 
     dates: list[dt.date] = [local_start.date()]

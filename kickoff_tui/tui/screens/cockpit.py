@@ -19,6 +19,7 @@ from textual.widgets import Static
 
 from kickoff_tui.core import presence, timers
 from kickoff_tui.core.clock import MeetingTime
+from kickoff_tui.core.drafts import DraftBox
 from kickoff_tui.core.errors import KickoffError
 from kickoff_tui.core.record import save_block_note
 from kickoff_tui.core.store import is_disconnect
@@ -80,7 +81,9 @@ class CockpitScreen(CaptureActions, LiveLink, TimerActions, Screen[None]):
             with Vertical(id="panes"):
                 for kind, title in PANES:
                     yield ItemPane(kind, title, id=f"pane-{kind}")
-        yield CaptureLine(self.preview, id="capture")
+        role = getattr(self.app, "role", self.role)  # run/join's own draft, even when demoted
+        yield CaptureLine(self.preview, DraftBox(self.state.store.url, self.state.meeting_id, role),
+                          id="capture")  # fmt: skip
         yield KeyBar(COCKPIT, id="keybar")
 
     def on_mount(self) -> None:
@@ -98,6 +101,7 @@ class CockpitScreen(CaptureActions, LiveLink, TimerActions, Screen[None]):
         self.set_interval(0.1, self.poll_feed)
         self.set_interval(presence.HEARTBEAT_S, self.safe_beat)
         self.set_interval(1.0, self.query_one(HealthPanel).recheck)
+        self.query_one(CaptureLine).restore_draft()  # what a killed terminal was typing
 
     def on_resize(self) -> None:
         narrow = self.size.width < 100

@@ -13,6 +13,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import TextArea
 
+from kickoff_tui.core.text import as_stored
+
 QUIET_S = 0.4
 CEILING_S = 0.9
 
@@ -56,8 +58,11 @@ class RunningNotes(Vertical):
         self._dirty_since = None
 
     def update_from_store(self, text: str) -> None:
-        """Another terminal changed these notes: take them unless we are mid-typing."""
-        if self._dirty_since is None and text != self.area.text:
+        """Another terminal changed these notes: take them unless we are mid-typing. (Our own
+        save, cleaned by the core — a pasted tab became a space — is not a change: reloading it
+        would throw the cursor to the top.)"""
+        shown = self.area.text
+        if self._dirty_since is None and text != shown and text != as_stored(shown, multiline=True):
             self.area.load_text(text)
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
