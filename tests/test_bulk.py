@@ -48,7 +48,7 @@ def test_thousands_of_lines_land_in_order_with_one_change_each(store, meeting):
     assert [i.id for i in items] == ids
     assert [i.text for i in items] == [f"Send checklist {n}" for n in range(len(LINES))]
     assert {(i.owner, i.severity, i.side, str(i.due)) for i in items} == {
-        ("Maria Lopez", "high", "them", "2026-11-27")
+        ("Maria Lopez", "high", "theirs", "2026-11-27")  # side:them, stored in its one spelling
     }
     changes = store.changes_since(before, meeting.id)
     assert [c.row_id for c in changes] == [str(i) for i in ids]

@@ -22,6 +22,7 @@ from kickoff_tui.core import timers
 from kickoff_tui.core.agenda import get_template
 from kickoff_tui.core.record import add_attendee, add_lines, create_meeting
 from kickoff_tui.tui.app import KickoffApp
+from tests.live_util import settle as settle_live
 
 WIDE = (120, 40)
 SMALL = (80, 24)
@@ -58,6 +59,8 @@ async def settle(pilot: Pilot) -> None:
     """Make the shot independent of timing: score computed, no blinking cursor, idle."""
     app = pilot.app
     await pilot.pause()
+    await app.workers.wait_for_complete()  # (the picker lists the meetings in a thread)
+    await settle_live(pilot)  # (the cockpit's session has loaded and joined)
     # Widgets live on the screens: app.query() finds none of them (it missed every Input, so
     # the shot caught the cursor in whichever half of its 0.5 s blink; a loaded machine failed).
     inputs = [inp for screen in app.screen_stack for inp in screen.query(Input)]
