@@ -247,7 +247,7 @@ SLOW_BY_NAME = {
         "test_markup_looking_text_is_literal_everywhere",
         "test_opening_the_capture_line_does_not_accumulate_widgets",
     },
-    "test_reconnect.py": {"test_simulated_outage_keeps_the_line_and_saves_it_once"},
+    "test_reconnect.py": {"test_simulated_outage_queues_everything_and_saves_it_once"},
 }
 
 

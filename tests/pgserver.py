@@ -22,6 +22,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -29,6 +30,24 @@ from pathlib import Path
 USER = "kickoff"
 #: A second role that must give a password over TCP (scram), for the credential tests.
 PW_USER, PW_SECRET = "kickoff_pw", "s3cret-Pa55"
+
+
+#: Stops a cluster whose owner died without stopping it (a killed test run): polls the owner's
+#: pid once a second, then runs the stop command given and removes the folder.
+_WATCHDOG = """
+import os, shutil, subprocess, sys, time
+owner, root, cmd = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+while True:
+    try:
+        os.kill(owner, 0)
+    except ProcessLookupError:
+        break
+    except PermissionError:
+        pass
+    time.sleep(1)
+subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+shutil.rmtree(root, ignore_errors=True)
+"""
 
 
 class PgUnavailable(Exception):
@@ -61,6 +80,7 @@ class LocalPostgres:
         self._names = itertools.count(1)
         self.running = False
         self.fast = True
+        self._watchdog: subprocess.Popen[bytes] | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
     @classmethod
@@ -99,15 +119,28 @@ class LocalPostgres:
                         raise
                     server.port = free_port()
             server._add_password_role()
+            server._watch(os.getpid())
         except BaseException:
             server.stop()
             raise
         return server
 
-    def _run(self, *args: str, timeout: float = 60) -> str:
+    def _command(self, *args: str) -> list[str]:
         cmd = [str(self.bindir / args[0]), *args[1:]]
-        if self.run_as:
-            cmd = ["runuser", "-u", self.run_as, "--", *cmd]
+        return ["runuser", "-u", self.run_as, "--", *cmd] if self.run_as else cmd
+
+    def _watch(self, owner: int) -> None:
+        """Have a small process stop this cluster if ``owner`` dies first (SIGKILL, SIGTERM):
+        a killed run leaves no server behind. Its own session, so Ctrl-C reaches only pytest."""
+        stop = self._command("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        self._watchdog = subprocess.Popen(
+            [sys.executable, "-c", _WATCHDOG, str(owner), str(self.root), *stop],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+
+    def _run(self, *args: str, timeout: float = 60) -> str:
+        cmd = self._command(*args)
         try:
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
                                   cwd=self.root, stdin=subprocess.DEVNULL)  # fmt: skip
@@ -142,6 +175,10 @@ class LocalPostgres:
                           "-w", "stop")  # fmt: skip
             self.running = False
         if remove:
+            if self._watchdog is not None:
+                self._watchdog.kill()
+                self._watchdog.wait()
+                self._watchdog = None
             shutil.rmtree(self.root, ignore_errors=True)
 
     def restart(self) -> None:
@@ -215,8 +252,6 @@ class LocalPostgres:
 
 
 if __name__ == "__main__":  # pragma: no cover - a manual helper
-    import sys
-
     server = LocalPostgres.create(fast="--fast" in sys.argv)
     db = server.create_database()
     print(server.url(db), flush=True)

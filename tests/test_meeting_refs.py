@@ -82,6 +82,7 @@ def test_cli_refuses_a_pattern_and_writes_nothing(tmp_path: Path) -> None:
     assert digest(db) == before
 
 
+@pytest.mark.slow  # eleven real processes in a row
 def test_cli_vocabulary_and_tag_typos(tmp_path: Path) -> None:
     db = tmp_path / "k.db"
     kickoff("new", "Acme", "--start", "2026-11-24T15:00", "--tz", "Europe/Berlin", db=db)

@@ -61,12 +61,18 @@ async def settle(pilot: Pilot) -> None:
     await pilot.pause()
     await app.workers.wait_for_complete()  # (the picker lists the meetings in a thread)
     await settle_live(pilot)  # (the cockpit's session has loaded and joined)
-    for inp in app.query(Input):
+    # Widgets live on the screens: app.query() finds none of them (it missed every Input, so
+    # the shot caught the cursor in whichever half of its 0.5 s blink; a loaded machine failed).
+    inputs = [inp for screen in app.screen_stack for inp in screen.query(Input)]
+    for inp in inputs:
         inp.cursor_blink = False
-        inp._cursor_visible = True  # (whatever a blink did while the session settled)
     for screen in app.screen_stack:
         for panel in screen.query("HealthPanel"):
             panel.check_now()  # type: ignore[attr-defined]
+    await pilot.pause()
+    for inp in inputs:  # a blink tick queued before the switch may have hidden it: show it again
+        inp.cursor_blink = True
+        inp.cursor_blink = False
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
 
