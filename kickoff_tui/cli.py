@@ -12,7 +12,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
@@ -38,6 +38,11 @@ def fail(message: str, code: int = 2) -> None:
 
     click.echo(f"kickoff: error: {scrub(message, multiline=False)}", err=True)
     sys.exit(code)
+
+
+def notes(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(f"kickoff: note: {line}", err=True)
 
 
 def handled(fn: F) -> F:
@@ -75,10 +80,28 @@ def db_url(db: str | None) -> str:
     return resolve_db(db)
 
 
-def open_store(db: str | None) -> Store:
+def open_store(
+    db: str | None, *, readonly: bool | Literal["auto"] = False, create: bool = False
+) -> Store:
+    """The store behind ``--db``. Reading commands pass ``readonly=True``: they never write a
+    byte (no creation, no switch to WAL), and a file they cannot use is left as it was. Only
+    the commands that make a meeting pass ``create=True`` (a new database on first use)."""
     from kickoff_tui.core.store import Store
 
-    return Store.open(db_url(db))
+    return said_if_upgraded(Store.open(db_url(db), readonly=readonly, create=create))
+
+
+def said_if_upgraded(store: Store) -> Store:
+    """Say on stderr (once, when it happens) that an older store was upgraded, and where the
+    copy from before is kept."""
+    if store.upgraded_from is not None:
+        from kickoff_tui.core.schema import SCHEMA_VERSION
+        from kickoff_tui.core.store import mask_url
+
+        kept = f"; the file as it was is kept at {store.backup_path}" if store.backup_path else ""
+        click.echo(f"kickoff: upgraded {mask_url(store.url)} from schema {store.upgraded_from} "
+                   f"to {SCHEMA_VERSION}{kept}", err=True)  # fmt: skip
+    return store
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -149,7 +172,7 @@ def new(
             ) from None
     box = minutes or tmpl.minutes
     over = sum(b.minutes for b in tmpl.blocks) - box
-    store = open_store(db)
+    store = open_store(db, create=True)
     meeting = create_meeting(
         store, client, tmpl, begin, zone, title=title, minutes=box, fit_to_box=fit,
         contract_close=close,
@@ -182,9 +205,9 @@ def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None)
     from kickoff_tui.core.facts import apply_fact, fact_word, parse_fact
     from kickoff_tui.core.record import (
         add_item,
-        add_lines,
         attendee_names,
         check_kind,
+        import_lines,
         item_numbers,
         parse_line,
         resolve_meeting,
@@ -204,8 +227,8 @@ def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None)
     store = open_store(db)
     m = resolve_meeting(store, meeting)
     if lines is not None:
-        items = add_lines(store, m, kind, lines, by=by)
-        click.echo(f"added {len(items)} {kind} item{'s' if len(items) != 1 else ''} to {m.id}")
+        ids = import_lines(store, m, kind, lines, by=by)
+        click.echo(f"added {len(ids)} {kind} item{'s' if len(ids) != 1 else ''} to {m.id}")
         return
     capture = parse_line(store, m, " ".join(text))
     item = add_item(store, m, kind, capture, by=by)
@@ -265,12 +288,16 @@ def list_cmd(db: str | None) -> None:
     """List the meetings in the database."""
     import pendulum
 
+    from kickoff_tui.core.errors import NoDatabaseError
     from kickoff_tui.core.record import count_items, list_meetings
     from kickoff_tui.core.text import scrub
 
-    store = open_store(db)
-    meetings = list_meetings(store)
-    if not meetings:
+    try:
+        store = open_store(db, readonly=True)
+    except NoDatabaseError:
+        store = None
+    meetings = list_meetings(store) if store is not None else []
+    if store is None or not meetings:
         click.echo('no meetings yet — create one with: kickoff new "Client name"', err=True)
         return
     for m in meetings:
@@ -318,31 +345,37 @@ def templates() -> None:
 def export(
     meeting: str, fmt: str, output: Path | None, all_dir: Path | None, db: str | None
 ) -> None:
-    """Export a meeting: the Markdown record, or the follow-through pack."""
+    """Export a meeting: the Markdown record, or the follow-through pack.
+
+    Files are written whole (temp file, fsync, rename) and private (0600); a link, a FIFO or a
+    device at the path is refused."""
     import pendulum
 
-    from kickoff_tui.core.errors import StoreError
+    from kickoff_tui.core import files
     from kickoff_tui.core.export import pack
     from kickoff_tui.core.record import load_snapshot, resolve_meeting
 
-    store = open_store(db)
+    if output is not None:  # a bad -o fails before anything is read
+        files.check_target(output)
+    if all_dir is not None:
+        files.check_target(all_dir, folder=True)
+    # The pack also stamps when the follow-through first went out: written where possible.
+    store = open_store(db, readonly="auto" if all_dir is not None else True)
     m = resolve_meeting(store, meeting)
     now = pendulum.now("UTC")
     if all_dir is not None:
-        for path in pack.export_and_record(store, m.id, all_dir, now):
+        written = pack.export_and_record(store, m.id, all_dir, now)
+        for path in written:
             click.echo(str(path))
+        notes(written.notes)
         return
     data = pack.render(load_snapshot(store, m.id), fmt, now)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise StoreError(
-            f"cannot write {output}: {exc.strerror} — choose another -o path"
-        ) from None
+    written = files.write_atomic(output, data)
+    notes(written.notes)
     click.echo(str(output), err=True)
 
 
@@ -361,7 +394,7 @@ def check(meeting: str, as_json: bool, db: str | None) -> None:
     from kickoff_tui.core.export.pack import safe_record
     from kickoff_tui.core.record import load_snapshot, resolve_meeting
 
-    store = open_store(db)
+    store = open_store(db, readonly=True)
     m = resolve_meeting(store, meeting)
     # Findings quote user text: read it as the exports do, free of control characters.
     findings = run_checks(safe_record(load_snapshot(store, m.id)), pendulum.now("UTC"))
@@ -388,10 +421,10 @@ def status(meeting: str, as_json: bool, db: str | None) -> None:
     from kickoff_tui.core import status as st
 
     # Polled every few seconds: on a SQLite file the rows are read with the standard library's
-    # sqlite3 (no SQLAlchemy, pendulum or Textual); anything else opens the full store.
+    # sqlite3 (no SQLAlchemy, pendulum or Textual); anything else opens the full store, read-only.
     data = st.read_sqlite(db_url(db), meeting)
     if data is None:
-        data = st.read_store(open_store(db), meeting)
+        data = st.read_store(open_store(db, readonly=True), meeting)
     click.echo(st.render(data, dt.datetime.now(dt.UTC), as_json=as_json))
 
 
@@ -418,7 +451,8 @@ def copy(
     meeting: str, source: str | None, target: str, new_id: str | None, move: bool, db: str | None
 ) -> None:
     """Copy (or --move) a meeting with everything in it to another store, e.g. from a SQLite
-    file to the team's PostgreSQL: one transaction on the target, all or nothing."""
+    file to the team's PostgreSQL: one transaction on the target, all or nothing. Copying it
+    again updates that copy (identities are kept) instead of making a second one."""
     from kickoff_tui.core.copy import check_new_id, copy_meeting
     from kickoff_tui.core.errors import InputError
     from kickoff_tui.core.record import resolve_meeting
@@ -432,13 +466,13 @@ def copy(
     path = sqlite_path(src_url)
     if path is not None and not path.exists():
         raise InputError(f"no database at {path} — check --from (or --db / KICKOFF_DB)")
-    src = Store.open(src_url)
+    src = said_if_upgraded(Store.open(src_url, readonly=not move, create=False))
     resolve_meeting(src, meeting)  # a bad id fails before the target is even opened
-    dst = Store.open(db_url(target))
+    dst = said_if_upgraded(Store.open(db_url(target)))
     done = copy_meeting(src, dst, meeting, new_id=new_id, move=move)
     verb = "moved" if move else "copied"
-    click.echo(f"{verb} {done.source_id} to {mask_url(dst.url)} as {done.target_id}: "
-               f"{done.describe()}")  # fmt: skip
+    how = f"updated the earlier copy {done.target_id}" if done.updated else f"as {done.target_id}"
+    click.echo(f"{verb} {done.source_id} to {mask_url(dst.url)} {how}: {done.describe()}")
 
 
 def _tui_command(role: str) -> Callable[[str, str | None], None]:
@@ -453,7 +487,7 @@ def _tui_command(role: str) -> Callable[[str, str | None], None]:
         if mid is None:
             from kickoff_tui.core.record import resolve_meeting
 
-            mid = resolve_meeting(open_store(db), meeting).id
+            mid = resolve_meeting(open_store(db, readonly=True), meeting).id
         run_tui(url, meeting_ref=mid, role=role)
 
     return command
@@ -474,7 +508,7 @@ def demo(db: str | None) -> None:
     """Create a realistic sample kickoff and open it in the cockpit."""
     from kickoff_tui.core.demo import create_demo
 
-    store = open_store(db)
+    store = open_store(db, create=True)
     m = create_demo(store)
     click.echo(m.id, err=True)
     run_tui(store.url, meeting_ref=m.id, role="facilitator")

@@ -3,10 +3,12 @@ a clock we can move."""
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 
 import pendulum
 import pytest
@@ -74,6 +76,27 @@ def state_dir(tmp_path_factory, monkeypatch):
     path = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("KICKOFF_STATE_DIR", str(path))
     return path
+
+
+@contextlib.contextmanager
+def predictable_uids() -> Iterator[None]:
+    """Identities made inside are predictable (``…-000000000001``, ``…-000000000002``…), so
+    outputs that carry them (calendar UIDs, JSON ids, CSV ids) can be compared to goldens."""
+    import itertools
+
+    from kickoff_tui.core import models
+
+    counter = itertools.count(1)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(models, "new_uid", lambda: f"00000000-0000-4000-8000-{next(counter):012d}")
+        yield
+
+
+@pytest.fixture
+def fixed_uids():
+    """:func:`predictable_uids` for the whole test."""
+    with predictable_uids():
+        yield
 
 
 @pytest.fixture

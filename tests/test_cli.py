@@ -119,7 +119,7 @@ def test_newer_schema(tmp_path):
     import sqlite3
 
     db = tmp_path / "k.db"
-    assert kickoff("list", db=db).returncode == 0
+    assert kickoff("new", "X", "--start", "2026-11-24T09:00", "--tz", "UTC", db=db).returncode == 0
     con = sqlite3.connect(db)
     con.execute("UPDATE kickoff_meta SET value='7' WHERE key='schema_version'")
     con.commit()
@@ -133,7 +133,7 @@ def test_newer_schema(tmp_path):
 def test_unwritable_location(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    r = kickoff("list", db=blocker / "k.db")
+    r = kickoff("new", "X", db=blocker / "k.db")  # (list creates nothing: it only reads)
     assert r.returncode == 1 and "cannot create the database" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
 

@@ -31,6 +31,7 @@ from kickoff_tui.core.export.ics import render_ics
 from kickoff_tui.core.models import Item
 from kickoff_tui.core.readmodel import ClientRecord, build_record, client_view
 from kickoff_tui.core.store import Store
+from tests.conftest import predictable_uids
 from tests.dbutil import copy_sqlite, write_raw
 from tests.schema_check import validate
 
@@ -134,7 +135,8 @@ def build(tmp_path: Path) -> tuple[Store, str]:
 def pack_seed(tmp_path_factory) -> tuple[Path, str]:
     """The pack's meeting, built once; each test opens its own copy of the file."""
     folder = tmp_path_factory.mktemp("pack-seed")
-    store, mid = build(folder)
+    with predictable_uids():  # the goldens hold the identities
+        store, mid = build(folder)
     store.close()
     return folder / "k.db", mid
 
@@ -259,7 +261,8 @@ def test_ics_parses_back_with_stable_uids_in_the_meeting_zone(pack_meeting) -> N
     store, mid = pack_meeting
     first = render_ics(client(pack_meeting))
     comps = _components(first)
-    event = comps[f"{mid}-next-meeting@kickoff-tui"]
+    meeting_uid = snapshot(pack_meeting).meeting.uid  # the meeting's identity, kept by copies
+    event = comps[f"{meeting_uid}-next-meeting@kickoff-tui"]
     assert event.name == "VEVENT"
     assert event["DTSTART"].params["TZID"] == TZ
     assert event.decoded("DTSTART").isoformat() == "2026-12-01T10:00:00+01:00"
@@ -272,7 +275,11 @@ def test_ics_parses_back_with_stable_uids_in_the_meeting_zone(pack_meeting) -> N
     rec = build_record(snapshot(pack_meeting))
     dated = [i for i in rec.items_of("action") if i.due is not None and not i.internal]
     todos = {u for u, c in comps.items() if c.name == "VTODO"}
-    assert todos == {f"{i.ident}@kickoff-tui" for i in dated} | {f"{mid}-first-value@kickoff-tui"}
+    assert todos == {f"{i.ident}@kickoff-tui" for i in dated} | {
+        f"{meeting_uid}-first-value@kickoff-tui"
+    }
+    assert all(i.ident == i_row.uid for i in dated for i_row in snapshot(pack_meeting).items
+               if i_row.id == i.row_id)  # fmt: skip
     undated = next(i for i in rec.items_of("action") if i.due is None)
     assert f"{undated.ident}@kickoff-tui" not in comps
 

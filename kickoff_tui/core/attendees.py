@@ -79,6 +79,24 @@ def update_attendee(store: Store, attendee_id: int, by: str = "cli", **fields: o
     return a
 
 
+def add_roles(
+    store: Store, attendee_id: int, roles: Iterable[str], *, by: str = "cli"
+) -> tuple[Attendee, list[str]]:
+    """Give an attendee more roles, reading the roles they hold and writing the union in one
+    transaction (another terminal adding a role at the same moment is never overwritten).
+    Returns the attendee and the roles that were new."""
+    with store.write(by) as s:
+        a = s.get(Attendee, attendee_id, with_for_update=True)
+        if a is None:
+            raise InputError(f"no attendee #{attendee_id} — nothing was changed")
+        held = a.role_list
+        new = [r for r in roles if r not in held]
+        if new:
+            a.roles = ",".join([*held, *new])
+            s.add(a)
+    return a, new
+
+
 def attendee_names(store: Store, meeting_id: str) -> list[Candidate]:
     """The meeting's attendees as ``(id, name)`` pairs (``people.Candidate``), for matching."""
     with store.read() as s:

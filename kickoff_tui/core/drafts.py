@@ -14,9 +14,9 @@ since nobody can tell whether a save still in the queue when the process died ev
 
 Writing never blocks the caller: :meth:`DraftBox.put` only hands the newest draft to a
 background thread, which writes at most every ``MIN_GAP_S`` (so at least that often while
-typing, and right after the last key). Each write is atomic: a temporary file in the same
-folder, fsync, ``os.replace``, mode 0600 — a reader or a crash sees the old draft or the new
-one, never half of one. No Textual here.
+typing, and right after the last key). Each write is atomic (``files.write_atomic``: a temporary
+file in the same folder, fsync, rename, mode 0600) — a reader or a crash sees the old draft or
+the new one, never half of one. No Textual here.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -36,6 +35,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kickoff_tui.core.errors import KickoffError
+from kickoff_tui.core.files import write_atomic
 from kickoff_tui.core.locations import state_dir
 
 if sys.platform != "win32":  # elsewhere every terminal of a meeting and role shares one slot
@@ -274,7 +275,7 @@ class DraftBox:
                 if kept != self._written:
                     self._write(kept)  # type: ignore[arg-type]
                     self._written = kept
-            except OSError as exc:
+            except (OSError, KickoffError) as exc:  # a full disk, a link at the path...
                 self._fail(exc)
             finally:
                 self._last_write = time.monotonic()
@@ -297,30 +298,9 @@ class DraftBox:
             "queued": [asdict(d) for d in kept.queued],
         }
         data = json.dumps(body, indent=1).encode("ascii")  # ASCII: any string round-trips
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{self.path.name}.", suffix=".tmp")
-        try:
-            os.fchmod(fd, 0o600)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-            os.close(fd)
-            fd = -1
-            os.replace(tmp, self.path)
-        except BaseException:
-            if fd >= 0:
-                os.close(fd)
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        with contextlib.suppress(OSError):  # the rename itself survives a power cut too
-            dfd = os.open(self.folder, os.O_RDONLY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
+        write_atomic(self.path, data)  # temp file, fsync, rename, 0600; stale temps swept
 
-    def _fail(self, exc: OSError) -> None:
+    def _fail(self, exc: Exception) -> None:
         message = f"drafts cannot be saved: {exc}"
         first = self.error is None
         self.error = message

@@ -36,8 +36,8 @@ import pendulum
 
 from kickoff_tui.core import record
 from kickoff_tui.core.capture import owner_name, parse_capture, resolve_date
-from kickoff_tui.core.errors import CaptureError
-from kickoff_tui.core.models import Attendee, Meeting
+from kickoff_tui.core.errors import CaptureError, InputError
+from kickoff_tui.core.models import Meeting
 from kickoff_tui.core.people import Ambiguous, Unresolved, candidates, fold, match
 from kickoff_tui.core.store import Store
 from kickoff_tui.core.text import clean
@@ -197,18 +197,17 @@ def apply_fact(store: Store, meeting: Meeting, fact: Fact, *, by: str) -> str:
         return f"added {added.name} ({added.side})"
     if fact.word == "role":
         assert fact.attendee_id is not None
-        # Read just before the write: another terminal may have given this person a role since
-        # the line was parsed, and roles accumulate.
-        with store.read() as s:
-            current = s.get(Attendee, fact.attendee_id)
-        if current is None:
-            raise CaptureError(f"{fact.name} is no longer an attendee — nothing was changed")
-        held = current.role_list
-        new = [r for r in fact.roles if r not in held]
+        # Read and written in one transaction: another terminal may have given this person a
+        # role since the line was parsed, and roles accumulate.
+        try:
+            current, new = record.add_roles(store, fact.attendee_id, fact.roles, by=by)
+        except InputError:
+            raise CaptureError(
+                f"{fact.name} is no longer an attendee — nothing was changed"
+            ) from None
         if not new:
             return f"{current.name} already has {', '.join(fact.roles)}"
-        record.update_attendee(store, fact.attendee_id, by=by, roles=[*held, *new])
-        return f"{current.name}: {', '.join([*held, *new])}"
+        return f"{current.name}: {current.roles.replace(',', ', ')}"
     if fact.word == "cadence":
         assert fact.text is not None
         cadence = with_tags(fact.text, fact.internal)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pendulum
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from kickoff_tui.core.attendees import attendee_names
 from kickoff_tui.core.capture import Capture, parse_capture
 from kickoff_tui.core.errors import CaptureError, ConflictError, InputError
+from kickoff_tui.core.meetings import lock_meeting
 from kickoff_tui.core.models import (
     Item,
     Meeting,
@@ -45,12 +47,14 @@ def count_items(store: Store, meeting_id: str) -> dict[str, int]:
 
 
 def item_numbers(store: Store, meeting_id: str) -> dict[int, int]:
-    """Row id → per-meeting number for every item of the meeting (``readmodel.numbers``)."""
+    """Row id → per-meeting number for every item of the meeting: the stored ``number``
+    (``readmodel.number_of``)."""
     from kickoff_tui.core.readmodel import numbers
 
     with store.read() as s:
-        ids = s.exec(select(Item.id).where(Item.meeting_id == meeting_id)).all()
-    return numbers(int(i) for i in ids if i is not None)
+        rows = s.exec(select(Item.id, Item.number).where(Item.meeting_id == meeting_id)).all()
+    ranked = numbers(int(i) for i, _ in rows if i is not None)
+    return {int(i): int(n) if n is not None else ranked[int(i)] for i, n in rows if i is not None}
 
 
 def get_items(store: Store, ids: Iterable[int]) -> list[Item]:
@@ -70,6 +74,19 @@ def get_item(store: Store, item_id: int) -> Item:
     return item
 
 
+def find_item(store: Store, meeting_id: str, number: int) -> Item:
+    """The item people call ``#number`` in this meeting (deleted ones too: an undo needs them)."""
+    with store.read() as s:
+        item = s.exec(
+            select(Item).where(Item.meeting_id == meeting_id, Item.number == number)
+        ).first()
+    if item is None:
+        raise InputError(
+            f"no item #{number} in {meeting_id} — the record and the panes show the numbers"
+        )
+    return item
+
+
 def parse_line(store: Store, meeting: Meeting, line: str, *, allow_kind: bool = False) -> Capture:
     return parse_capture(
         line,
@@ -80,28 +97,53 @@ def parse_line(store: Store, meeting: Meeting, line: str, *, allow_kind: bool = 
     )
 
 
+def _item_row(
+    meeting_id: str, kind: str, c: Capture, block_id: int | None, by: str, now: pendulum.DateTime
+) -> dict[str, Any]:
+    """The column values of a new item (one place for both the ORM and the bulk path)."""
+    owner = clean_opt(c.owner, field="the owner")
+    return {
+        "meeting_id": meeting_id,
+        "kind": kind,
+        "text": clean(c.text, field=f"the {kind} text"),
+        "owner": owner,
+        "owner_attendee_id": c.owner_attendee_id,
+        "owner_known": c.owner_known,
+        "due": c.due,
+        "severity": c.severity,
+        "side": c.side,
+        "status": c.status or "open",
+        "decided_by": owner if kind == "decision" else None,
+        "internal": c.internal,
+        "block_id": block_id,
+        "captured_by": by,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def number_items(s: Session, meeting_id: str, items: Iterable[Item]) -> None:
+    """Give new items of one meeting the next per-meeting numbers (1, 2, 3…), inside the write
+    transaction that inserts them. Locks the meeting (:func:`lock_meeting`), so two terminals
+    adding at once on PostgreSQL take turns instead of picking the same number."""
+    n = next_number(s, meeting_id) - 1
+    for item in items:
+        n += 1
+        item.number = n
+
+
+def next_number(s: Session, meeting_id: str) -> int:
+    """The next free per-meeting item number, with the meeting locked (:func:`lock_meeting`)
+    for the rest of the write transaction."""
+    lock_meeting(s, meeting_id)
+    top = s.exec(select(func.max(Item.number)).where(Item.meeting_id == meeting_id)).one()
+    return int(top or 0) + 1
+
+
 def _new_item(
     meeting_id: str, kind: str, c: Capture, block_id: int | None, by: str, now: pendulum.DateTime
 ) -> Item:
-    owner = clean_opt(c.owner, field="the owner")
-    return Item(
-        meeting_id=meeting_id,
-        kind=kind,
-        text=clean(c.text, field=f"the {kind} text"),
-        owner=owner,
-        owner_attendee_id=c.owner_attendee_id,
-        owner_known=c.owner_known,
-        due=c.due,
-        severity=c.severity,
-        side=c.side,
-        status=c.status or "open",
-        decided_by=owner if kind == "decision" else None,
-        internal=c.internal,
-        block_id=block_id,
-        captured_by=by,
-        created_at=now,
-        updated_at=now,
-    )
+    return Item(**_item_row(meeting_id, kind, c, block_id, by, now))
 
 
 def clean_by(by: str) -> str:
@@ -132,11 +174,12 @@ def add_item(
     by = clean_by(by)
     item = _new_item(meeting.id, kind, capture, block_id, by, utcnow())
     with store.write(by) as s:
+        number_items(s, meeting.id, [item])
         s.add(item)
     return item
 
 
-def add_lines(
+def import_lines(
     store: Store,
     meeting: Meeting,
     kind: str,
@@ -144,10 +187,12 @@ def add_lines(
     *,
     block_id: int | None = None,
     by: str = "cli",
-) -> list[Item]:
-    """Parse every line first, then save them all in one transaction, or none at all.
+) -> list[int]:
+    """Parse every line first, then save them all in one transaction, or none at all; return
+    the new ids. Blank lines are skipped; a bad line raises with its line number.
 
-    Blank lines are skipped; a bad line raises with its line number.
+    Built for 100,000 lines: the rows go in as batched bulk inserts (no ORM object per item),
+    so time and memory grow linearly with the input.
     """
     kind = check_kind(kind)
     by = clean_by(by)
@@ -164,10 +209,29 @@ def add_lines(
     if not parsed:
         raise InputError("nothing to add: the input has no lines — one item per line")
     now = utcnow()
-    items = [_new_item(meeting.id, kind, c, block_id, by, now) for c in parsed]
+    rows = (_item_row(meeting.id, kind, c, block_id, by, now) for c in parsed)
     with store.write(by) as s:
-        s.add_all(items)
-    return items
+        first = next_number(s, meeting.id)
+        numbered = ({**row, "number": first + n} for n, row in enumerate(rows))
+        return store.insert_many(s, Item, numbered)
+
+
+def add_lines(
+    store: Store,
+    meeting: Meeting,
+    kind: str,
+    lines: Iterable[str],
+    *,
+    block_id: int | None = None,
+    by: str = "cli",
+) -> list[Item]:
+    """:func:`import_lines`, returning the saved items (for callers that show them; a large
+    import should call :func:`import_lines` and keep just the ids)."""
+    ids = import_lines(store, meeting, kind, lines, block_id=block_id, by=by)
+    items: list[Item] = []
+    for start in range(0, len(ids), 10_000):
+        items += get_items(store, ids[start : start + 10_000])
+    return sorted(items, key=lambda i: i.id or 0)
 
 
 _ITEM_FIELDS = {

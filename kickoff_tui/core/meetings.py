@@ -41,8 +41,9 @@ def parse_start(
     """``2026-11-24T15:00`` read in the meeting's zone (an explicit offset wins).
 
     A wall time the zone skips (clocks go forward: 02:30 on the last Sunday of March in Berlin)
-    is moved forward by the gap, and a time it shows twice (clocks go back) is read as the second
-    one; either way a sentence naming the time used is appended to ``warnings``.
+    is moved forward by the gap, and a sentence naming the time used is appended to
+    ``warnings``. A wall time the zone shows twice (clocks go back: 02:30 on the last Sunday of
+    October) is refused, naming both offsets; with the offset written out it is taken as given.
     """
     try:
         zone = pendulum.timezone(tz)
@@ -62,13 +63,39 @@ def parse_start(
         raise InputError(
             f"cannot read start '{value}' — use YYYY-MM-DDTHH:MM, e.g. 2026-11-24T15:00"
         )
+    _refuse_twice(value, zone, tz)
     if warnings is not None and (warning := _wall_time_warning(value, parsed, tz)):
         warnings.append(warning)
     return parsed
 
 
+def _refuse_twice(value: str, zone: dt.tzinfo, tz: str) -> None:
+    """Raise when ``value`` has no offset and its wall time happens twice in ``zone``."""
+    try:
+        wall = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return
+    if wall.tzinfo is not None or len(value) <= 10:  # an offset given, or a date alone (09:00)
+        return
+    readings = [wall.replace(tzinfo=zone, fold=fold) for fold in (0, 1)]
+    if readings[0].utcoffset() == readings[1].utcoffset():
+        return
+    # A skipped time (clocks go forward) has two offsets too, but neither reading exists.
+    if any(r.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != wall for r in readings):
+        return
+    first, second = (_offset(r.utcoffset()) for r in readings)
+    names = [f" ({n})" if (n := r.tzname()) and n[0] not in "+-" else "" for r in readings]
+    at = f"{wall:%Y-%m-%dT%H:%M}"
+    raise InputError(
+        f"start {at} happens twice in {tz} on {wall:%a} {wall.day} {wall:%b %Y} (the clocks go "
+        f"back): first at {first}{names[0]}, then at {second}{names[1]} — write the offset to "
+        f"choose: {at}{first} or {at}{second}"
+    )
+
+
 def _wall_time_warning(value: str, parsed: pendulum.DateTime, tz: str) -> str | None:
-    """Why ``parsed`` is not simply ``value`` on the wall clock of ``tz``, or None."""
+    """Why ``parsed`` is not simply ``value`` on the wall clock of ``tz`` (a skipped time moved
+    forward), or None. (A time shown twice never gets here: :func:`_refuse_twice`.)"""
     try:
         wall = dt.datetime.fromisoformat(value)
     except ValueError:
@@ -82,18 +109,6 @@ def _wall_time_warning(value: str, parsed: pendulum.DateTime, tz: str) -> str | 
         return (
             f"{wall:%H:%M} does not exist on {wall:%a} {wall.day} {wall:%b %Y} in {tz} (the "
             f"clocks go forward) — using {used}"
-        )
-    zone = parsed.tzinfo
-    first = wall.replace(tzinfo=zone, fold=0).utcoffset()
-    second = wall.replace(tzinfo=zone, fold=1).utcoffset()
-    if first != second:
-        which, other, offset = ("second", "first", first)
-        if parsed.utcoffset() == first:
-            which, other, offset = ("first", "second", second)
-        return (
-            f"{wall:%H:%M} happens twice on {wall:%a} {wall.day} {wall:%b %Y} in {tz} (the "
-            f"clocks go back) — using the {which}, {used}; for the {other} give its offset: "
-            f"{wall:%Y-%m-%dT%H:%M}{_offset(offset)}"
         )
     return None
 
@@ -231,6 +246,21 @@ def get_meeting(s: Session, meeting_id: str, *, for_update: bool = False) -> Mee
     return m
 
 
+def lock_meeting(s: Session, meeting_id: str) -> Meeting:
+    """Read the meeting row and hold it for the rest of this write transaction: the per-meeting
+    mutex every unit of work takes before it reads what it decides on.
+
+    On PostgreSQL this is ``SELECT … FOR NO KEY UPDATE``: a second unit of work on the same
+    meeting waits here until the first commits, then reads what it wrote; rows that merely
+    reference the meeting can still be inserted meanwhile. On SQLite ``BEGIN IMMEDIATE``
+    already serialises every writer, so this is a plain read.
+    """
+    m = s.get(Meeting, meeting_id, with_for_update={"key_share": True})
+    if m is None:
+        raise InputError(f"no meeting '{meeting_id}' — `kickoff list` shows the meetings")
+    return m
+
+
 _MEETING_TEXT_FIELDS = {
     "client": "the client name", "title": "the meeting title", "cadence": "the cadence",
     "purpose": "the purpose", "first_value_goal": "the First Value goal",
@@ -256,6 +286,23 @@ def update_meeting(store: Store, meeting_id: str, by: str = "cli", **fields: obj
         m.version += 1
         s.add(m)
     return m
+
+
+def mark_followthrough(
+    store: Store, meeting_id: str, at: pendulum.DateTime, by: str = "cli"
+) -> bool:
+    """Record that the follow-through went out at ``at`` unless an earlier time is recorded:
+    read and written in one transaction, so of two terminals exporting at once the first time
+    wins. True when ``at`` was recorded."""
+    with store.write(by) as s:
+        m = get_meeting(s, meeting_id, for_update=True)
+        sent = m.followthrough_exported_at
+        if sent is not None and pendulum.instance(sent) <= at:
+            return False
+        m.followthrough_exported_at = at.in_timezone("UTC")
+        m.version += 1
+        s.add(m)
+    return True
 
 
 @dataclass
@@ -285,36 +332,37 @@ class Snapshot:
 def load_snapshot(store: Store, meeting_id: str, *, with_items: bool = True) -> Snapshot:
     """Read a meeting whole; ``with_items=False`` skips the (possibly 10,000) items."""
     with store.read() as s:
-        m = get_meeting(s, meeting_id)
-        return Snapshot(
-            meeting=m,
-            blocks=list(s.exec(select(Block).where(Block.meeting_id == m.id).order_by("position"))),
-            attendees=list(
-                s.exec(select(Attendee).where(Attendee.meeting_id == m.id).order_by("id"))
-            ),
-            items=list(
-                s.exec(
-                    select(Item)
-                    .where(Item.meeting_id == m.id, col(Item.deleted).is_(False))
-                    .order_by("id")
-                )
+        return snapshot_in(s, get_meeting(s, meeting_id), with_items=with_items)
+
+
+def snapshot_in(s: Session, m: Meeting, *, with_items: bool = True) -> Snapshot:
+    """The snapshot read through an open session: inside a unit of work (after
+    :func:`lock_meeting`) it is exactly what that transaction decides on."""
+    return Snapshot(
+        meeting=m,
+        blocks=list(s.exec(select(Block).where(Block.meeting_id == m.id).order_by("position"))),
+        attendees=list(s.exec(select(Attendee).where(Attendee.meeting_id == m.id).order_by("id"))),
+        items=list(
+            s.exec(
+                select(Item)
+                .where(Item.meeting_id == m.id, col(Item.deleted).is_(False))
+                .order_by("id")
             )
-            if with_items
-            else [],
-            answers=list(
-                s.exec(select(Answer).where(Answer.meeting_id == m.id).order_by("question", "id"))
-            ),
-            events=list(
-                s.exec(select(TimerEvent).where(TimerEvent.meeting_id == m.id).order_by("id"))
-            ),
-            notes=list(s.exec(select(BlockNote).where(BlockNote.meeting_id == m.id))),
-            deleted_item_ids=tuple(
-                int(i)
-                for i in s.exec(
-                    select(Item.id).where(Item.meeting_id == m.id, col(Item.deleted).is_(True))
-                )
-                if i is not None
-            )
-            if with_items
-            else (),
         )
+        if with_items
+        else [],
+        answers=list(
+            s.exec(select(Answer).where(Answer.meeting_id == m.id).order_by("question", "id"))
+        ),
+        events=list(s.exec(select(TimerEvent).where(TimerEvent.meeting_id == m.id).order_by("id"))),
+        notes=list(s.exec(select(BlockNote).where(BlockNote.meeting_id == m.id))),
+        deleted_item_ids=tuple(
+            int(i)
+            for i in s.exec(
+                select(Item.id).where(Item.meeting_id == m.id, col(Item.deleted).is_(True))
+            )
+            if i is not None
+        )
+        if with_items
+        else (),
+    )

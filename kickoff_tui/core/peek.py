@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
+from kickoff_tui.core.dbfile import read_uri
 from kickoff_tui.core.schema import SCHEMA_VERSION
 
 
@@ -52,7 +52,7 @@ def connect_readonly(url: str) -> sqlite3.Connection | None:
     if path is None:
         return None
     try:
-        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=2)
+        conn = sqlite3.connect(read_uri(path), uri=True, timeout=2)  # writes nothing
         row = conn.execute("SELECT value FROM kickoff_meta WHERE key='schema_version'").fetchone()
     except sqlite3.Error:
         return None

@@ -8,10 +8,10 @@ attribute names: ``meeting``, ``blocks``, ``attendees``, ``items``, ``answers``,
   ``people.match`` on the typed name), an :class:`~kickoff_tui.core.people.Unresolved` name kept
   as typed, or an :class:`~kickoff_tui.core.people.Ambiguous` one; ``people.label`` flags the last
   two the same way in every output;
-* **which** — every item, person, answer and the meeting has an ``ident`` (today derived from
-  the row id; it becomes the stored uid column in :func:`ident_of` alone) and every item a
-  per-meeting ``number`` (its place in capture order, deleted items counted so numbers never
-  shift);
+* **which** — every item, person, answer and the meeting has an ``ident``: its stored ``uid``
+  (made at creation, kept by ``kickoff copy``; :func:`ident_of` alone reads it), and every item
+  its per-meeting ``number`` as stored (given at creation, deleted items keep theirs, so numbers
+  never shift; :func:`number_of`);
 * **what is secret** — items carry ``internal``; facts (purpose, cadence, next meeting, First
   Value, a person's title/note) carry it too. :func:`client_view` is the one rule for what a
   client may see, and returns a :class:`ClientRecord` that has no field for anything else: the
@@ -46,6 +46,13 @@ def ident_of(row: Any, fallback: str) -> str:
     ``fallback`` (derived from the row id). Switch identities here and nowhere else."""
     uid = getattr(row, "uid", None)
     return str(uid) if uid else fallback
+
+
+def number_of(row: Any, numbered: dict[int, int]) -> int:
+    """The one accessor for an item's number: the stored per-meeting ``number``, else (a row
+    from before numbers were stored) its place in capture order from :func:`numbers`."""
+    stored = getattr(row, "number", None)
+    return int(stored) if stored is not None else numbered[row.id]
 
 
 def numbers(item_ids: Iterable[int]) -> dict[int, int]:
@@ -371,7 +378,7 @@ def build_record(snap: Any) -> MeetingRecord:
         items.append(
             Item(
                 ident=ident_of(r, f"{mid}-item-{r.id}"), row_id=int(r.id),
-                number=numbered[r.id], kind=str(Kind.parse(r.kind) or r.kind), text=r.text,
+                number=number_of(r, numbered), kind=str(Kind.parse(r.kind) or r.kind), text=r.text,
                 owner=owner, decider=decider, due=_date(r.due), side=side,
                 side_captured=captured is not None,
                 status=Status.parse(getattr(r, "status", None)) or Status.OPEN,

@@ -27,30 +27,29 @@ are the only characters below 0x20 left (CRLF in the CSV and the calendar), and 
 leading byte-order mark the only BOM.
 
 Rendering depends only on the record and the ``now`` passed in (no wall clock), so the same
-record gives the same bytes. Files are written atomically and private to the user (0600):
-meeting notes are confidential. :func:`export_and_record` also stamps the meeting's
-``followthrough_exported_at`` — the *first* export's time is kept, because the 24-hour measure
-asks when the follow-through first went out, not when it was last regenerated.
+record gives the same bytes. The pack is written whole or not at all, private to the user
+(files 0600, folder 0700; see ``core/files.py``): meeting notes are confidential.
+:func:`export_and_record` also stamps the meeting's ``followthrough_exported_at`` — the *first*
+export's time is kept, because the 24-hour measure asks when the follow-through first went out,
+not when it was last regenerated.
 
 Headless: imports no Textual.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pendulum
 
 from kickoff_tui.core.checks import run_checks
-from kickoff_tui.core.errors import InputError, StoreError
+from kickoff_tui.core.errors import InputError
+from kickoff_tui.core.files import Written, write_pack
 from kickoff_tui.core.readmodel import MeetingRecord, build_record, client_view
-from kickoff_tui.core.record import Snapshot, load_snapshot, update_meeting
+from kickoff_tui.core.record import Snapshot, load_snapshot, mark_followthrough
 from kickoff_tui.core.store import Store
 from kickoff_tui.core.text import has_controls, scrub, scrub_output
 
@@ -181,54 +180,31 @@ def _render(rec: MeetingRecord, fmt: str, now: pendulum.DateTime) -> bytes:
     return scrub_output(json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temp file + rename), mode 0600."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def export_all(
-    snap: Snapshot | MeetingRecord, directory: Path, now: pendulum.DateTime
-) -> list[Path]:
-    """Render every format first, then write them all to ``directory``; return the paths.
-
-    Rendering everything before writing anything means a render error leaves no half pack.
-    """
-    directory = Path(directory)
+def export_all(snap: Snapshot | MeetingRecord, directory: Path, now: pendulum.DateTime) -> Written:
+    """Render every format first, then write them all to ``directory`` as one whole pack
+    (see :func:`kickoff_tui.core.files.write_pack`); the result lists the paths (and notes
+    about temp files an interrupted export had left)."""
     rec = safe_record(snap)
     rendered = [(filename(rec.meeting.id, fmt), _render(rec, fmt, now)) for fmt in FORMATS]
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        paths = []
-        for name, data in rendered:
-            path = directory / name
-            _write_private(path, data)
-            paths.append(path)
-    except OSError as exc:
-        raise StoreError(
-            f"cannot write the export to {directory}: {exc.strerror or exc} — choose a "
-            "writable folder"
-        ) from None
-    return paths
+    return write_pack(Path(directory), rendered)
 
 
 def export_and_record(
     store: Store, meeting_id: str, directory: Path, now: pendulum.DateTime
-) -> list[Path]:
-    """Export the pack and record when the follow-through first went out (for the 24-h check)."""
+) -> Written:
+    """Export the pack and record when the follow-through first went out (for the 24-h check).
+
+    On a store opened read-only the pack is still written; the time is not recorded, and a
+    note in the result says so."""
     snap = load_snapshot(store, meeting_id)
-    paths = export_all(snap, directory, now)
+    written = export_all(snap, directory, now)
     sent = snap.meeting.followthrough_exported_at
     if sent is None or pendulum.instance(sent) > now:
-        update_meeting(store, meeting_id, followthrough_exported_at=now.in_timezone("UTC"))
-    return paths
+        if getattr(store, "readonly", False):
+            written.notes.append(
+                "the store is read-only: the export time was not recorded (the 24-hour "
+                "follow-through check will not see this export)"
+            )
+        else:
+            mark_followthrough(store, meeting_id, now)  # the earliest time wins, in one transaction
+    return written
