@@ -19,6 +19,7 @@ import itertools
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -147,6 +148,32 @@ class LocalPostgres:
         """Stop (fast: sessions are cut, as in a real restart) and start again, same port."""
         self.stop(remove=False)
         self.start()
+
+    def pids(self) -> list[int]:
+        """The postmaster and every server process it started (backends, writer, WAL…)."""
+        master = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == master:
+                children.append(int(stat.parent.name))
+        return [master, *children]
+
+    def freeze(self) -> list[int]:
+        """Stop every server process with SIGSTOP: connections stay open and nothing answers
+        (a hung server, not a dead one). Returns the pids for :meth:`thaw`."""
+        pids = self.pids()
+        for pid in pids:
+            os.kill(pid, signal.SIGSTOP)
+        return pids
+
+    def thaw(self, pids: list[int]) -> None:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
 
     def log_tail(self, lines: int = 1) -> str:
         try:

@@ -22,6 +22,7 @@ from kickoff_tui.tui.app import KickoffApp
 from kickoff_tui.tui.widgets.capture_line import CaptureLine
 from kickoff_tui.tui.widgets.item_pane import ItemPane
 from kickoff_tui.tui.widgets.notes import RunningNotes
+from tests.live_util import settle
 
 
 async def main() -> None:
@@ -54,7 +55,7 @@ async def main() -> None:
             while await loop.run_in_executor(None, sys.stdin.readline):
                 line.input.focus()
                 await pilot.press("enter")
-                await pilot.pause(0.2)
+                await settle(pilot)  # saved, or refused and brought back to the line
                 editing = line.editing
                 print(
                     json.dumps(

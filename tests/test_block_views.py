@@ -34,6 +34,7 @@ from kickoff_tui.tui.blocks.metrics import MetricsView
 from kickoff_tui.tui.screens.cockpit import CockpitScreen
 from kickoff_tui.tui.widgets.capture_line import CaptureLine
 from kickoff_tui.tui.widgets.item_pane import ItemPane
+from tests.live_util import settle
 
 KINDS = (
     "introductions", "journey", "objectives", "scope", "plan", "roles", "communication",
@@ -62,7 +63,7 @@ def meeting_from(store: Store, template: str) -> Meeting:
 async def cockpit(store: Store, meeting: Meeting, clock, size=(120, 40)):  # noqa: ANN001
     app = KickoffApp(meeting_ref=meeting.id, store=store, clock=clock, bell=False)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, CockpitScreen)
         yield pilot
 
@@ -79,8 +80,8 @@ async def show(pilot: Pilot, kind: str) -> BlockView:
     block = next(b for b in s.state.snap.blocks if b.kind == kind)
     if s.viewing != block.id:  # the cockpit only ever switches to another block
         s.show_block(block.id)
-    await pilot.pause()
-    await pilot.pause()
+    await settle(pilot)
+    await settle(pilot)
     return view(pilot)
 
 
@@ -100,11 +101,10 @@ async def add(pilot: Pilot, line: str) -> None:
     """Save ``line`` as the capture line would, in the block shown, then let the feed run."""
     s = screen(pilot)
     entry.submit(
-        s.state.store, s.state.snap.meeting, s.state.people, "", line,
+        pilot.app.store, s.state.snap.meeting, s.state.people, "", line,  # type: ignore[attr-defined]
         block_id=s.viewing, by="test",
     )  # fmt: skip
-    s.poll_feed()
-    await pilot.pause()
+    await settle(pilot)
 
 
 def keys(line: str) -> list[str]:
@@ -116,7 +116,7 @@ async def type_line(pilot: Pilot, line: str) -> None:
     await pilot.press("colon")
     await pilot.press(*keys(line))
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot)
 
 
 # --- registry --------------------------------------------------------------------------------
@@ -262,8 +262,7 @@ async def test_risks_show_severity_owner_and_mitigation(store, clock):
         await add(pilot, "risk No SSO admin [/foo] named sev:high @dana")
         risk = next(i for i in list_items(store, m.id, "risk") if "SSO" in i.text)
         update_item(store, risk.id, risk.version, mitigation="Ask IT [x] today")
-        screen(pilot).poll_feed()
-        await pilot.pause()
+        await settle(pilot)
         t = text(view(pilot))
         high = t.index("• high No SSO admin [/foo] named @Dana Kim mitigation: Ask IT [x] today")
         low = t.index("• low Holiday freeze ⚠ no owner mitigation: ⚠ none yet")
@@ -302,7 +301,7 @@ async def test_five_questions_most_senior_last_and_w_saves_then_advances(store, 
         await pilot.press("w")
         assert pilot.app.screen.query_one(CaptureLine).kind == "answer"
         await pilot.press(*keys("Get the [data] right"), "enter")
-        await pilot.pause()
+        await settle(pilot)
         answers = load_snapshot(store, m.id).answers
         assert [(a.question, a.text) for a in answers] == [(1, "Get the [data] right")]
         assert load_snapshot(store, m.id).attendee(answers[0].attendee_id).name == "Dana Kim"
@@ -313,7 +312,7 @@ async def test_five_questions_most_senior_last_and_w_saves_then_advances(store, 
 
         # The line stays open: the next answer goes to the person now marked.
         await pilot.press(*"Trust", "enter")
-        await pilot.pause()
+        await settle(pilot)
         by = {(a.attendee_id, a.question): a.text for a in load_snapshot(store, m.id).answers}
         assert sorted(by.values()) == ["Get the [data] right", "Trust"]
         v = view(pilot)
@@ -343,12 +342,12 @@ async def test_five_questions_pointer_keys_and_click_focus(store, clock):
         assert at() == ("Maria Lopez", 3)
         await pilot.press("left_square_bracket")
         assert at() == ("Maria Lopez", 2)
-        await pilot.pause()
+        await settle(pilot)
         assert "▶ Maria Lopez" in text(v) and "Q2 of 5 · ask Maria Lopez" in text(v)
 
         # A click on the view gives it the keys back from a pane.
         pilot.app.screen.query_one("#pane-action", ItemPane).focus()
-        await pilot.pause()
+        await settle(pilot)
         await pilot.click(FiveQuestionsView, offset=(5, 12))
         assert pilot.app.focused is v
         await pilot.press("]")
@@ -361,7 +360,7 @@ async def test_leaving_a_focused_view_gives_keys_back_to_the_cockpit(store, cloc
         await show(pilot, "five-questions")
         assert isinstance(pilot.app.focused, FiveQuestionsView)
         await show(pilot, "plan")
-        await pilot.pause()
+        await settle(pilot)
         # Not the capture line: the next 'n' must reach the cockpit, not be typed.
         assert pilot.app.focused is None
 

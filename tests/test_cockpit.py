@@ -15,6 +15,7 @@ import pendulum
 import pytest
 from conftest import START
 from rich.console import Console
+from textual.events import Paste
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -29,6 +30,7 @@ from kickoff_tui.tui.widgets.agenda_rail import AgendaRail
 from kickoff_tui.tui.widgets.capture_line import CaptureLine
 from kickoff_tui.tui.widgets.clocks import ClockBar
 from kickoff_tui.tui.widgets.item_pane import ItemPane
+from tests.live_util import settle
 
 SIZE = (120, 40)
 TITLES = (
@@ -120,7 +122,7 @@ def pane(app: KickoffApp, kind: str) -> ItemPane:
 async def tick(pilot: Pilot) -> None:
     """What the 0.25 s interval does, run now: the clock was moved by the test."""
     cockpit(pilot.app).tick()
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def type_text(pilot: Pilot, text: str) -> None:
@@ -132,7 +134,7 @@ async def capture(pilot: Pilot, key: str, text: str) -> None:
     await pilot.press(key)
     await type_text(pilot, text)
     await pilot.press("enter")
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -149,7 +151,7 @@ async def wait_for(pilot: Pilot, condition: Callable[[], bool], timeout: float =
 
 async def test_opens_not_started_with_agenda_and_no_focus(store, meeting, clock):
     async with make_app(store, meeting, clock).run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         app = pilot.app
         cockpit(app)
         # Keys belong to the cockpit until the user picks a pane or the capture line.
@@ -165,7 +167,7 @@ async def test_opens_not_started_with_agenda_and_no_focus(store, meeting, clock)
 async def test_s_starts_the_meeting_with_block_one(store, meeting, clock):
     async with make_app(store, meeting, clock).run_test(size=SIZE) as pilot:
         await pilot.press("s")
-        await pilot.pause()
+        await settle(pilot)
         ids = block_ids(store, meeting)
         assert events(store, meeting) == [("block-started", ids[0])]
         snap = load_snapshot(store, meeting.id)
@@ -179,7 +181,7 @@ async def test_s_starts_the_meeting_with_block_one(store, meeting, clock):
         assert "8:00 left in Welcome & introductions" in clockbar_text(pilot.app)
         # a second 's' changes nothing
         await pilot.press("s")
-        await pilot.pause()
+        await settle(pilot)
         assert len(events(store, meeting)) == 1
 
 
@@ -189,6 +191,7 @@ async def test_moving_between_blocks_with_n_p_and_arrows(store, meeting, clock):
         ids = block_ids(store, meeting)
 
         async def now_at(position: int) -> None:
+            await settle(pilot)
             mt = stored_time(store, meeting, clock)
             assert mt.current_block_id == ids[position]
             current = rail_current(app)
@@ -198,7 +201,7 @@ async def test_moving_between_blocks_with_n_p_and_arrows(store, meeting, clock):
             assert TITLES[position] in clockbar_text(app)
 
         await pilot.press("n")  # not started yet: nothing happens
-        await pilot.pause()
+        await settle(pilot)
         assert events(store, meeting) == []
 
         await pilot.press("s")
@@ -234,7 +237,7 @@ async def test_pause_stops_the_block_clock(store, meeting, clock):
         await pilot.press("s")
         clock.advance(minutes=2)
         await pilot.press("space")
-        await pilot.pause()
+        await settle(pilot)
         assert events(store, meeting)[-1] == ("paused", first)
         clock.advance(minutes=5)
         await tick(pilot)
@@ -247,7 +250,7 @@ async def test_pause_stops_the_block_clock(store, meeting, clock):
         assert mt.elapsed_s == 7 * 60
 
         await pilot.press("space")
-        await pilot.pause()
+        await settle(pilot)
         assert events(store, meeting)[-1] == ("resumed", first)
         clock.advance(minutes=1)
         await tick(pilot)
@@ -290,7 +293,7 @@ async def test_plus_extends_the_block_by_a_minute(store, meeting, clock):
         await tick(pilot)
         assert app.screen.query_one(ClockBar).has_class("-amber")
         await pilot.press("plus")
-        await pilot.pause()
+        await settle(pilot)
         snap = load_snapshot(store, meeting.id)
         assert [(e.kind, e.block_id, e.seconds) for e in snap.events][-1] == ("extended", first, 60)
         mt = stored_time(store, meeting, clock)
@@ -318,7 +321,7 @@ async def test_rebalance_brings_the_projected_end_back_to_plan(store, meeting, c
 
         before = {b.id: b.planned_minutes for b in load_snapshot(store, meeting.id).blocks}
         await pilot.press("b")
-        await pilot.pause()
+        await settle(pilot)
         snap = load_snapshot(store, meeting.id)
         after = {b.id: b.planned_minutes for b in snap.blocks}
         later = [b.id for b in snap.blocks[1:]]
@@ -344,7 +347,7 @@ async def test_next_after_the_last_block_ends_the_meeting(store, meeting, clock)
         for _ in TITLES:
             clock.advance(minutes=1)
             await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         mt = stored_time(store, meeting, clock)
         assert mt.ended
         snap = load_snapshot(store, meeting.id)
@@ -364,7 +367,7 @@ async def test_ending_early_parks_never_opened_blocks(store, meeting, clock):
         await pilot.press("n")  # now in block 3
         clock.advance(minutes=5)
         await pilot.press("ctrl+e")
-        await pilot.pause()
+        await settle(pilot)
         snap = load_snapshot(store, meeting.id)
         assert snap.meeting.status == "ended"
         status = [b.status for b in snap.blocks]
@@ -378,14 +381,14 @@ async def test_ending_early_parks_never_opened_blocks(store, meeting, clock):
             assert q.text.startswith("Parking lot") and title in q.text
         # nothing more happens on 'n' once ended
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         assert len(list_items(store, meeting.id, "question")) == 5
         assert events(store, meeting)[-1][0] == "meeting-ended"
 
 
 async def test_starts_by_itself_at_the_scheduled_time(store, meeting, clock):
     async with make_app(store, meeting, clock).run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         clock.advance(minutes=4, seconds=59)
         await tick(pilot)
         assert events(store, meeting) == []
@@ -403,7 +406,7 @@ async def test_starts_by_itself_at_the_scheduled_time(store, meeting, clock):
 async def test_does_not_start_by_itself_when_opened_long_after_the_start(store, meeting, clock):
     clock.advance(hours=2)  # reviewing an old meeting that never ran
     async with make_app(store, meeting, clock).run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         await tick(pilot)
         assert events(store, meeting) == []
         assert "Not started" in clockbar_text(pilot.app)
@@ -424,7 +427,7 @@ async def test_restart_mid_block_shows_the_real_elapsed_time(store, meeting, clo
     fresh = Store.open(db_url)  # as a new process would
     try:
         async with make_app(fresh, meeting, clock).run_test(size=SIZE) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             app = pilot.app
             mt = stored_time(fresh, meeting, clock)
             assert mt.current_block_id == first
@@ -448,13 +451,13 @@ async def test_restart_right_after_a_crash_keeps_the_timers(store, meeting, cloc
     presence.claim_control(store, dead, start)
     clock.advance(seconds=2)  # relaunched at once
     async with make_app(store, meeting, clock).run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         clock.advance(seconds=30)  # the dead row is long stale now
         cockpit(pilot.app).beat()
         await tick(pilot)
         assert cockpit(pilot.app).in_control
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         assert stored_time(store, meeting, clock).current.position == 1
 
 
@@ -468,7 +471,7 @@ async def test_capture_action_with_owner_due_and_severity(store, meeting, clock)
         await pilot.press("a")
         assert isinstance(app.focused, type(app.screen.query_one(CaptureLine).input))
         await type_text(pilot, "SSO list @maria due:fri sev:high side:them")
-        await pilot.pause()
+        await settle(pilot)
         preview = str(app.screen.query_one("#preview").render())
         assert preview.startswith("✓ action")
         assert "owner Maria Lopez" in preview and "due Fri 27 Nov 2026" in preview
@@ -476,7 +479,7 @@ async def test_capture_action_with_owner_due_and_severity(store, meeting, clock)
         # what is typed is visible on the line while typing
         assert "action › SSO list @maria due:fri sev:high side:them" in screen_text(app)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         (item,) = list_items(store, meeting.id, "action")
         assert item.text == "SSO list"
         assert item.owner == "Maria Lopez" and item.owner_known
@@ -518,14 +521,14 @@ async def test_each_capture_kind(store, meeting, clock, key, kind, typed, text, 
     async with make_app(store, meeting, clock).run_test(size=SIZE) as pilot:
         app = pilot.app
         await pilot.press("s")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press(key)
         await type_text(pilot, typed)
-        await pilot.pause()
+        await settle(pilot)
         preview = str(app.screen.query_one("#preview").render())
         assert preview.startswith(f"✓ {kind}"), preview
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         items = [i for i in list_items(store, meeting.id) if not i.text.startswith("Parking")]
         assert [(i.kind, i.text, i.owner, i.due, i.severity) for i in items] == [
             (kind, text, owner, due, severity)
@@ -548,7 +551,7 @@ async def test_panes_are_newest_first_with_counts(store, meeting, clock):
         await pilot.press("escape")
         await capture(pilot, "r", "third sev:l")
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert app.focused is None
         assert [i.text for i in pane(app, "action").items] == ["second", "first"]
         assert pane(app, "action").border_title == "Actions (2)"
@@ -565,13 +568,13 @@ async def test_bad_date_token_shows_an_error_and_saves_nothing(store, meeting, c
         await pilot.press("s")
         await pilot.press("a")
         await type_text(pilot, "send deck due:2026-13-01")
-        await pilot.pause()
+        await settle(pilot)
         preview = app.screen.query_one("#preview")
         assert preview.has_class("-error")
         assert str(preview.render()).startswith("✗ no such date '2026-13-01'")
         assert "✗ no such date '2026-13-01'" in screen_text(app)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert list_items(store, meeting.id, include_deleted=True) == []
         assert pane(app, "action").items == []
         # the text stays on the line to be fixed
@@ -580,10 +583,10 @@ async def test_bad_date_token_shows_an_error_and_saves_nothing(store, meeting, c
         for _ in range(len("2026-13-01")):
             await pilot.press("backspace")
         await type_text(pilot, "fri")
-        await pilot.pause()
+        await settle(pilot)
         assert not preview.has_class("-error")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         (item,) = list_items(store, meeting.id)
         assert item.due == pendulum.date(2026, 11, 27)
 
@@ -593,12 +596,12 @@ async def test_unknown_word_after_colon_is_refused(store, meeting, clock):
         await pilot.press("s")
         await pilot.press("colon")
         await type_text(pilot, "blah blah")
-        await pilot.pause()
+        await settle(pilot)
         preview = pilot.app.screen.query_one("#preview")
         assert preview.has_class("-error")
         assert "start with a kind" in str(preview.render())
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert list_items(store, meeting.id, include_deleted=True) == []
 
 
@@ -609,15 +612,15 @@ async def test_escape_cancels_and_up_recalls(store, meeting, clock):
         await pilot.press("a")
         await type_text(pilot, "half typed")
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert app.focused is None
         assert list_items(store, meeting.id) == []
         # the keys are the cockpit's again: 'n' moves on instead of typing
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         assert stored_time(store, meeting, clock).current.position == 1
         await pilot.press("a", "up")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.query_one(CaptureLine).input.value == "half typed"
 
 
@@ -630,7 +633,7 @@ async def test_edit_an_item_from_its_pane(store, meeting, clock):
         await pilot.click("#pane-action")
         assert app.focused is pane(app, "action")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         line = app.screen.query_one(CaptureLine)
         assert line.editing is not None
         assert line.input.value == 'send deck @"Maria Lopez" due:2026-11-27'
@@ -638,7 +641,7 @@ async def test_edit_an_item_from_its_pane(store, meeting, clock):
         await pilot.press("ctrl+u")  # clear the line
         await type_text(pilot, "send the revised deck @sam due:mon sev:high")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         (item,) = list_items(store, meeting.id, include_deleted=True)
         assert item.text == "send the revised deck"
         assert item.owner == "Sam Patel"
@@ -657,12 +660,12 @@ async def test_mark_done_from_the_pane(store, meeting, clock):
         await pilot.press("escape")
         await pilot.click("#pane-action")
         await pilot.press("x")
-        await pilot.pause()
+        await settle(pilot)
         (item,) = list_items(store, meeting.id)
         assert item.status == "done"
         assert pane(app, "action").render().plain.startswith("✓ send deck")
         await pilot.press("x")
-        await pilot.pause()
+        await settle(pilot)
         assert list_items(store, meeting.id)[0].status == "open"
 
 
@@ -677,18 +680,18 @@ async def test_delete_then_undo(store, meeting, clock):
         p = pane(app, "decision")
         assert [i.text for i in p.items] == ["weekly Tuesday status", "go with Okta"]
         await pilot.press("down", "delete")
-        await pilot.pause()
+        await settle(pilot)
         assert [i.text for i in p.items] == ["weekly Tuesday status"]
         assert p.border_title == "Decisions (1)"
         rows = {i.text: i.deleted for i in list_items(store, meeting.id, include_deleted=True)}
         assert rows == {"go with Okta": True, "weekly Tuesday status": False}
         await pilot.press("u")
-        await pilot.pause()
+        await settle(pilot)
         assert [i.text for i in p.items] == ["weekly Tuesday status", "go with Okta"]
         assert not any(i.deleted for i in list_items(store, meeting.id, include_deleted=True))
         assert "go with Okta" in screen_text(app)
         await pilot.press("u")  # nothing left to undo: no crash, no change
-        await pilot.pause()
+        await settle(pilot)
         assert len(list_items(store, meeting.id)) == 2
 
 
@@ -706,33 +709,38 @@ CAPTURE_KEYS = (
 )
 
 
-@pytest.mark.parametrize("markup", MARKUP)
-async def test_markup_looking_text_is_literal_everywhere(store, meeting, clock, markup):
-    """User text is data: stored verbatim and drawn verbatim by every capture kind."""
-    async with make_app(store, meeting, clock).run_test(size=(200, 60)) as pilot:
+async def test_markup_looking_text_is_literal_everywhere(store, meeting, clock):
+    """User text is data: stored verbatim and drawn verbatim by every capture kind.
+
+    One app for every string (a tall screen, so the block view's list shows the newest lines).
+    """
+    async with make_app(store, meeting, clock).run_test(size=(200, 100)) as pilot:
         app = pilot.app
         await pilot.press("s")
-        expected: dict[str, str] = {}
-        for n, (key, kind, lead) in enumerate(CAPTURE_KEYS):
-            text = f"{markup} k{n}"
-            expected[kind] = text
-            await pilot.press(key)
-            await type_text(pilot, lead + text)
-            await pilot.pause()
-            # the line itself draws what was typed, literally
-            assert (lead + text) in capture_row(app)
-            assert str(app.screen.query_one("#preview").render()).startswith(f"✓ {kind}")
-            await pilot.press("enter", "escape")
-        await pilot.pause()
+        expected: dict[tuple[str, str], str] = {}
+        for markup in MARKUP:
+            mine: dict[str, str] = {}
+            for n, (key, kind, lead) in enumerate(CAPTURE_KEYS):
+                text = mine[kind] = expected[(markup, kind)] = f"{markup} k{n}"
+                await pilot.press(key)
+                if n == 0:  # each string typed key by key once; pasted for the other kinds
+                    await type_text(pilot, lead + text)
+                else:
+                    app.screen.query_one(CaptureLine).input.post_message(Paste(lead + text))
+                await pilot.pause()
+                # the line itself draws what was typed, literally
+                assert (lead + text) in capture_row(app)
+                assert str(app.screen.query_one("#preview").render()).startswith(f"✓ {kind}")
+                await pilot.press("enter", "escape")
+            await settle(pilot)
+            for kind in ("action", "decision", "risk"):  # the newest row of each pane
+                assert pane(app, kind).render().plain.startswith(mine[kind]), markup
+            screen = flat(screen_text(app))
+            for text in mine.values():
+                assert text in screen, (markup, text)
 
-        stored = {i.kind: i.text for i in list_items(store, meeting.id)}
-        assert stored == expected
-
-        for kind in ("action", "decision", "risk"):
-            assert pane(app, kind).render().plain.startswith(expected[kind])
-        screen = flat(screen_text(app))
-        for text in expected.values():
-            assert text in screen
+        stored = sorted((i.kind, i.text) for i in list_items(store, meeting.id))
+        assert stored == sorted((kind, text) for (_m, kind), text in expected.items())
         # the SVG export (what the snapshots use) draws it too
         svg = app.export_screenshot()
         assert "Actions" in svg
@@ -749,7 +757,7 @@ async def test_markup_in_meeting_and_attendee_names(store, clock):
         await pilot.press("s")
         await capture(pilot, "a", "call back @jo")
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         text = screen_text(pilot.app)
         assert "[bold]Acme[/] [/x] kickoff" in text
         assert "call back @Jo [admin]" in text
@@ -767,12 +775,12 @@ async def test_opening_the_capture_line_does_not_accumulate_widgets(store, meeti
         return sum(isinstance(o, Widget) for o in gc.get_objects())
 
     async with make_app(store, meeting, clock).run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         before = alive()
         for _ in range(10):
             await pilot.press("a")
             await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert alive() - before < 20
 
 
@@ -783,18 +791,18 @@ async def test_help_opens_with_question_mark_and_closes_with_escape(store, meeti
     async with make_app(store, meeting, clock).run_test(size=SIZE) as pilot:
         app = pilot.app
         await pilot.press("question_mark")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
         assert "Quick capture" in text and "due:fri" in text
         await pilot.press("s")  # the cockpit's keys do not leak through the modal
-        await pilot.pause()
+        await settle(pilot)
         assert events(store, meeting) == []
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, CockpitScreen)
         await pilot.press("s")
-        await pilot.pause()
+        await settle(pilot)
         assert len(events(store, meeting)) == 1
 
 

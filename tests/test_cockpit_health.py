@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from kickoff_tui.core.record import load_snapshot
 from kickoff_tui.tui.app import KickoffApp
 from kickoff_tui.tui.widgets.capture_line import CaptureLine
 from kickoff_tui.tui.widgets.health_panel import HealthPanel
+from tests.live_util import settle
 
 
 async def capture(pilot, key: str, text: str) -> None:
     await pilot.press(key)
     pilot.app.screen.query_one(CaptureLine).input.value = text
     await pilot.press("enter", "escape")
+    await settle(pilot)
 
 
 async def test_health_panel_lists_gaps_and_clears_them_live(store, meeting, clock):
@@ -50,11 +50,8 @@ async def test_export_key_writes_the_pack_and_records_the_time(store, meeting, c
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await pilot.press("e")
+        await settle(pilot)  # the export is a command on the session's queue
         folder = tmp_path / "out" / meeting.id
-        for _ in range(100):
-            if len(list(folder.glob("*"))) == 5:
-                break
-            await asyncio.sleep(0.05)
         assert sorted(p.suffix for p in folder.iterdir()) == [
             ".csv",
             ".ics",

@@ -1,6 +1,7 @@
-"""A lost database connection: the cockpit says "reconnecting…", keeps what was typed, and saves
+"""A lost database connection: the cockpit says "reconnecting…", queues what was typed, and saves
 it once when the connection returns. First with a simulated outage (any store), then by really
-stopping and restarting a PostgreSQL server under an open cockpit."""
+stopping and restarting a PostgreSQL server under an open cockpit. (Stalls — a store that does
+not answer at all — are in test_stall.py.)"""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from kickoff_tui.tui.app import KickoffApp
 from kickoff_tui.tui.widgets.capture_line import CaptureLine
 from kickoff_tui.tui.widgets.item_pane import ItemPane
 from kickoff_tui.tui.widgets.notes import RunningNotes
+from tests.live_util import settle
 from tests.test_sync import SIZE, until
 
 
@@ -32,32 +34,41 @@ async def type_capture(pilot, key: str, text: str) -> CaptureLine:
     return line
 
 
-async def test_simulated_outage_keeps_the_line_and_saves_it_once(store, meeting, clock,
-                                                                 monkeypatch):  # fmt: skip
+async def test_simulated_outage_queues_everything_and_saves_it_once(store, meeting, clock,
+                                                                   monkeypatch):  # fmt: skip
     app = KickoffApp(meeting_ref=meeting.id, store=store, clock=clock, bell=False)
 
     def unreachable(*_a, **_k):
         raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
 
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         with monkeypatch.context() as m:
             m.setattr(Store, "changes_since", unreachable)
             m.setattr(Store, "write", unreachable)
             await until(pilot, lambda: app.screen.offline)
             assert "reconnecting" in title(app)
             line = await type_capture(pilot, "a", "Send the SOW @sam due:fri")
-            assert line.input.value == "Send the SOW @sam due:fri"  # kept, not cleared
+            assert line.input.value == ""  # queued: the line is free for the next one
+            assert line.border_subtitle == "saving…"
+            assert "(1 to save)" in title(app)
             app.screen.safe_beat()  # neither the heartbeat nor a key that writes crashes
             app.screen.action_take_control()
-            app.screen.action_start()
+            await pilot.press("escape", "s")
             await pilot.pause()
+            assert "left in Welcome" in str(app.screen.query_one("#clockbar").render())
+            assert (
+                list_items(store, meeting.id) == []
+                and load_snapshot(store, meeting.id).events == []
+            )
         await until(pilot, lambda: not app.screen.offline)
-        await until(pilot, lambda: line.input.value == "")
-        assert "reconnecting" not in title(app)
-        await pilot.press("enter")  # Enter on the now-empty line saves nothing more
-        await pilot.pause()
+        await settle(pilot)
+        assert "reconnecting" not in title(app) and "to save" not in title(app)
+        assert line.border_subtitle in ("saved", "")
+        await pilot.press("a", "enter")  # Enter on the empty line saves nothing more
+        await settle(pilot)
     assert [i.text for i in list_items(store, meeting.id, "action")] == ["Send the SOW"]
+    assert [e.kind for e in load_snapshot(store, meeting.id).events] == ["block-started"]
 
 
 @pytest.fixture
@@ -83,39 +94,41 @@ async def test_postgresql_restart_under_an_open_cockpit(own_pg, clock):
     app = KickoffApp(meeting_ref=m.id, store=Store.open(url), clock=clock, bell=False,
                      role="note-taker")  # fmt: skip
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         line = await type_capture(pilot, "a", "Before the outage")
         assert line.input.value == ""
+        await settle(pilot)
         # A quick restart while idle: pooled connections are dead; the next save just works.
         own_pg.restart()
         line = await type_capture(pilot, "a", "After a restart")
         assert line.input.value == ""
+        await settle(pilot)
         await pilot.press("escape")
         # Now the server goes away for a while.
         own_pg.stop(remove=False)
-        await until(pilot, lambda: app.screen.offline)
+        await until(pilot, lambda: app.screen.offline, timeout=10)
         assert "reconnecting" in title(app)
         notes = app.screen.query_one(RunningNotes)
         notes.area.focus()
         notes.area.insert("typed while the server was down")
-        await pilot.pause(1.2)  # the notes try to save (and fail) meanwhile
+        await pilot.pause(1.2)  # the notes are saved (queued) meanwhile
         line = await type_capture(pilot, "a", "During the outage @maria")
-        assert line.input.value == "During the outage @maria"
-        await pilot.press("enter")  # pressing Enter again while down: still kept, not doubled
+        assert line.input.value == ""  # queued; the line is free again
+        await pilot.press("enter")  # Enter on the empty line queues nothing
         await pilot.pause()
-        assert line.input.value == "During the outage @maria"
+        assert line.border_subtitle == "saving…"
         assert app.screen.offline
         own_pg.start()
         await until(pilot, lambda: not app.screen.offline, timeout=10)
-        await until(pilot, lambda: line.input.value == "", timeout=5)
+        await settle(pilot)
         assert "reconnecting" not in title(app)
+        assert line.border_subtitle in ("saved", "")
         # Live sync is back too: another terminal's capture shows up here.
         add_lines(store, m, "risk", ["Seen after the restart"])
         pane = app.screen.query_one("#pane-risk", ItemPane)
         await until(pilot, lambda: [i.text for i in pane.items] == ["Seen after the restart"])
         typed = "typed while the server was down"
-        await until(pilot, lambda: [n.text for n in load_snapshot(store, m.id).notes
-                                    if n.text] == [typed], timeout=5)  # fmt: skip
+        assert [n.text for n in load_snapshot(store, m.id).notes if n.text] == [typed]
     texts = sorted(i.text for i in list_items(store, m.id, "action"))
     assert texts == ["After a restart", "Before the outage", "During the outage"]
     assert [n.text for n in load_snapshot(store, m.id).notes if n.text] == [typed]

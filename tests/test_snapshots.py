@@ -22,6 +22,7 @@ from kickoff_tui.core import timers
 from kickoff_tui.core.agenda import get_template
 from kickoff_tui.core.record import add_attendee, add_lines, create_meeting
 from kickoff_tui.tui.app import KickoffApp
+from tests.live_util import settle as settle_live
 
 WIDE = (120, 40)
 SMALL = (80, 24)
@@ -58,8 +59,11 @@ async def settle(pilot: Pilot) -> None:
     """Make the shot independent of timing: score computed, no blinking cursor, idle."""
     app = pilot.app
     await pilot.pause()
+    await app.workers.wait_for_complete()  # (the picker lists the meetings in a thread)
+    await settle_live(pilot)  # (the cockpit's session has loaded and joined)
     for inp in app.query(Input):
         inp.cursor_blink = False
+        inp._cursor_visible = True  # (whatever a blink did while the session settled)
     for screen in app.screen_stack:
         for panel in screen.query("HealthPanel"):
             panel.check_now()  # type: ignore[attr-defined]

@@ -12,6 +12,8 @@ from kickoff_tui.core.store import Store
 from kickoff_tui.tui.app import KickoffApp
 from kickoff_tui.tui.widgets.capture_line import CaptureLine
 from kickoff_tui.tui.widgets.item_pane import ItemPane
+from kickoff_tui.tui.widgets.notes import RunningNotes
+from tests.live_util import settle
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -76,9 +78,10 @@ async def test_capture_block_follow_and_conflict_between_two_apps(db_url, meetin
             await pilot.press("enter")
         fac.screen.query_one(CaptureLine).input.value = "Send recap v2 @sam due:fri"
         await fp.press("enter")
+        await settle(fp)  # saved before the note-taker's Enter
         note.screen.query_one(CaptureLine).input.value = "Send recap v3 @sam due:fri"
         await np.press("enter")
-        await np.pause()
+        await settle(np)
         line = note.screen.query_one(CaptureLine)
         assert line.input.value == "Send recap v3 @sam due:fri"  # kept, not lost
         assert line.editing is not None and line.editing.text == "Send recap v2"
@@ -91,18 +94,21 @@ async def test_capture_block_follow_and_conflict_between_two_apps(db_url, meetin
 async def test_second_facilitator_joins_as_note_taker(db_url, meeting, clock):
     one = KickoffApp(meeting_ref=meeting.id, store=Store.open(db_url), clock=clock, bell=False)
     two = KickoffApp(meeting_ref=meeting.id, store=Store.open(db_url), clock=clock, bell=False)
-    async with one.run_test(size=SIZE) as p1, two.run_test(size=SIZE) as p2:
-        await p1.pause()
-        await p2.pause()
-        assert one.screen.role == "facilitator" and one.screen.in_control
-        assert two.screen.role == "note-taker" and not two.screen.in_control
-        # Taking control is explicit, and both screens show who has it.
-        await p2.press("ctrl+t")
-        await p2.pause()
-        assert two.screen.in_control
-        one.screen.beat()
-        assert not one.screen.in_control
-        assert "⏱" in str(one.screen.query_one("#titlebar").render())
+    async with one.run_test(size=SIZE) as p1:
+        await settle(p1)  # the first one has joined before the second one looks
+        async with two.run_test(size=SIZE) as p2:
+            await settle(p2)
+            assert one.screen.role == "facilitator" and one.screen.in_control
+            assert two.screen.role == "note-taker" and not two.screen.in_control
+            assert two.screen.query(RunningNotes)  # a note-taker gets the running notes
+            # Taking control is explicit, and both screens show who has it.
+            await p2.press("ctrl+t")
+            await settle(p2)
+            assert two.screen.in_control
+            one.screen.beat()
+            await settle(p1)
+            assert not one.screen.in_control
+            assert "⏱" in str(one.screen.query_one("#titlebar").render())
 
 
 async def test_presence_notices_a_terminal_that_is_gone(db_url, meeting, clock):
@@ -111,13 +117,14 @@ async def test_presence_notices_a_terminal_that_is_gone(db_url, meeting, clock):
                       role="note-taker")  # fmt: skip
     async with fac.run_test(size=SIZE) as fp:
         async with note.run_test(size=SIZE) as np:
-            await np.pause()
+            await settle(np)
             fac.screen.beat()
+            await settle(fp)
             assert "note-taker@" in str(fac.screen.query_one("#titlebar").render())
             note.screen.on_unmount = lambda: None  # vanish without saying goodbye, like a crash
         clock.advance(seconds=10)
         fac.screen.beat()
-        await fp.pause()
+        await settle(fp)
         assert "note-taker@" not in str(fac.screen.query_one("#titlebar").render())
 
 

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pendulum
 
 from kickoff_tui.core import facts
 from kickoff_tui.core.capture import Capture, describe, parse_capture
 from kickoff_tui.core.errors import CaptureError, InputError
-from kickoff_tui.core.models import Item, Meeting
-from kickoff_tui.core.record import add_item, set_answer, update_item
-from kickoff_tui.core.store import Store
 from kickoff_tui.core.vocab import Side
+
+if TYPE_CHECKING:  # previewing a line needs no SQLModel; only saving one does
+    from kickoff_tui.core.models import Item, Meeting
+    from kickoff_tui.core.store import Store
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,8 @@ def submit(
     answer: AnswerTarget | None = None,
 ) -> Saved:
     """Save the line (one transaction). Raises CaptureError/InputError/ConflictError unsaved."""
+    from kickoff_tui.core.record import add_item, set_answer, update_item
+
     if kind == "answer":
         if answer is None:
             raise InputError("pick an attendee in the Five Questions block first")

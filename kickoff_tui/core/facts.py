@@ -31,15 +31,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pendulum
 
-from kickoff_tui.core import record
 from kickoff_tui.core.capture import owner_name, parse_capture, resolve_date
 from kickoff_tui.core.errors import CaptureError, InputError
-from kickoff_tui.core.models import Meeting
 from kickoff_tui.core.people import Ambiguous, Unresolved, candidates, fold, match
-from kickoff_tui.core.store import Store
 from kickoff_tui.core.text import clean
 from kickoff_tui.core.vocab import (
     INTERNAL_TAG,
@@ -52,6 +50,10 @@ from kickoff_tui.core.vocab import (
     read_tags,
     with_tags,
 )
+
+if TYPE_CHECKING:  # parsing a fact needs no SQLModel (the capture line previews it per key)
+    from kickoff_tui.core.models import Meeting
+    from kickoff_tui.core.store import Store
 
 FACT_WORDS: tuple[str, ...] = (
     "person",
@@ -182,6 +184,8 @@ def apply_fact(store: Store, meeting: Meeting, fact: Fact, *, by: str) -> str:
 
     ``meeting`` is not modified: readers learn of the change from the change feed and reload.
     """
+    from kickoff_tui.core import record
+
     if fact.word == "person":
         assert fact.name is not None
         added = record.add_attendee(

@@ -8,7 +8,6 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import pendulum
 from sqlmodel import Session, col, select
@@ -25,6 +24,7 @@ from kickoff_tui.core.models import (
     TimerEvent,
     utcnow,
 )
+from kickoff_tui.core.snapshot import Snapshot
 from kickoff_tui.core.store import Store, retry_once_on_race
 from kickoff_tui.core.text import clean
 
@@ -303,30 +303,6 @@ def mark_followthrough(
         m.version += 1
         s.add(m)
     return True
-
-
-@dataclass
-class Snapshot:
-    """Everything about one meeting, read in one transaction."""
-
-    meeting: Meeting
-    blocks: list[Block]
-    attendees: list[Attendee]
-    items: list[Item]
-    answers: list[Answer]
-    events: list[TimerEvent]
-    notes: list[BlockNote]
-    #: Ids of the meeting's deleted items: they keep their per-meeting number (see readmodel).
-    deleted_item_ids: tuple[int, ...] = ()
-
-    def items_of(self, kind: str) -> list[Item]:
-        return [i for i in self.items if i.kind == kind]
-
-    def block(self, block_id: int | None) -> Block | None:
-        return next((b for b in self.blocks if b.id == block_id), None)
-
-    def attendee(self, attendee_id: int | None) -> Attendee | None:
-        return next((a for a in self.attendees if a.id == attendee_id), None)
 
 
 def load_snapshot(store: Store, meeting_id: str, *, with_items: bool = True) -> Snapshot:

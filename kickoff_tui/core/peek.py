@@ -1,8 +1,9 @@
 """A fast, read-only first look at a SQLite kickoff file, without SQLAlchemy.
 
 Importing SQLModel costs about 0.4 s; the cockpit wants to show the agenda before that. This
-module reads just enough (the meeting id, its title and blocks) with the standard library's
-``sqlite3`` so the first frame can be painted while the full store opens in the background.
+module reads the meeting (its id, or all of it as plain rows) with the standard library's
+``sqlite3`` so the first frame can be painted, complete, while the full store opens in the
+background.
 It never writes and never raises: on anything unexpected it answers None and the caller falls
 back to the full store, which gives the proper error. (This is the one other place that knows
 SQLite, and only reads.)
@@ -13,9 +14,12 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kickoff_tui.core.dbfile import read_uri
+from kickoff_tui.core.rows import FIELDS, ROW_CLASSES, from_columns
 from kickoff_tui.core.schema import SCHEMA_VERSION
+from kickoff_tui.core.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -114,3 +118,38 @@ def peek_meeting(url: str, meeting_id: str) -> PeekMeeting | None:
         return None
     finally:
         conn.close()
+
+
+def peek_snapshot(url: str, meeting_id: str) -> Snapshot | None:
+    """The whole meeting as plain rows (``rows``), read in one transaction: enough for the
+    cockpit to be complete and interactive in its first frame. None when it cannot be read
+    this way (another backend, a missing file or meeting, another schema)."""
+    conn = connect_readonly(url)
+    if conn is None:
+        return None
+    try:
+        with conn:
+            conn.execute("BEGIN")  # one read transaction: the tables agree with each other
+            m = _rows(conn, "meeting", "id = ?", meeting_id)
+            if not m:
+                return None
+            return Snapshot(
+                meeting=m[0],
+                blocks=_rows(conn, "block", "meeting_id = ? ORDER BY position", meeting_id),
+                attendees=_rows(conn, "attendee", "meeting_id = ? ORDER BY id", meeting_id),
+                items=_rows(conn, "item", "meeting_id = ? AND deleted = 0 ORDER BY id", meeting_id),
+                answers=_rows(conn, "answer", "meeting_id = ? ORDER BY question, id", meeting_id),
+                events=_rows(conn, "timer_event", "meeting_id = ? ORDER BY id", meeting_id),
+                notes=_rows(conn, "block_note", "meeting_id = ?", meeting_id),
+            )
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+    finally:
+        conn.close()
+
+
+def _rows(conn: sqlite3.Connection, table: str, where: str, *args: object) -> list[Any]:
+    cls = ROW_CLASSES[table]
+    names = FIELDS[cls]
+    cur = conn.execute(f"SELECT {', '.join(names)} FROM {table} WHERE {where}", args)
+    return [from_columns(cls, names, values) for values in cur]

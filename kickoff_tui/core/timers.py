@@ -25,25 +25,25 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pendulum
 from sqlmodel import Session
 
-from kickoff_tui.core.agenda import rebalance
-from kickoff_tui.core.clock import MeetingTime, compute
+from kickoff_tui.core.clock import MeetingTime
 from kickoff_tui.core.errors import InputError, StaleAction
 from kickoff_tui.core.items import number_items
-from kickoff_tui.core.meetings import Snapshot, lock_meeting, snapshot_in
+from kickoff_tui.core.meetings import lock_meeting, snapshot_in
 from kickoff_tui.core.models import Block, Item
 from kickoff_tui.core.presence import check_control
+from kickoff_tui.core.snapshot import Snapshot
 from kickoff_tui.core.store import Store
+from kickoff_tui.core.timebox import Proposal, meeting_time, propose
 from kickoff_tui.core.timer_events import write_block_minutes, write_timer_event
 
-
-def meeting_time(snap: Snapshot, now: pendulum.DateTime) -> MeetingTime:
-    m = snap.meeting
-    return compute(snap.blocks, snap.events, pendulum.instance(m.start_utc), m.planned_minutes, now)
+__all__ = [
+    "Proposal", "accept", "end", "extend", "meeting_time", "propose", "start", "step",
+    "toggle_pause",
+]  # fmt: skip
 
 
 @contextlib.contextmanager
@@ -214,50 +214,6 @@ def _end(s: Session, snap: Snapshot, mt: MeetingTime, now: pendulum.DateTime, by
         block_status=statuses, meeting_status="ended",
     )  # fmt: skip
     return len(never)
-
-
-@dataclass(frozen=True)
-class Proposal:
-    """A rebalance of the blocks still to come so the meeting lands on its planned end."""
-
-    behind_s: float
-    plan: dict[int, int]  # block id -> new planned minutes
-    before: dict[int, int]
-    meeting_id: str = ""
-
-    @property
-    def saves_min(self) -> int:
-        return sum(self.before.values()) - sum(self.plan.values())
-
-    def describe(self, blocks: list[Block]) -> str:
-        titles = {b.id: b.title for b in blocks}
-        parts = [
-            f"{titles[i]} {self.before[i]}→{m}" for i, m in self.plan.items() if m != self.before[i]
-        ]
-        return ", ".join(parts)
-
-
-def propose(snap: Snapshot, mt: MeetingTime, threshold_s: float = 60) -> Proposal | None:
-    """When running behind by ``threshold_s`` or more, the plan for the blocks still to come."""
-    if not mt.started or mt.ended or mt.behind_s < threshold_s:
-        return None
-    cur = mt.current
-    here = cur.position if cur is not None else -1
-    later = [
-        b
-        for b in snap.blocks
-        if b.position > here and b.id is not None and not mt.blocks[b.id].started
-    ]
-    if not later:
-        return None
-    left_now = max(0.0, cur.remaining_s) if cur is not None else 0.0
-    available = (mt.planned_end - mt.now).total_seconds() - left_now
-    before = {b.id: b.planned_minutes for b in later if b.id is not None}
-    new = rebalance([b.planned_minutes for b in later], available)
-    plan = {b.id: m for b, m in zip(later, new, strict=True) if b.id is not None}
-    if plan == before:
-        return None
-    return Proposal(mt.behind_s, plan, before, snap.meeting.id)
 
 
 def accept(

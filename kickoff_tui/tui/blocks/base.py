@@ -10,8 +10,8 @@ Everything a person typed is appended to a ``rich.text.Text`` (never spliced int
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import ClassVar, TypeVar
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import events
@@ -23,13 +23,52 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from kickoff_tui.core.clock import MeetingTime
-from kickoff_tui.core.entry import AnswerTarget
-from kickoff_tui.core.models import Block
 from kickoff_tui.tui.blocks.fmt import item_line
 from kickoff_tui.tui.state import MeetingState
 
-#: Block kind -> its view class, filled by :func:`register` as the view modules are imported.
-VIEWS: dict[str, type[BlockView]] = {}
+if TYPE_CHECKING:
+    from kickoff_tui.core.entry import AnswerTarget
+    from kickoff_tui.core.models import Block
+
+
+class Registry(dict[str, "type[BlockView]"]):
+    """Block kind -> its view class, filled by :func:`register` as the view modules are
+    imported. Listing it, or looking up a kind it does not hold yet, imports them all first
+    (``loader``); the cockpit itself imports one view at a time (``blocks.load_view``)."""
+
+    loader: Callable[[], None] | None = None
+
+    def _full(self) -> None:
+        loader, self.loader = self.loader, None
+        if loader is not None:
+            loader()
+
+    def has(self, kind: str) -> bool:
+        return dict.__contains__(self, kind)
+
+    def __getitem__(self, kind: str) -> type[BlockView]:
+        if not self.has(kind):
+            self._full()
+        return dict.__getitem__(self, kind)
+
+    def get(self, kind: str, default: Any = None) -> Any:
+        return dict.get(self, kind, default) if kind in self else default
+
+    def __contains__(self, kind: object) -> bool:
+        if not dict.__contains__(self, kind):
+            self._full()
+        return dict.__contains__(self, kind)
+
+    def __iter__(self) -> Iterator[str]:
+        self._full()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._full()
+        return dict.__len__(self)
+
+
+VIEWS = Registry()
 V = TypeVar("V", bound="type[BlockView]")
 
 

@@ -5,11 +5,15 @@ Pure functions of (respondents, answers, pointer) so the view stays about keys a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
 from kickoff_tui.core.checks import FIVE_QUESTIONS
-from kickoff_tui.core.models import Attendee
 from kickoff_tui.tui.blocks.fmt import OK, hang, heading, warn
+
+if TYPE_CHECKING:
+    from kickoff_tui.core.models import Attendee
 
 Answers = dict[tuple[int, int], str]  # (attendee id, question) -> answer text
 

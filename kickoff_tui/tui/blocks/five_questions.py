@@ -8,7 +8,7 @@ Respondents are the customer's attendees who are present, as ``checks`` counts t
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,11 +18,13 @@ from textual.widgets import Static
 from kickoff_tui.core.checks import FIVE_QUESTIONS, expected_respondents
 from kickoff_tui.core.clock import MeetingTime
 from kickoff_tui.core.entry import AnswerTarget
-from kickoff_tui.core.models import Attendee
 from kickoff_tui.tui.blocks.base import BlockView, register
 from kickoff_tui.tui.blocks.five_grid import current_text, grid_text
 from kickoff_tui.tui.state import MeetingState
 from kickoff_tui.tui.widgets.capture_line import CaptureLine
+
+if TYPE_CHECKING:
+    from kickoff_tui.core.models import Attendee
 
 __all__ = ["FIVE_QUESTIONS", "FiveQuestionsView", "respondents"]
 

@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 from functools import cache
+from typing import TYPE_CHECKING
 
 import pendulum
 from rich.console import Console
 from rich.text import Text
 
-from kickoff_tui.core.models import Item
+if TYPE_CHECKING:
+    from kickoff_tui.core.models import Item
+
 
 WARN = "bold yellow"
 OK = "green"

@@ -5,15 +5,19 @@ A vertical list rather than a table: the block area is about 30 columns wide bes
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
 from kickoff_tui.core.clock import MeetingTime
-from kickoff_tui.core.models import Attendee
 from kickoff_tui.tui.blocks.base import BlockView, register
 from kickoff_tui.tui.blocks.fmt import OK, empty, hang, heading, warn
 from kickoff_tui.tui.state import MeetingState
+
+if TYPE_CHECKING:
+    from kickoff_tui.core.models import Attendee
 
 SIDE_TITLES = (("theirs", "Their side"), ("ours", "Our side"))
 

@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from kickoff_tui.core.checks import CRITICAL_ROLES
 from kickoff_tui.core.clock import MeetingTime
-from kickoff_tui.core.models import ROLES
+from kickoff_tui.core.vocab import ROLES
 from kickoff_tui.tui.blocks.base import BlockView, register
 from kickoff_tui.tui.blocks.fmt import heading, warn
 from kickoff_tui.tui.state import MeetingState

@@ -6,6 +6,8 @@ Two columns when the block area is wide enough, one above the other when it is n
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -13,10 +15,12 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from kickoff_tui.core.clock import MeetingTime
-from kickoff_tui.core.models import Item
 from kickoff_tui.tui.blocks.base import BlockView, register
 from kickoff_tui.tui.blocks.fmt import empty, heading, item_line, warn
 from kickoff_tui.tui.state import MeetingState
+
+if TYPE_CHECKING:
+    from kickoff_tui.core.models import Item
 
 WIDE = 60  # columns from which the two lists sit side by side
 

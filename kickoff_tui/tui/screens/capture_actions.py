@@ -1,17 +1,16 @@
 """The cockpit's capture handling: the capture line, conflicts, and pane actions on items.
 
-A mixin so the screen stays small. Every save is one call into the core (``entry.submit``,
-``update_item``, ``set_deleted``); an item saved here is shown at once, and the change feed
-confirms it a moment later on every terminal.
+A mixin so the screen stays small. A line is checked here (the same grammar the preview shows)
+and, when understood, queued as one command (``entry.submit``) and cleared at once, so the next
+line can be typed while the store saves this one; a line the grammar refuses stays on the line
+with its error. The change feed brings the saved item to every terminal, this one included.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from kickoff_tui.core import entry
-from kickoff_tui.core.errors import ConflictError
-from kickoff_tui.core.record import set_deleted, update_item
+from kickoff_tui.core.errors import ConflictError, KickoffError
 from kickoff_tui.tui.blocks.base import BlockView
 from kickoff_tui.tui.widgets.capture_line import CaptureLine
 from kickoff_tui.tui.widgets.item_pane import ItemPane
@@ -35,15 +34,15 @@ class CaptureActions:
 
         def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
         def notify(self, message: str, **kwargs: Any) -> None: ...
-        def act(self, fn: Callable[[], Any], repaint: bool = True) -> Any: ...
-        def failed(self, exc: BaseException, pending: Any = None) -> bool: ...
-        def poll_feed(self) -> None: ...
-        def refresh_items(self, kinds: set[str]) -> None: ...
+        def now(self) -> Any: ...
+        def run_job(self, run: Callable[[Any], Any], **kwargs: Any) -> Any: ...
 
     def action_capture(self, kind: str) -> None:
         self.query_one(CaptureLine).open(kind)
 
     def preview(self, kind: str, text: str) -> tuple[bool, str]:
+        from kickoff_tui.core import entry  # (not needed for the first frame)
+
         view = self.block_view
         target = view.answer_target if view is not None else None
         return entry.preview(self.state.snap.meeting, self.state.people, kind, text, target)
@@ -53,28 +52,61 @@ class CaptureActions:
         self.save_line(message)
 
     def save_line(self, message: CaptureLine.Submitted) -> None:
+        from kickoff_tui.core import entry
+
         view = self.block_view
-        try:
-            saved = entry.submit(
-                self.state.store, self.state.snap.meeting, self.state.people, message.kind,
-                message.text, block_id=self.viewing, by=self.role, editing=message.editing,
-                answer=view.answer_target if view is not None else None,
-            )  # fmt: skip
-        except ConflictError as exc:
+        answer = view.answer_target if view is not None else None
+        state, kind, text = self.state, message.kind, message.text
+        if state.loaded:
+            ok, error = entry.preview(state.snap.meeting, state.people, kind, text, answer)
+            if not ok:  # refused now, before anything is queued: the line keeps the text
+                self.notify(error, severity="error", markup=False)
+                line = self.query_one(CaptureLine)
+                if not line.input.value.strip():  # (the line cleared itself: bring it back)
+                    line.open(kind, text, editing=message.editing)
+                return
+        loaded, mid, now = state.loaded, state.meeting_id, self.now()
+        meeting, people = state.snap.meeting, list(state.people)
+        block_id, by, editing = self.viewing, self.role, message.editing
+
+        def run(store: Any) -> str:
+            m, p, block = meeting, people, block_id
+            if not loaded:  # typed before the first read: read the meeting (and its block) now
+                from kickoff_tui.core.record import load_snapshot
+                from kickoff_tui.core.timebox import meeting_time
+
+                snap = load_snapshot(store, mid, with_items=False)
+                m, p = snap.meeting, [(a.id, a.name) for a in snap.attendees if a.id]
+                shown = snap.blocks[0].id if snap.blocks else None  # what the screen shows
+                block = meeting_time(snap, now).current_block_id or shown
+            saved = entry.submit(store, m, p, kind, text, block_id=block, by=by,
+                                 editing=editing, answer=answer)  # fmt: skip
+            return saved.message
+
+        self.run_job(run, label="capture",
+                     done=lambda said: self.notify(said, markup=False, timeout=2),
+                     failed=lambda exc: self._unsaved(exc, message))  # fmt: skip
+        if view is not None:
+            view.post_message(BlockView.Saved())  # let the view advance (Five Questions)
+
+    def _unsaved(self, exc: BaseException, message: CaptureLine.Submitted) -> bool:
+        """The store refused the line: bring it back so nothing typed is lost."""
+        if isinstance(exc, ConflictError):
             self._conflict(exc, message)
-            return
-        except Exception as exc:  # unsaved: the line keeps the text (saved once reconnected)
-            if not self.failed(exc, pending=message):
-                raise
-            return
-        self.query_one(CaptureLine).saved()
-        if saved.item is not None:  # show it now; the feed will confirm it a moment later
-            self.refresh_items(self.state.put([saved.item]))
+            return True
+        if not isinstance(exc, KickoffError):
+            return False
+        self.notify(str(exc), severity="error", markup=False)
+        self._give_back(message.kind, message.text, message.editing)
+        return True
+
+    def _give_back(self, kind: str, text: str, editing: Any) -> None:
+        line = self.query_one(CaptureLine)
+        if line.input.value.strip():  # busy with the next line: ↑ on an empty line brings it
+            line._last_cancelled = text
+            self.notify("↑ on an empty capture line brings the unsaved line back", markup=False)
         else:
-            self.poll_feed()
-            if view is not None:
-                view.post_message(BlockView.Saved())  # let the view advance (Five Questions)
-        self.notify(saved.message, markup=False, timeout=2)
+            line.open(kind, text, editing=editing)
 
     def _conflict(self, exc: ConflictError, message: CaptureLine.Submitted) -> None:
         """Someone saved this item first: show theirs, keep ours on the line to choose.
@@ -82,33 +114,54 @@ class CaptureActions:
         Enter saves ours over theirs (now knowingly); Escape keeps theirs, and ↑ on the empty
         line still brings ours back. Nothing is lost either way.
         """
+        from kickoff_tui.core import entry
+
         current = exc.current
         self.notify(str(exc), severity="warning", markup=False, timeout=8)
         if current is not None:
             self.notify("theirs: " + entry.to_line(current), markup=False, timeout=15)  # type: ignore[arg-type]
-            self.query_one(CaptureLine).open(message.kind, message.text, editing=current)
+            self._give_back(message.kind, message.text, current)
 
     def on_item_pane_act(self, message: ItemPane.Act) -> None:
-        item, store, by = message.item, self.state.store, self.role
+        item, by = message.item, self.role
         if message.verb == "undo":
             if not self._undo:
                 self.notify("nothing to undo", markup=False)
                 return
-            item_id = self._undo.pop()
-            if self.act(lambda: set_deleted(store, item_id, False, by=by)) is not None:
-                self.notify("restored", markup=False)
+            self._deleted(self._undo.pop(), False, "restored")
             return
         if item is None or item.id is None:
             return
-        iid, version = item.id, item.version
+        iid = item.id
         if message.verb == "edit":
-            self.query_one(CaptureLine).open(item.kind, entry.to_line(item), editing=item)
+            from kickoff_tui.core.entry import to_line
+
+            self.query_one(CaptureLine).open(item.kind, to_line(item), editing=item)
         elif message.verb == "delete":
-            if self.act(lambda: set_deleted(store, iid, True, by=by)) is not None:
-                self._undo.append(iid)
-                self.notify("deleted — u to undo", markup=False)
-        elif message.verb == "done":
-            status = "open" if item.status == "done" else "done"
-            self.act(lambda: update_item(store, iid, version, by=by, status=status))
-        elif message.verb == "internal":
-            self.act(lambda: update_item(store, iid, version, by=by, internal=not item.internal))
+            self._undo.append(iid)  # (u right away undoes it: the commands run in order)
+            self._deleted(iid, True, "deleted — u to undo")
+        elif message.verb in ("done", "internal"):
+
+            def toggle(store: Any) -> None:
+                from kickoff_tui.core.record import get_item, update_item
+
+                # Decided from the stored row: two quick presses toggle twice.
+                now = get_item(store, iid)
+                change: dict[str, object]
+                if message.verb == "done":
+                    change = {"status": "open" if now.status == "done" else "done"}
+                else:
+                    change = {"internal": not now.internal}
+                update_item(store, iid, now.version, by=by, **change)
+
+            self.run_job(toggle, label="edit")
+
+    def _deleted(self, iid: int, deleted: bool, said: str) -> None:
+        by = self.role
+
+        def run(store: Any) -> None:
+            from kickoff_tui.core.record import set_deleted
+
+            set_deleted(store, iid, deleted, by=by)
+
+        self.run_job(run, label="edit", done=lambda _item: self.notify(said, markup=False))

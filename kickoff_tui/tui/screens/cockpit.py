@@ -1,33 +1,34 @@
 """The facilitator's cockpit (and, with role note-taker, the second terminal's view).
 
-State flows down: the screen owns a :class:`MeetingState` and repaints children from it. Events
-flow up: keys and the capture line call one core function each, then the change feed (the
-writer's own commits included) tells every open terminal what to reload.
+State flows down: the screen owns a :class:`MeetingState` (plain rows) and repaints children from
+it. Events flow up: keys and the capture line put one command each on the meeting session's
+queue and return at once (``SessionLink.run_job``); the session's writer thread runs them in
+order, and its reader hands every change (ours included) back as a :class:`SessionChanged`
+message, which repaints only what it touched. Nothing here waits for the database, and nothing
+here imports SQLModel: the screen is complete and takes keys from its first frame.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
-from kickoff_tui.core import presence, timers
+from kickoff_tui.core import timebox
 from kickoff_tui.core.clock import MeetingTime
 from kickoff_tui.core.drafts import DraftBox
-from kickoff_tui.core.errors import KickoffError
-from kickoff_tui.core.record import save_block_note
-from kickoff_tui.core.store import is_disconnect
+from kickoff_tui.core.session import MeetingSession
 from kickoff_tui.tui.blocks import view_for
 from kickoff_tui.tui.blocks.base import BlockView
 from kickoff_tui.tui.commands import COCKPIT, bindings
+from kickoff_tui.tui.live import SessionChanged
 from kickoff_tui.tui.screens.capture_actions import CaptureActions
-from kickoff_tui.tui.screens.live_link import LiveLink
+from kickoff_tui.tui.screens.live_link import SessionLink
 from kickoff_tui.tui.screens.timer_actions import TimerActions
 from kickoff_tui.tui.state import MeetingState
 from kickoff_tui.tui.widgets.agenda_rail import AgendaRail
@@ -36,39 +37,33 @@ from kickoff_tui.tui.widgets.clocks import ClockBar, block_state
 from kickoff_tui.tui.widgets.health_panel import HealthPanel
 from kickoff_tui.tui.widgets.item_pane import ItemPane
 from kickoff_tui.tui.widgets.key_bar import KeyBar
-from kickoff_tui.tui.widgets.notes import RunningNotes
+from kickoff_tui.tui.widgets.title_bar import TitleBar
 
 PANES = (("action", "Actions"), ("decision", "Decisions"), ("risk", "Risks"))
 
 
-class CockpitScreen(CaptureActions, LiveLink, TimerActions, Screen[None]):
+class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
     BINDINGS: ClassVar = bindings(COCKPIT)
     COMMANDS_DEF = COCKPIT
     AUTO_FOCUS = ""  # keys belong to the cockpit until the user picks a pane or the line
 
-    def __init__(self, state: MeetingState, role: str = "facilitator") -> None:
+    def __init__(self, state: MeetingState, session: MeetingSession, role: str = "facilitator"):
         super().__init__()
         self.state = state
-        self.demoted_by: str | None = None
-        if role == "facilitator":
-            other = presence.live_facilitator(state.store, state.meeting_id, self.now())
-            if other is not None:  # never two facilitators: the second one takes notes
-                role, self.demoted_by = "note-taker", other.label
+        self.session = session
         self.role = role
-        self.in_control = role == "facilitator"
-        self.feed = state.store.feed(state.meeting_id)
+        self.in_control = role == "facilitator"  # the session's join confirms (or demotes)
         self.viewing: int | None = None  # the block whose view is shown
-        self.proposal: timers.Proposal | None = None
+        self.proposal: timebox.Proposal | None = None
         self.mt: MeetingTime | None = None
         self.opened_at: Any = None  # when this screen opened, for the start-on-time rule
-        self.presence_id: int | None = None
-        self.peers: list[presence.Peer] = []
         self._rung: set[tuple[int, str]] = set()
         self._undo: list[int] = []
+        self._notes_sent: dict[int, str] = {}
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static("", id="titlebar")
+        yield TitleBar("", id="titlebar")
         yield ClockBar("", id="clockbar")
         yield Static("", id="banner")
         yield HealthPanel(id="health")
@@ -77,31 +72,27 @@ class CockpitScreen(CaptureActions, LiveLink, TimerActions, Screen[None]):
             with Vertical(id="center"):
                 yield Vertical(id="blockarea")
                 if self.role == "note-taker":
-                    yield RunningNotes(self._save_notes, id="notes")
+                    yield self.running_notes()
             with Vertical(id="panes"):
                 for kind, title in PANES:
                     yield ItemPane(kind, title, id=f"pane-{kind}")
         role = getattr(self.app, "role", self.role)  # run/join's own draft, even when demoted
-        yield CaptureLine(self.preview, DraftBox(self.state.store.url, self.state.meeting_id, role),
+        yield CaptureLine(self.preview, DraftBox(self.session.url, self.state.meeting_id, role),
                           id="capture")  # fmt: skip
         yield KeyBar(COCKPIT, id="keybar")
 
     def on_mount(self) -> None:
         self.opened_at = self.now()
-        self.presence_id = presence.join(self.state.store, self.state.meeting_id, self.role,
-                                         self.opened_at)  # fmt: skip
-        if self.in_control:
-            presence.claim_control(self.state.store, self.presence_id, self.opened_at)
-        if self.demoted_by:
-            said = f"{self.demoted_by} is already running this meeting: you joined as note-taker"
-            self.notify(said + " (ctrl+t takes control of the timers)", markup=False)
+        self.link_session()  # starts the session (the store opens behind the screen); joins
         self.refresh_all()
-        self.beat()
-        self.set_interval(0.25, self.tick)
-        self.set_interval(0.1, self.poll_feed)
-        self.set_interval(presence.HEARTBEAT_S, self.safe_beat)
+        # The clocks show seconds: one repaint a second, on the second, is all they need.
+        self.set_timer(1.0 - self.opened_at.microsecond / 1e6 + 0.01, self._start_ticking)
         self.set_interval(1.0, self.query_one(HealthPanel).recheck)
         self.query_one(CaptureLine).restore_draft()  # what a killed terminal was typing
+
+    def _start_ticking(self) -> None:
+        self.tick()
+        self.set_interval(1.0, self.tick)
 
     def on_resize(self) -> None:
         narrow = self.size.width < 100
@@ -109,36 +100,31 @@ class CockpitScreen(CaptureActions, LiveLink, TimerActions, Screen[None]):
         self.query_one("#panes").set_class(narrow, "-narrow")
 
     def on_unmount(self) -> None:
-        for notes in self.query(RunningNotes):
+        for notes in self.query("#notes"):
             notes.flush()
-        if (me := self.presence_id) is not None:
-            self.guarded(lambda: presence.leave(self.state.store, me))
-        self.feed.close()
+        self.unlink_session()
 
     def now(self) -> Any:
-        return self.app.clock()  # type: ignore[attr-defined]
+        return self.app.clock()
 
-    # -- clocks and presence -----------------------------------------------------------------
+    # -- clocks ----------------------------------------------------------------------------
     def tick(self) -> None:
-        """Repaint the clocks from stored events and now; start on time; ring the bell."""
-        snap = self.state.snap
-        mt = self.mt = timers.meeting_time(snap, self.now())
-        if self.in_control and not mt.started and snap.blocks and self._start_due(mt):
-            self.act(lambda: timers.start(self.state.store, snap.meeting.id, mt.now, by=self.role))
+        """Repaint the clocks from stored (and pending) events and now; start on time; ring."""
+        state = self.state
+        mt = self.mt = state.time(self.now())
+        if self.in_control and not mt.started and state.snap.blocks and self._start_due(mt):
+            self.action_start()  # shows it started at once (and repaints: ticks again)
             return
-        current = snap.block(mt.current_block_id)
-        self.query_one(ClockBar).show(mt, snap.meeting.tz, current.title if current else None)
-        self.query_one(AgendaRail).show(snap.blocks, mt, self.viewing)
-        state = block_state(mt)
-        if (
-            state != "ok"
-            and mt.current_block_id is not None
-            and (mt.current_block_id, state) not in self._rung
-        ):
-            self._rung.add((mt.current_block_id, state))
-            if self.app.bell_on:  # type: ignore[attr-defined]
+        current = state.snap.block(mt.current_block_id)
+        self.query_one(ClockBar).show(mt, state.snap.meeting.tz, current.title if current else None)
+        self.query_one(AgendaRail).show(state.snap.blocks, mt, self.viewing)
+        bell = block_state(mt)
+        rung = (mt.current_block_id, bell)
+        if bell != "ok" and mt.current_block_id is not None and rung not in self._rung:
+            self._rung.add(rung)  # type: ignore[arg-type]
+            if self.app.bell_on:
                 self.app.bell()
-        self.proposal = timers.propose(snap, mt) if self.in_control else None
+        self.proposal = timebox.propose(state.timeline, mt) if self.in_control else None
         self._show_banner(mt)
         if mt.current_block_id is not None and mt.current_block_id != self.viewing:
             self.show_block(mt.current_block_id)  # everyone follows the running block
@@ -151,86 +137,49 @@ class CockpitScreen(CaptureActions, LiveLink, TimerActions, Screen[None]):
 
     def _show_banner(self, mt: MeetingTime) -> None:
         banner = self.query_one("#banner", Static)
-        banner.display = self.proposal is not None
+        if banner.display != (self.proposal is not None):
+            banner.display = self.proposal is not None
         if self.proposal is not None:
             t = Text(f"Running {int(mt.behind_s // 60)} min behind. ", style="bold")
             t.append("b rebalances: ")
             t.append(self.proposal.describe(self.state.snap.blocks))
-            banner.update(t)
-
-    def beat(self) -> None:
-        """Heartbeat; notice who joined or left; follow whoever controls the timers."""
-        store, mid, now = self.state.store, self.state.meeting_id, self.now()
-        if self.presence_id is None:
-            return
-        presence.heartbeat(store, self.presence_id, now)
-        peers = presence.peers(store, mid, now)
-        if (self.role == "facilitator" or self.demoted_by) and not any(p.controls for p in peers):
-            # The controller left (or the "other facilitator" was a crashed one): take over.
-            if self.demoted_by and self.role != "facilitator":
-                self.role, self.demoted_by = "facilitator", None
-            presence.claim_control(store, self.presence_id, now)
-            peers = presence.peers(store, mid, now)
-        before = {p.id: p.label for p in self.peers if p.id != self.presence_id}
-        after = {p.id: p.label for p in peers if p.id != self.presence_id}
-        for pid in before.keys() - after.keys():
-            self.notify(before[pid] + " left", severity="warning", markup=False)
-        if self.peers:  # the first look only learns who is already here
-            for pid in after.keys() - before.keys():
-                self.notify(after[pid] + " joined", markup=False)
-        self.peers = peers  # always holds this terminal too, so "first look" is over
-        self.in_control = any(p.controls and p.id == self.presence_id for p in peers)
-        self._paint_title()
-
-    def action_take_control(self) -> None:
-        me = self.presence_id
-        if me is not None and self.guarded(
-            lambda: presence.claim_control(self.state.store, me, self.now())
-        ):
-            self.safe_beat()
-            self.notify("you control the timers now", markup=False)
+            if t.plain != getattr(banner, "_shown", None):
+                banner._shown = t.plain
+                banner.update(t)
 
     def action_toggle_bell(self) -> None:
-        self.app.bell_on = not self.app.bell_on  # type: ignore[attr-defined]
-        self.notify("bell on" if self.app.bell_on else "bell off", markup=False)  # type: ignore[attr-defined]
+        self.app.bell_on = not self.app.bell_on
+        self.notify("bell on" if self.app.bell_on else "bell off", markup=False)
 
     # -- data --------------------------------------------------------------------------------
-    def poll_feed(self) -> None:
-        applied = self.poll_guarded(self.feed, self.state.apply)
-        if applied is None:  # the database cannot be reached: "reconnecting…" (LiveLink)
+    def on_session_changed(self, message: SessionChanged) -> None:
+        applied = self.state.merge(message.delta)
+        if applied.full:
+            self.refresh_all()
             return
         if applied.meta:
-            self.refresh_all()
-        elif applied.kinds:
+            self.query_one(HealthPanel).mark_dirty()
+            self._paint_title()
+            self.tick()
+            self._repaint_view()
+        if applied.kinds:
             self.refresh_items(applied.kinds)
-        if applied.notes and self.role == "note-taker":
-            notes = self.query_one(RunningNotes)
-            notes.update_from_store(self.state.note_text(notes.block_id))
+        if (applied.notes or applied.meta) and self.role == "note-taker":
+            for notes in self.query("#notes").results():
+                if not self.ahead_of(f"note:{notes.block_id}", message.delta.as_of):
+                    notes.update_from_store(self.state.note_text(notes.block_id))
 
     def refresh_items(self, kinds: set[str]) -> None:
         self.query_one(HealthPanel).mark_dirty()
         for kind, _title in PANES:
             if kind in kinds:
                 self.query_one(f"#pane-{kind}", ItemPane).set_items(self.state.newest_first(kind))
+        self._repaint_view()
+
+    def _repaint_view(self) -> None:
         view = self.block_view
         if view is not None and self.mt is not None:
             view.show(self.state, self.mt)
-
-    def _paint_title(self) -> None:
-        m = self.state.snap.meeting
-        t = Text(no_wrap=True, overflow="ellipsis")
-        if self.offline:
-            t.append("⚠ reconnecting… ", style="bold reverse")
-        t.append(m.title, style="bold")
-        t.append(f" · {m.local_start().format('ddd D MMM YYYY HH:mm zz')}")
-        score = self.query_one(HealthPanel).score
-        if score is not None:
-            t.append(f" · health {score}", style="bold")
-        t.append(f" · {self.role}{'' if self.in_control else ' (following)'}")
-        others = [p for p in self.peers if p.id != self.presence_id]
-        if others:
-            t.append(" · with " + ", ".join(p.label + (" ⏱" if p.controls else "") for p in others))
-        self.query_one("#titlebar", Static).update(t)
 
     def refresh_all(self) -> None:
         self.query_one(HealthPanel).follow(self.state, self.now)
@@ -242,16 +191,16 @@ class CockpitScreen(CaptureActions, LiveLink, TimerActions, Screen[None]):
 
     @property
     def block_view(self) -> BlockView | None:
+        # The view being removed (after a quick move to another block) is not the shown one.
         views = self.query_one("#blockarea").query(BlockView)
-        return views.first() if views else None
+        return next((v for v in views if v.block.id == self.viewing), None)
 
     def show_block(self, block_id: int | None) -> None:
         block = self.state.snap.block(block_id)
         if block is None:
             return
         if block_id == self.viewing and self.block_view is not None:
-            if self.mt is not None:
-                self.block_view.show(self.state, self.mt)
+            self._repaint_view()
             return
         self.viewing = block_id
         area = self.query_one("#blockarea")
@@ -261,47 +210,46 @@ class CockpitScreen(CaptureActions, LiveLink, TimerActions, Screen[None]):
         if self.mt is not None:
             view.show(self.state, self.mt)
         if self.role == "note-taker":
-            self.query_one(RunningNotes).load(block_id, self.state.note_text(block_id))
+            for notes in self.query("#notes").results():
+                notes.load(block_id, self.note_text(block_id))
+
+    def running_notes(self) -> Widget:
+        from kickoff_tui.tui.widgets.notes import RunningNotes  # (TextArea: note-takers only)
+
+        return RunningNotes(self._save_notes, id="notes")
+
+    def note_text(self, block_id: int | None) -> str:
+        """A block's notes: what this screen sent last, while the store has not shown it yet."""
+        if block_id is not None and self.ahead_of(f"note:{block_id}", self.state.as_of):
+            return self._notes_sent.get(block_id, "")
+        return self.state.note_text(block_id)
 
     def _save_notes(self, block_id: int, text: str) -> None:
-        if not self.may_try() or self.act(lambda: save_block_note(
-                self.state.store, self.state.meeting_id, block_id, text, by=self.role),
-                repaint=False) is None:  # fmt: skip
-            for notes in self.query(RunningNotes):
-                notes.unsaved()  # saved again later; never replaced by the older stored copy
+        mid, by = self.state.meeting_id, self.role
+        self._notes_sent[block_id] = text
 
-    def act(self, fn: Callable[[], Any], repaint: bool = True) -> Any:
-        """Run one core write; show its error in one line instead of crashing; repaint."""
-        try:
-            result = fn()
-        except Exception as exc:
-            if not self.failed(exc):
-                raise
-            return None
-        if repaint:
-            self.poll_feed()
-        return result
+        def run(store: Any) -> None:
+            from kickoff_tui.core.record import save_block_note  # (in the writer thread)
+
+            save_block_note(store, mid, block_id, text, by=by)
+
+        self.run_job(run, label="note", key=f"note:{block_id}")
 
     # -- health and export ------------------------------------------------------------------
     def action_toggle_health(self) -> None:
         self.query_one(HealthPanel).toggle()
 
     def action_export(self) -> None:
-        self.notify("exporting the follow-through pack…", markup=False, timeout=2)
-        self._export()
-
-    @work(thread=True, exclusive=True, group="export")
-    def _export(self) -> None:
-        from kickoff_tui.core.export.pack import export_and_record
         from kickoff_tui.core.locations import export_dir
 
-        where = export_dir(self.state.meeting_id)
-        try:
-            paths = export_and_record(self.state.store, self.state.meeting_id, where, self.now())
-        except Exception as exc:
-            if not (isinstance(exc, KickoffError) or is_disconnect(exc)):
-                raise
-            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
-            return
-        self.app.call_from_thread(self.notify, f"{len(paths)} files written to {where}",
-                                  markup=False, timeout=10)  # fmt: skip
+        mid, now = self.state.meeting_id, self.now()
+        where = export_dir(mid)
+
+        def run(store: Any) -> int:
+            from kickoff_tui.core.export.pack import export_and_record
+
+            return len(export_and_record(store, mid, where, now))
+
+        self.notify("exporting the follow-through pack…", markup=False, timeout=2)
+        self.run_job(run, label="export", done=lambda n: self.notify(
+            f"{n} files written to {where}", markup=False, timeout=10))  # fmt: skip

@@ -1,10 +1,16 @@
-"""The meeting picker: open a meeting, create one from a template, or try the demo."""
+"""The meeting picker: open a meeting, create one from a template, or try the demo.
+
+Every store call runs in a thread worker and hands its answer back to the event loop, so a
+store that does not answer never freezes the picker either.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pendulum
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -48,21 +54,28 @@ class NewMeetingScreen(ModalScreen[str | None]):
     @on(Button.Pressed, "#create")
     @on(Input.Submitted)
     def create(self) -> None:
+        self._create(
+            self.query_one("#client", Input).value,
+            self.query_one("#tz", Input).value.strip() or "UTC",
+            self.query_one("#start", Input).value.strip() or None,
+            str(self.query_one("#template", Select).value),
+        )
+
+    @work(thread=True, exclusive=True, group="create")
+    def _create(self, client: str, tz: str, when: str | None, name: str) -> None:
         from kickoff_tui.core.agenda import get_template
         from kickoff_tui.core.locations import user_template_dir
         from kickoff_tui.core.record import create_meeting, parse_start
 
         try:
-            tz = self.query_one("#tz", Input).value.strip() or "UTC"
-            start = parse_start(self.query_one("#start", Input).value.strip() or None, tz)
-            name = str(self.query_one("#template", Select).value)
+            start = parse_start(when, tz)
             template = get_template(name, user_template_dir())
-            m = create_meeting(self.app.store, self.query_one("#client", Input).value, template,  # type: ignore[attr-defined]
-                               start, tz, fit_to_box=template.overrun > 0)  # fmt: skip
+            m = create_meeting(self.app.store, client, template, start, tz,  # type: ignore[attr-defined]
+                               fit_to_box=template.overrun > 0)  # fmt: skip
         except KickoffError as exc:
-            self.query_one("#error", Static).update(str(exc))
+            self.app.call_from_thread(self.query_one("#error", Static).update, str(exc))
             return
-        self.dismiss(m.id)
+        self.app.call_from_thread(self.dismiss, m.id)
 
 
 class PickerScreen(Screen[None]):
@@ -82,10 +95,14 @@ class PickerScreen(Screen[None]):
     def on_mount(self) -> None:
         self.reload()
 
+    @work(thread=True, exclusive=True, group="list")
     def reload(self) -> None:
         from kickoff_tui.core.record import list_meetings
 
         meetings = list_meetings(self.app.store)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._show, meetings)
+
+    def _show(self, meetings: list[Any]) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
         for m in meetings:
@@ -117,9 +134,10 @@ class PickerScreen(Screen[None]):
 
         self.app.push_screen(NewMeetingScreen(), created)
 
+    @work(thread=True, exclusive=True, group="create")
     def action_demo(self) -> None:
         from kickoff_tui.core.demo import create_demo
 
         m = create_demo(self.app.store)  # type: ignore[attr-defined]
-        self.reload()
-        self.app.open_meeting(m.id)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self.reload)
+        self.app.call_from_thread(self.app.open_meeting, m.id)  # type: ignore[attr-defined]

@@ -1,8 +1,11 @@
 """The cockpit's timer keys: start, pause, next/previous, +1 minute, rebalance, end.
 
-A mixin so the screen stays small; every action is one call into ``core.timers``. Only the
-terminal in control of the timers may use them (the facilitator, unless the note-taker took
-control), so two terminals never fight over one clock.
+A mixin so the screen stays small. Each key plans its event from the screen's own copy of the
+record (``core.timebox``, the same decision ``core.timers`` makes against the store), shows it at
+once as a pending event — the running clock is on screen in the next frame — and queues the
+real write. The pending event gives way to the stored one when the reader brings it back.
+Only the terminal in control of the timers may use them (the facilitator, unless the
+note-taker took control), so two terminals never fight over one clock.
 """
 
 from __future__ import annotations
@@ -10,47 +13,76 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from kickoff_tui.core import timers
+from kickoff_tui.core import timebox
+from kickoff_tui.core.session import NOT_IN_CONTROL
 
 if TYPE_CHECKING:
+    from kickoff_tui.core.clock import MeetingTime
+    from kickoff_tui.core.snapshot import Snapshot
     from kickoff_tui.tui.state import MeetingState
+
+Plan = Callable[["Snapshot", "MeetingTime"], timebox.TimerPlan]
+Say = Callable[[Any], None]
 
 
 class TimerActions:
     state: MeetingState
     role: str
     in_control: bool
-    proposal: timers.Proposal | None
+    proposal: timebox.Proposal | None
 
     if TYPE_CHECKING:
 
         def now(self) -> Any: ...
-        def act(self, fn: Callable[[], Any]) -> Any: ...
+        def tick(self) -> None: ...
+        def run_job(self, run: Callable[[Any], Any], **kwargs: Any) -> Any: ...
         def notify(self, message: str, **kwargs: Any) -> None: ...
 
-    def _timer(self, fn: Callable[[], Any]) -> Any:
+    def _timer(self, op: str, plan: Plan, *args: Any, say: Say | None = None) -> None:
+        """Plan here, show it now, write it in the writer thread (``core.timers.<op>``)."""
         if not self.in_control:
-            self.notify("the facilitator drives the timers — ctrl+t takes control", markup=False)
-            return None
-        return self.act(fn)
+            self.notify(NOT_IN_CONTROL, markup=False)
+            return
+        state, now, by = self.state, self.now(), self.role
+        mid = state.meeting_id
+        predicted = plan(state.timeline, state.time(now)) if state.loaded else None
+        if predicted is not None and predicted.event is None:
+            if say is not None:
+                say(predicted.result)  # nothing to write (not started yet, already ended…)
+            return
 
-    def _call(self, op: Callable[..., Any], *args: Any) -> Any:
-        store, mid = self.state.store, self.state.meeting_id
-        return self._timer(lambda: op(store, mid, *args, self.now(), by=self.role))
+        def run(store: Any) -> Any:
+            from kickoff_tui.core import timers  # (in the writer thread: it loads SQLModel)
+
+            return getattr(timers, op)(store, mid, *args, now, by=by)
+
+        job = self.run_job(run, label="timer", needs_control=True,
+                           done=say if predicted is None else None)  # fmt: skip
+        if predicted is not None and predicted.event is not None:
+            state.add_pending(job.seq, predicted.event, now, by)
+            if say is not None:
+                say(predicted.result)
+        self.tick()
 
     def action_start(self) -> None:
-        if self._call(timers.start) is False:
-            self.notify("the meeting has already started", markup=False)
+        def say(started: Any) -> None:
+            if started is False:
+                self.notify("the meeting has already started", markup=False)
+
+        self._timer("start", timebox.plan_start, say=say)
 
     def action_pause(self) -> None:
-        self._call(timers.toggle_pause)
+        self._timer("toggle_pause", lambda _snap, mt: timebox.plan_pause(mt))
 
     def _step(self, delta: int) -> None:
-        result = self._call(timers.step, delta)
-        if result == "not-started":
-            self.notify("press s to start the meeting first", markup=False)
-        elif result == "ended":
-            self.notify("meeting ended: blocks never opened went to the parking lot", markup=False)
+        def say(result: Any) -> None:
+            if result == "not-started":
+                self.notify("press s to start the meeting first", markup=False)
+            elif result == "ended":
+                self.notify("meeting ended: blocks never opened went to the parking lot",
+                            markup=False)  # fmt: skip
+
+        self._timer("step", lambda snap, mt: timebox.plan_step(snap, mt, delta), delta, say=say)
 
     def action_next_block(self) -> None:
         self._step(1)
@@ -59,16 +91,25 @@ class TimerActions:
         self._step(-1)
 
     def action_extend(self) -> None:
-        self._call(timers.extend)
+        self._timer("extend", lambda _snap, mt: timebox.plan_extend(mt))
 
     def action_end_meeting(self) -> None:
-        self._call(timers.end)
+        self._timer("end", timebox.plan_end)
 
     def action_rebalance(self) -> None:
-        proposal = self.proposal
+        proposal, by = self.proposal, self.role
         if proposal is None:
             self.notify("on time: nothing to rebalance", markup=False)
             return
-        if self._timer(lambda: timers.accept(self.state.store, proposal, by=self.role)):
-            done = f"rebalanced: {proposal.saves_min} min taken from later blocks"
-            self.notify(done, markup=False)
+        if not self.in_control:
+            self.notify(NOT_IN_CONTROL, markup=False)
+            return
+
+        def run(store: Any) -> bool:
+            from kickoff_tui.core import timers
+
+            return timers.accept(store, proposal, by=by)
+
+        done = f"rebalanced: {proposal.saves_min} min taken from later blocks"
+        self.run_job(run, label="timer", needs_control=True,
+                     done=lambda _ok: self.notify(done, markup=False))  # fmt: skip

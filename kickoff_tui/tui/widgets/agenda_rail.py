@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widget import Widget
 
 from kickoff_tui.core.clock import MeetingTime
-from kickoff_tui.core.models import Block
+
+if TYPE_CHECKING:
+    from kickoff_tui.core.models import Block
 
 _BAR = 8
 

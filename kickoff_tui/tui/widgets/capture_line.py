@@ -70,7 +70,7 @@ class CaptureLine(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal():
             yield Label("", id="kind", markup=False)
-            yield Input(
+            yield LineInput(
                 placeholder="a action · d decision · r risk · q question · : anything",
                 id="line",
                 select_on_focus=False,
@@ -111,10 +111,15 @@ class CaptureLine(Vertical):
         self._show_preview()
         self._keep_draft()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.value.strip():
-            self.post_message(self.Submitted(self.kind, event.value, self.editing))
+    def submit(self, value: str) -> None:
+        """Enter (called by the input as it handles the key, after the keys typed before it
+        and before any typed after it: an Escape right after Enter cancels the next line,
+        not this one's kind)."""
+        if not value.strip():
+            return
+        self.post_message(self.Submitted(self.kind, value, self.editing))
+        if self._preview(self.kind, value)[0]:
+            self.saved()  # cleared now, in key order: what is typed next is the next line
 
     def saved(self, queued: bool = False) -> int | None:
         """The screen took the line: clear it, stay open for the next item of the same kind.
@@ -266,3 +271,9 @@ class CaptureLine(Vertical):
     def _reopen(self, draft: Draft, editing: Item | None) -> None:
         self.open(draft.kind, draft.text, editing=editing)
         self.input.cursor_position = draft.cursor
+
+
+class LineInput(Input):
+    async def action_submit(self) -> None:
+        line = next(a for a in self.ancestors if isinstance(a, CaptureLine))
+        line.submit(self.value)

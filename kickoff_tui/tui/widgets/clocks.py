@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from kickoff_tui.core.clock import MeetingTime, fmt_duration
+from kickoff_tui.core.rows import zone
 
 AMBER_S = 120
 
@@ -35,7 +36,7 @@ class ClockBar(Static):
         self.set_class(state == "red", "-red")
         t = Text(no_wrap=True, overflow="ellipsis")
         if not mt.started:
-            start = mt.scheduled_start.in_timezone(tz).format("ddd D MMM HH:mm")
+            start = mt.scheduled_start.in_timezone(zone(tz)).format("ddd D MMM HH:mm")
             wait = (mt.scheduled_start - mt.now).total_seconds()
             t.append("Not started", style="bold")
             t.append(f" · scheduled {start}")
@@ -43,7 +44,7 @@ class ClockBar(Static):
                 t.append(f" (in {fmt_duration(wait)})")
             t.append(" · press s to start")
         elif mt.ended:
-            end = mt.ended_at.in_timezone(tz).format("HH:mm") if mt.ended_at else ""
+            end = mt.ended_at.in_timezone(zone(tz)).format("HH:mm") if mt.ended_at else ""
             t.append("Meeting ended", style="bold")
             t.append(f" at {end} · ran {fmt_duration(mt.elapsed_s)}")
         else:
@@ -60,7 +61,9 @@ class ClockBar(Static):
                     t.append("  ⏸ PAUSED", style="bold reverse")
             else:
                 t.append("Between blocks", style="bold")
-            end = mt.projected_end.in_timezone(tz).format("HH:mm") if mt.projected_end else "?"
+            end = "?"
+            if mt.projected_end is not None:
+                end = mt.projected_end.in_timezone(zone(tz)).format("HH:mm")
             left = fmt_duration(max(0, mt.remaining_s))
             t.append(f"  │ meeting {fmt_duration(mt.elapsed_s)} · {left} left")
             t.append(f" · ends ~{end}")
@@ -72,4 +75,4 @@ class ClockBar(Static):
         signature = (t.plain, state)
         if signature != getattr(self, "_shown", None):  # repaint only when the text changes
             self._shown = signature
-            self.update(t)
+            self.update(t, layout=False)  # fixed height: no layout pass (once a second)

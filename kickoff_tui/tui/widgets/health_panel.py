@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
 from textual.widgets import Static
 
-from kickoff_tui.core.checks import Finding, run_checks, score
-from kickoff_tui.core.record import Snapshot
+from kickoff_tui.core.snapshot import Snapshot
 from kickoff_tui.tui.state import MeetingState
+
+if TYPE_CHECKING:
+    from kickoff_tui.core.checks import Finding
 
 SHOWN = 40  # findings drawn; the rest are counted
 QUIET_S = 1.5  # wait for this long without a change before checking again
@@ -76,14 +78,20 @@ class HealthPanel(Static):
         self.mark_dirty()
         inputs = self._inputs()
         if inputs is not None:
+            from kickoff_tui.core.checks import run_checks
+
             self._apply(run_checks(*inputs))
 
     @work(thread=True, exclusive=True, group="health")
     def _check_in_thread(self, snap: Snapshot, now: Any) -> None:
+        from kickoff_tui.core.checks import run_checks  # (in the thread: not on the first frame)
+
         findings = run_checks(snap, now)
         self.app.call_from_thread(self._apply, findings)
 
     def _apply(self, findings: list[Finding]) -> None:
+        from kickoff_tui.core.checks import score
+
         old = self.score
         self.findings = findings
         self.score = score(findings)

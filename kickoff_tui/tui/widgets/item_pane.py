@@ -7,14 +7,17 @@ holding ten.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 
-from kickoff_tui.core.models import Item
 from kickoff_tui.core.vocab import Side
+
+if TYPE_CHECKING:
+    from kickoff_tui.core.models import Item
 
 
 class ItemPane(Widget, can_focus=True):

@@ -32,6 +32,7 @@ class RunningNotes(Vertical):
         self.block_id: int | None = None
         self._dirty_since: float | None = None
         self._last_key = 0.0
+        self._known = ""  # the text last loaded or saved: anything else is typed, unsaved
         self.border_title = "Running notes"
 
     def compose(self) -> ComposeResult:
@@ -55,15 +56,22 @@ class RunningNotes(Vertical):
         self.flush()
         self.block_id = block_id
         self.area.load_text(text)
+        self._known = text
         self._dirty_since = None
 
     def update_from_store(self, text: str) -> None:
-        """Another terminal changed these notes: take them unless we are mid-typing. (Our own
-        save, cleaned by the core — a pasted tab became a space — is not a change: reloading it
-        would throw the cursor to the top.)"""
+        """Another terminal changed these notes: take them unless we are mid-typing (a key
+        typed a moment ago may not have reached ``on_text_area_changed`` yet: compare text).
+        Our own save, cleaned by the core (a pasted tab became a space), is not a change:
+        reloading it would throw the cursor to the top."""
         shown = self.area.text
-        if self._dirty_since is None and text != shown and text != as_stored(shown, multiline=True):
+        if (
+            self._dirty_since is None
+            and shown == self._known != text
+            and text != as_stored(shown, multiline=True)
+        ):
             self.area.load_text(text)
+            self._known = text
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
@@ -88,4 +96,5 @@ class RunningNotes(Vertical):
     def flush(self) -> None:
         if self._dirty_since is not None and self.block_id is not None:
             self._dirty_since = None
-            self._save(self.block_id, self.area.text)
+            self._known = self.area.text
+            self._save(self.block_id, self._known)

@@ -1,0 +1,46 @@
+"""One meeting whole, as read in one transaction: the shape every reader of the record takes.
+
+Kept apart from ``meetings`` (which loads it) so that pure code — checks, clocks, the screens —
+can name it without importing SQLModel. It holds model rows or their plain copies
+(``rows``), which have the same attribute names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kickoff_tui.core.models import (
+        Answer,
+        Attendee,
+        Block,
+        BlockNote,
+        Item,
+        Meeting,
+        TimerEvent,
+    )
+
+
+@dataclass
+class Snapshot:
+    """Everything about one meeting, read in one transaction."""
+
+    meeting: Meeting
+    blocks: list[Block]
+    attendees: list[Attendee]
+    items: list[Item]
+    answers: list[Answer]
+    events: list[TimerEvent]
+    notes: list[BlockNote]
+    #: Ids of the meeting's deleted items: they keep their per-meeting number (see readmodel).
+    deleted_item_ids: tuple[int, ...] = ()
+
+    def items_of(self, kind: str) -> list[Item]:
+        return [i for i in self.items if i.kind == kind]
+
+    def block(self, block_id: int | None) -> Block | None:
+        return next((b for b in self.blocks if b.id == block_id), None)
+
+    def attendee(self, attendee_id: int | None) -> Attendee | None:
+        return next((a for a in self.attendees if a.id == attendee_id), None)

@@ -1,0 +1,58 @@
+"""The cockpit's title line: the meeting, the health score, who is here, and whether the
+database answers ("saving…", "waiting for the database…", "reconnecting…")."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import pendulum
+from rich.text import Text
+from textual.widgets import Static
+
+from kickoff_tui.core.rows import zone
+
+if TYPE_CHECKING:
+    from kickoff_tui.core.presence import Peer
+
+
+@lru_cache(maxsize=8)
+def when(start_utc: Any, tz: str) -> str:
+    return str(pendulum.instance(start_utc).in_timezone(zone(tz)).format("ddd D MMM YYYY HH:mm zz"))
+
+
+MARKS = {"waiting": "⚠ waiting for the database… ", "offline": "⚠ reconnecting… "}
+
+
+class TitleBar(Static):
+    DEFAULT_CSS = "TitleBar { height: 1; }"
+
+    def show(
+        self,
+        meeting: Any,
+        *,
+        status: str,
+        score: int | None,
+        role: str,
+        in_control: bool,
+        me: int | None,
+        peers: Sequence[Peer],
+        queued: int = 0,
+    ) -> None:
+        t = Text(no_wrap=True, overflow="ellipsis")
+        mark = MARKS.get(status)
+        if mark:
+            t.append(mark + (f"({queued} to save) " if queued else ""), style="bold reverse")
+        t.append(meeting.title, style="bold")  # user text: appended, never markup
+        if meeting.client or meeting.template:  # not the "opening…" placeholder
+            t.append(f" · {when(meeting.start_utc, meeting.tz)}")
+        if score is not None:
+            t.append(f" · health {score}", style="bold")
+        t.append(f" · {role}{'' if in_control else ' (following)'}")
+        others = [p for p in peers if p.id != me]
+        if others:
+            t.append(" · with " + ", ".join(p.label + (" ⏱" if p.controls else "") for p in others))
+        if t.plain != getattr(self, "_shown", None):
+            self._shown = t.plain
+            self.update(t, layout=False)  # one line, always
