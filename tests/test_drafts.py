@@ -248,6 +248,50 @@ def test_killed_while_the_store_is_locked_the_line_still_comes_back(store, meeti
 
 
 @real_process
+def test_a_line_entered_while_the_store_is_locked_survives_a_kill(store, meeting, db_url):
+    """Enter takes the line at once while its save waits in the queue for a store that does not
+    answer; kill -9 then. The line was kept until it lands, so the restart offers it back (its
+    save was never confirmed), and it is saved then, once."""
+    term = PtyCockpit(db_url, meeting.id)
+    path = draft_path(db_url, meeting.id)
+    text = "Legal reviews the DPA @maria"
+    locker = None
+    try:
+        mark = term.ready()
+        db_file = db_url.removeprefix("sqlite:///")
+        locker = subprocess.Popen([sys.executable, "-c", LOCKER, db_file], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)  # fmt: skip
+        assert locker.stdout is not None and locker.stdout.readline().strip() == "locked"
+        term.press("a")
+        term.wait_for("action ›", after=mark, timeout=90)
+        term.press(text + "\r")
+        wait_until(lambda: [q["text"] for q in (read_file(path) or {}).get("queued", [])] == [text],
+                   timeout=90, what="the entered line, kept while its save waits")  # fmt: skip
+        assert read_draft(path) is None  # the line itself is empty: Enter took it
+    finally:
+        term.kill()
+        if locker is not None:
+            locker.communicate(timeout=30)
+    assert list_items(store, meeting.id, "action") == []  # the save never landed
+    app = make_app(db_url, meeting.id)
+
+    async def check() -> None:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await pilot.pause()
+            line = line_of(app)
+            assert (line.kind, line.input.value) == ("action", text)
+            said = [n.message for n in app._notifications]
+            assert any("not confirmed" in m for m in said), said
+            await pilot.press("enter")
+            await until(pilot, lambda: read_file(path) is None)
+            assert [i.text for i in list_items(store, meeting.id, "action")] == [
+                "Legal reviews the DPA"
+            ]
+
+    asyncio.run(check())
+
+
+@real_process
 def test_killed_while_editing_the_edit_comes_back_to_the_same_item(store, meeting, db_url):
     [item] = add_lines(store, meeting, "action", ["Send recap @sam"])
     term = PtyCockpit(db_url, meeting.id)
@@ -646,7 +690,8 @@ class QueueingApp(App[None]):
         self.query_one(CaptureLine).restore_draft()
 
     def on_capture_line_submitted(self, message: CaptureLine.Submitted) -> None:
-        self.queue.append((message.text, self.query_one(CaptureLine).saved(queued=True)))
+        assert message.token is not None  # the line took it (and keeps it until it lands)
+        self.queue.append((message.text, message.token))
 
 
 async def test_a_line_taken_before_its_save_lands_is_kept_until_it_lands(tmp_path):
