@@ -95,6 +95,11 @@ async def settle(line: CaptureLine, pilot) -> None:  # noqa: ANN001
 # --- a real process, killed -------------------------------------------------------------------
 
 
+def real_process(test: Callable[..., None]) -> Callable[..., None]:
+    """A real cockpit process on a pseudo-terminal, killed; then a fresh App on the same files."""
+    return pytest.mark.slow(pytest.mark.tui(test))
+
+
 class PtyCockpit:
     """``kickoff run|join`` in a real pseudo-terminal: bytes in as keys, the screen's bytes out."""
 
@@ -122,10 +127,10 @@ class PtyCockpit:
                 return
             self.out.extend(data)
 
-    def wait_for(self, text: str, after: int = 0) -> int:
+    def wait_for(self, text: str, after: int = 0, timeout: float = 30.0) -> int:
         needle = text.encode()
         wait_until(lambda: needle in self.out[after:] or self.proc.poll() is not None,
-                   what=repr(text))  # fmt: skip
+                   timeout=timeout, what=repr(text))  # fmt: skip
         assert self.proc.poll() is None, bytes(self.out[-2000:]).decode(errors="replace")
         return len(self.out)
 
@@ -142,6 +147,7 @@ class PtyCockpit:
         return self.wait_for("d decision")
 
 
+@real_process
 def test_killed_while_typing_the_line_comes_back_in_the_same_kind(store, meeting, db_url):
     """kill -9 while keys are still arriving: a draft was written during the typing (not only
     after it stopped), and the restarted cockpit offers it in the decision line."""
@@ -176,6 +182,7 @@ def test_killed_while_typing_the_line_comes_back_in_the_same_kind(store, meeting
     assert restored == ("decision", left["text"], None, None)
 
 
+@real_process
 def test_killed_after_typing_the_whole_line_comes_back_with_its_cursor(store, meeting, db_url):
     term = PtyCockpit(db_url, meeting.id)
     path = draft_path(db_url, meeting.id)
@@ -214,6 +221,7 @@ conn.execute("ROLLBACK")
 """
 
 
+@real_process
 def test_killed_while_the_store_is_locked_the_line_still_comes_back(store, meeting, db_url):
     """Another process holds the SQLite file's write lock (the store is stalled): the draft does
     not wait for the store, so a kill -9 in the middle of it still loses nothing typed."""
@@ -227,10 +235,10 @@ def test_killed_while_the_store_is_locked_the_line_still_comes_back(store, meeti
         locker = subprocess.Popen([sys.executable, "-c", LOCKER, db_file], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, text=True)  # fmt: skip
         assert locker.stdout is not None and locker.stdout.readline().strip() == "locked"
-        term.press("a")
-        term.wait_for("action ›", after=mark)
+        term.press("a")  # (today's cockpit stalls up to 5 s at a time on its heartbeat write)
+        term.wait_for("action ›", after=mark, timeout=90)
         term.press(text)
-        wait_until(lambda: (read_draft(path) or {}).get("text") == text, timeout=60,
+        wait_until(lambda: (read_draft(path) or {}).get("text") == text, timeout=90,
                    what="the draft, with the store locked")  # fmt: skip
     finally:
         term.kill()
@@ -239,6 +247,51 @@ def test_killed_while_the_store_is_locked_the_line_still_comes_back(store, meeti
     assert asyncio.run(_restored(db_url, meeting.id)) == ("action", text, None, None)
 
 
+@real_process
+def test_a_line_entered_while_the_store_is_locked_survives_a_kill(store, meeting, db_url):
+    """Enter takes the line at once while its save waits in the queue for a store that does not
+    answer; kill -9 then. The line was kept until it lands, so the restart offers it back (its
+    save was never confirmed), and it is saved then, once."""
+    term = PtyCockpit(db_url, meeting.id)
+    path = draft_path(db_url, meeting.id)
+    text = "Legal reviews the DPA @maria"
+    locker = None
+    try:
+        mark = term.ready()
+        db_file = db_url.removeprefix("sqlite:///")
+        locker = subprocess.Popen([sys.executable, "-c", LOCKER, db_file], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)  # fmt: skip
+        assert locker.stdout is not None and locker.stdout.readline().strip() == "locked"
+        term.press("a")
+        term.wait_for("action ›", after=mark, timeout=90)
+        term.press(text + "\r")
+        wait_until(lambda: [q["text"] for q in (read_file(path) or {}).get("queued", [])] == [text],
+                   timeout=90, what="the entered line, kept while its save waits")  # fmt: skip
+        assert read_draft(path) is None  # the line itself is empty: Enter took it
+    finally:
+        term.kill()
+        if locker is not None:
+            locker.communicate(timeout=30)
+    assert list_items(store, meeting.id, "action") == []  # the save never landed
+    app = make_app(db_url, meeting.id)
+
+    async def check() -> None:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await pilot.pause()
+            line = line_of(app)
+            assert (line.kind, line.input.value) == ("action", text)
+            said = [n.message for n in app._notifications]
+            assert any("not confirmed" in m for m in said), said
+            await pilot.press("enter")
+            await until(pilot, lambda: read_file(path) is None)
+            assert [i.text for i in list_items(store, meeting.id, "action")] == [
+                "Legal reviews the DPA"
+            ]
+
+    asyncio.run(check())
+
+
+@real_process
 def test_killed_while_editing_the_edit_comes_back_to_the_same_item(store, meeting, db_url):
     [item] = add_lines(store, meeting, "action", ["Send recap @sam"])
     term = PtyCockpit(db_url, meeting.id)
@@ -575,6 +628,7 @@ while True:  # "loop": write and write, killed wherever it happens to be
 """
 
 
+@pytest.mark.slow  # real processes, killed
 @pytest.mark.parametrize("mode", ["halfway", "loop"])
 def test_a_writer_killed_mid_write_leaves_a_whole_draft(tmp_path, mode):
     """SIGKILL while the bytes of a draft are half written (and, in a loop, wherever the writer
@@ -636,7 +690,8 @@ class QueueingApp(App[None]):
         self.query_one(CaptureLine).restore_draft()
 
     def on_capture_line_submitted(self, message: CaptureLine.Submitted) -> None:
-        self.queue.append((message.text, self.query_one(CaptureLine).saved(queued=True)))
+        assert message.token is not None  # the line took it (and keeps it until it lands)
+        self.queue.append((message.text, message.token))
 
 
 async def test_a_line_taken_before_its_save_lands_is_kept_until_it_lands(tmp_path):

@@ -61,9 +61,7 @@ class CaptureActions:
             ok, error = entry.preview(state.snap.meeting, state.people, kind, text, answer)
             if not ok:  # refused now, before anything is queued: the line keeps the text
                 self.notify(error, severity="error", markup=False)
-                line = self.query_one(CaptureLine)
-                if not line.input.value.strip():  # (the line cleared itself: bring it back)
-                    line.open(kind, text, editing=message.editing)
+                self._give_back(kind, text, message.editing, message.token, quiet=True)
                 return
         loaded, mid, now = state.loaded, state.meeting_id, self.now()
         meeting, people = state.snap.meeting, list(state.people)
@@ -83,8 +81,11 @@ class CaptureActions:
                                  editing=editing, answer=answer)  # fmt: skip
             return saved.message
 
-        self.run_job(run, label="capture",
-                     done=lambda said: self.notify(said, markup=False, timeout=2),
+        def done(said: str) -> None:
+            self.query_one(CaptureLine).landed(message.token)  # its draft is not needed now
+            self.notify(said, markup=False, timeout=2)
+
+        self.run_job(run, label="capture", done=done,
                      failed=lambda exc: self._unsaved(exc, message))  # fmt: skip
         if view is not None:
             view.post_message(BlockView.Saved())  # let the view advance (Five Questions)
@@ -97,16 +98,21 @@ class CaptureActions:
         if not isinstance(exc, KickoffError):
             return False
         self.notify(str(exc), severity="error", markup=False)
-        self._give_back(message.kind, message.text, message.editing)
+        self._give_back(message.kind, message.text, message.editing, message.token)
         return True
 
-    def _give_back(self, kind: str, text: str, editing: Any) -> None:
+    def _give_back(
+        self, kind: str, text: str, editing: Any, token: int | None = None, quiet: bool = False
+    ) -> None:
         line = self.query_one(CaptureLine)
         if line.input.value.strip():  # busy with the next line: ↑ on an empty line brings it
-            line._last_cancelled = text
-            self.notify("↑ on an empty capture line brings the unsaved line back", markup=False)
+            line._last_cancelled = text  # (and its draft stays kept: offered after a restart)
+            if not quiet:
+                self.notify("↑ on an empty capture line brings the unsaved line back",
+                            markup=False)  # fmt: skip
         else:
             line.open(kind, text, editing=editing)
+            line.landed(token)  # back on the line: the line's own draft keeps it now
 
     def _conflict(self, exc: ConflictError, message: CaptureLine.Submitted) -> None:
         """Someone saved this item first: show theirs, keep ours on the line to choose.
@@ -120,7 +126,7 @@ class CaptureActions:
         self.notify(str(exc), severity="warning", markup=False, timeout=8)
         if current is not None:
             self.notify("theirs: " + entry.to_line(current), markup=False, timeout=15)  # type: ignore[arg-type]
-            self._give_back(message.kind, message.text, current)
+            self._give_back(message.kind, message.text, current, message.token)
 
     def on_item_pane_act(self, message: ItemPane.Act) -> None:
         item, by = message.item, self.role

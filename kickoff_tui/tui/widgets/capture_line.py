@@ -55,6 +55,7 @@ class CaptureLine(Vertical):
         kind: str
         text: str
         editing: Item | None
+        token: int | None = None  # the line is kept (drafts) until ``landed(token)``
 
     def __init__(self, preview: Preview, drafts: DraftBox | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -117,9 +118,12 @@ class CaptureLine(Vertical):
         not this one's kind)."""
         if not value.strip():
             return
-        self.post_message(self.Submitted(self.kind, value, self.editing))
+        message = self.Submitted(self.kind, value, self.editing)
         if self._preview(self.kind, value)[0]:
-            self.saved()  # cleared now, in key order: what is typed next is the next line
+            # Cleared now, in key order: what is typed next is the next line. Its words stay in
+            # the draft file until the screen says the save landed (``landed(message.token)``).
+            message.token = self.saved(queued=True)
+        self.post_message(message)
 
     def saved(self, queued: bool = False) -> int | None:
         """The screen took the line: clear it, stay open for the next item of the same kind.
