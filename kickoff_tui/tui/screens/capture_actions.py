@@ -34,6 +34,7 @@ class CaptureActions:
         def notify(self, message: str, **kwargs: Any) -> None: ...
         def now(self) -> Any: ...
         def run_job(self, run: Callable[[Any], Any], **kwargs: Any) -> Any: ...
+        def refresh_items(self, kinds: set[str]) -> None: ...
 
     def action_capture(self, kind: str) -> None:
         self.query_one(CaptureLine).open(kind)
@@ -67,7 +68,9 @@ class CaptureActions:
         meeting, people = state.snap.meeting, list(state.people)
         block_id, by, editing = self.viewing, self.role, message.editing
 
-        def run(store: Any) -> str:
+        def run(store: Any) -> tuple[str, Any]:
+            from kickoff_tui.core.rows import to_row
+
             m, p, block = meeting, people, block_id
             if not loaded:  # typed before the first read: read the meeting (and its block) now
                 from kickoff_tui.core.record import load_snapshot
@@ -79,13 +82,18 @@ class CaptureActions:
                 block = meeting_time(snap, now).current_block_id or shown
             saved = entry.submit(store, m, p, kind, text, block_id=block, by=by,
                                  editing=editing, answer=answer)  # fmt: skip
-            return saved.message
+            return saved.message, to_row(saved.item) if saved.item is not None else None
 
-        self.run_job(run, label="capture",
-                     done=lambda said: self.notify(said, markup=False, timeout=2),
+        self.run_job(run, label="capture", done=self._saved,
                      failed=lambda exc: self._unsaved(exc, message))  # fmt: skip
         if view is not None:
             view.post_message(BlockView.Saved())  # let the view advance (Five Questions)
+
+    def _saved(self, result: tuple[str, Any]) -> None:
+        said, item = result
+        if item is not None:  # shown now; the change feed brings the same row a moment later
+            self.refresh_items(self.state.put([item]))
+        self.notify(said, markup=False, timeout=2)
 
     def _unsaved(self, exc: BaseException, message: CaptureLine.Submitted) -> bool:
         """The store refused the line: bring it back so nothing typed is lost."""
