@@ -156,8 +156,9 @@ def main() -> None:
             for n in range(1, args.runs + 1):
                 (b,) = tmux.time_until(bare_cmd, "hello")
                 db, cmd = kick(n)
+                saved = lambda db=db: started(db, meeting_id) > 0  # noqa: E731
                 a, r = tmux.time_until(cmd, AGENDA_TEXT, RUNNING_TEXT, keys_at=AGENDA_TEXT,
-                                       keys="s", until_saved=lambda db=db: started(db, meeting_id) > 0)  # fmt: skip
+                                       keys="s", until_saved=saved)  # fmt: skip
                 starts = started(db, meeting_id)
                 lost += starts != 1
                 if b is None or a is None or r is None:
@@ -166,8 +167,8 @@ def main() -> None:
                 bare.append(b)
                 agenda.append(a)
                 running.append(r)
-                print(f"run {n}: bare {b * 1000:5.0f} ms   agenda {a * 1000:5.0f} ms   "
-                      f"clock running after 's' {r * 1000:5.0f} ms   starts saved {starts}")  # fmt: skip
+                print(f"run {n}: bare {b * 1000:5.0f} ms   agenda {a * 1000:5.0f} ms   clock "
+                      f"running after 's' {r * 1000:5.0f} ms   starts saved {starts}")  # fmt: skip
         finally:
             tmux.close()
 

@@ -12,7 +12,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
@@ -21,18 +21,28 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-db_option = click.option(
-    "--db",
-    "db",
-    envvar="KICKOFF_DB",
-    metavar="PATH_OR_URL",
-    help="Database file or SQLAlchemy URL (default: a SQLite file in your user data folder).",
+_DB_HELP = "Database file or SQLAlchemy URL (default: a SQLite file in your user data folder)."
+
+# ``--db`` beats KICKOFF_DB wherever it is typed: only the group's option reads the variable, so
+# a command's own ``--db`` is None unless typed, and db_url() falls back to the group's value
+# (``kickoff --db X cmd``), which click fills from KICKOFF_DB only when --db is not typed there.
+root_db_option = click.option(
+    "--db", "db", envvar="KICKOFF_DB", metavar="PATH_OR_URL", help=_DB_HELP + " [env: KICKOFF_DB]"
 )
+db_option = click.option("--db", "db", metavar="PATH_OR_URL", help=_DB_HELP)
 
 
 def fail(message: str, code: int = 2) -> None:
-    click.echo(f"kickoff: error: {message}", err=True)
+    """One line on stderr: messages quote user input, which must not move the terminal."""
+    from kickoff_tui.core.text import scrub
+
+    click.echo(f"kickoff: error: {scrub(message, multiline=False)}", err=True)
     sys.exit(code)
+
+
+def notes(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(f"kickoff: note: {line}", err=True)
 
 
 def handled(fn: F) -> F:
@@ -60,7 +70,8 @@ def handled(fn: F) -> F:
 
 
 def db_url(db: str | None) -> str:
-    """``--db`` given after the command, else before it (``kickoff --db X list``), else default."""
+    """``--db`` given after the command, else before it (``kickoff --db X list``), else
+    KICKOFF_DB, else the default file."""
     from kickoff_tui.core.locations import resolve_db
 
     if db is None:
@@ -69,14 +80,32 @@ def db_url(db: str | None) -> str:
     return resolve_db(db)
 
 
-def open_store(db: str | None) -> Store:
+def open_store(
+    db: str | None, *, readonly: bool | Literal["auto"] = False, create: bool = False
+) -> Store:
+    """The store behind ``--db``. Reading commands pass ``readonly=True``: they never write a
+    byte (no creation, no switch to WAL), and a file they cannot use is left as it was. Only
+    the commands that make a meeting pass ``create=True`` (a new database on first use)."""
     from kickoff_tui.core.store import Store
 
-    return Store.open(db_url(db))
+    return said_if_upgraded(Store.open(db_url(db), readonly=readonly, create=create))
+
+
+def said_if_upgraded(store: Store) -> Store:
+    """Say on stderr (once, when it happens) that an older store was upgraded, and where the
+    copy from before is kept."""
+    if store.upgraded_from is not None:
+        from kickoff_tui.core.schema import SCHEMA_VERSION
+        from kickoff_tui.core.store import mask_url
+
+        kept = f"; the file as it was is kept at {store.backup_path}" if store.backup_path else ""
+        click.echo(f"kickoff: upgraded {mask_url(store.url)} from schema {store.upgraded_from} "
+                   f"to {SCHEMA_VERSION}{kept}", err=True)  # fmt: skip
+    return store
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@db_option
+@root_db_option
 @click.version_option(package_name="kickoff-tui")
 @click.pass_context
 @handled
@@ -130,8 +159,9 @@ def new(
     from kickoff_tui.core.record import create_meeting, parse_start
 
     tmpl = get_template(template, user_template_dir())
-    zone = tz or pendulum.local_timezone().name
-    begin = parse_start(start, zone)
+    zone = tz or pendulum.tz.get_local_timezone().name
+    warnings: list[str] = []
+    begin = parse_start(start, zone, warnings=warnings)
     close = None
     if contract_close:
         try:
@@ -142,11 +172,13 @@ def new(
             ) from None
     box = minutes or tmpl.minutes
     over = sum(b.minutes for b in tmpl.blocks) - box
-    store = open_store(db)
+    store = open_store(db, create=True)
     meeting = create_meeting(
         store, client, tmpl, begin, zone, title=title, minutes=box, fit_to_box=fit,
         contract_close=close,
     )  # fmt: skip
+    for warning in warnings:
+        click.echo(f"kickoff: warning: {warning}", err=True)
     if over > 0 and not fit:
         click.echo(
             f"kickoff: warning: the '{tmpl.name}' blocks plan {box + over} min in a {box}-min "
@@ -166,21 +198,43 @@ def new(
 def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None) -> None:
     """Capture an item: KIND is action, decision, risk, question, note, in-scope,
     out-of-scope, milestone or metric. TEXT uses the quick-capture grammar
-    (@owner due:fri sev:high side:them #internal); '-' reads one item per line from stdin,
-    all or nothing."""
+    (@owner due:fri sev:high side:them status:done #internal); '-' reads one item per line
+    from stdin, all or nothing. KIND may also be a fact word: person, role, cadence, next,
+    first-value, present, absent (e.g. `add acme cadence weekly Tue 10:00, 30 min #internal`)."""
     from kickoff_tui.core.capture import describe
-    from kickoff_tui.core.record import add_item, add_lines, check_kind, parse_line, resolve_meeting
+    from kickoff_tui.core.facts import apply_fact, fact_word, parse_fact
+    from kickoff_tui.core.record import (
+        add_item,
+        attendee_names,
+        check_kind,
+        import_lines,
+        item_numbers,
+        parse_line,
+        resolve_meeting,
+    )
+    from kickoff_tui.core.text import input_lines
 
+    if fact_word(kind) is not None and text != ("-",):
+        store = open_store(db)
+        m = resolve_meeting(store, meeting)
+        fact = parse_fact(" ".join((kind, *text)), m, attendee_names(store, m.id))
+        click.echo(apply_fact(store, m, fact, by=by))
+        return
     kind = check_kind(kind)
+    # Read stdin as bytes and decode it here: invalid UTF-8 is refused with its line number
+    # before the store is even opened (sys.stdin would smuggle it in as lone surrogates).
+    lines = input_lines(sys.stdin.buffer.read()) if text == ("-",) else None
     store = open_store(db)
     m = resolve_meeting(store, meeting)
-    if text == ("-",):
-        items = add_lines(store, m, kind, sys.stdin.read().splitlines(), by=by)
-        click.echo(f"added {len(items)} {kind} item{'s' if len(items) != 1 else ''} to {m.id}")
+    if lines is not None:
+        ids = import_lines(store, m, kind, lines, by=by)
+        click.echo(f"added {len(ids)} {kind} item{'s' if len(ids) != 1 else ''} to {m.id}")
         return
     capture = parse_line(store, m, " ".join(text))
     item = add_item(store, m, kind, capture, by=by)
-    click.echo(f"#{item.id} {describe(capture)}")
+    assert item.id is not None
+    number = item_numbers(store, m.id)[item.id]
+    click.echo(f"#{number} {describe(capture)}".rstrip())
     for warning in capture.warnings:
         click.echo(f"kickoff: warning: {warning}", err=True)
 
@@ -188,11 +242,15 @@ def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None)
 @main.command()
 @click.argument("meeting")
 @click.argument("name")
-@click.option("--side", type=click.Choice(["ours", "theirs"]), default="theirs", show_default=True)
-@click.option("--title", default="", help="Job title.")
+@click.option(
+    "--side", default="theirs", show_default=True, metavar="SIDE",
+    help="ours (us, we) or theirs (them, client, customer).",
+)  # fmt: skip
+@click.option("--title", default="", help="Job title or a note; '#internal' keeps it in-house.")
 @click.option("--seniority", type=int, default=0, help="Higher is more senior.")
 @click.option("--role", "roles", multiple=True, help="A role (repeatable), e.g. decision-maker.")
 @click.option("--absent", is_flag=True, help="Invited but not present.")
+@click.option("--presence", metavar="WORD", help="present (here, attending) or absent (away).")
 @db_option
 @handled
 def attendee(
@@ -203,16 +261,22 @@ def attendee(
     seniority: int,
     roles: tuple[str, ...],
     absent: bool,
+    presence: str | None,
     db: str | None,
 ) -> None:
     """Add an attendee to a meeting."""
     from kickoff_tui.core.record import add_attendee, resolve_meeting
+    from kickoff_tui.core.vocab import Presence, Side
 
+    chosen = Side.read(side, "side")
+    present = not absent
+    if presence is not None:
+        present = Presence.read(presence, "presence") is Presence.PRESENT
     store = open_store(db)
     m = resolve_meeting(store, meeting)
     a = add_attendee(
-        store, m.id, name, side=side, title=title, seniority=seniority, roles=roles,
-        present=not absent,
+        store, m.id, name, side=chosen.value, title=title, seniority=seniority, roles=roles,
+        present=present,
     )  # fmt: skip
     click.echo(f"attendee #{a.id} {a.name} ({a.side})")
 
@@ -224,17 +288,23 @@ def list_cmd(db: str | None) -> None:
     """List the meetings in the database."""
     import pendulum
 
+    from kickoff_tui.core.errors import NoDatabaseError
     from kickoff_tui.core.record import count_items, list_meetings
+    from kickoff_tui.core.text import scrub
 
-    store = open_store(db)
-    meetings = list_meetings(store)
-    if not meetings:
+    try:
+        store = open_store(db, readonly=True)
+    except NoDatabaseError:
+        store = None
+    meetings = list_meetings(store) if store is not None else []
+    if store is None or not meetings:
         click.echo('no meetings yet — create one with: kickoff new "Client name"', err=True)
         return
     for m in meetings:
         when = pendulum.instance(m.start_utc).in_timezone(m.tz).format("ddd D MMM YYYY HH:mm zz")
         n = sum(count_items(store, m.id).values())
-        click.echo(f"{m.id}\t{when}\t{m.status}\t{m.template}\t{n} items\t{m.client}")
+        client = scrub(m.client, multiline=False)  # a row from an older version may hold ESC
+        click.echo(f"{m.id}\t{when}\t{m.status}\t{m.template}\t{n} items\t{client}")
 
 
 @main.command()
@@ -275,31 +345,37 @@ def templates() -> None:
 def export(
     meeting: str, fmt: str, output: Path | None, all_dir: Path | None, db: str | None
 ) -> None:
-    """Export a meeting: the Markdown record, or the follow-through pack."""
+    """Export a meeting: the Markdown record, or the follow-through pack.
+
+    Files are written whole (temp file, fsync, rename) and private (0600); a link, a FIFO or a
+    device at the path is refused."""
     import pendulum
 
-    from kickoff_tui.core.errors import StoreError
+    from kickoff_tui.core import files
     from kickoff_tui.core.export import pack
     from kickoff_tui.core.record import load_snapshot, resolve_meeting
 
-    store = open_store(db)
+    if output is not None:  # a bad -o fails before anything is read
+        files.check_target(output)
+    if all_dir is not None:
+        files.check_target(all_dir, folder=True)
+    # The pack also stamps when the follow-through first went out: written where possible.
+    store = open_store(db, readonly="auto" if all_dir is not None else True)
     m = resolve_meeting(store, meeting)
     now = pendulum.now("UTC")
     if all_dir is not None:
-        for path in pack.export_and_record(store, m.id, all_dir, now):
+        written = pack.export_and_record(store, m.id, all_dir, now)
+        for path in written:
             click.echo(str(path))
+        notes(written.notes)
         return
     data = pack.render(load_snapshot(store, m.id), fmt, now)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    try:
-        output.write_bytes(data)
-    except OSError as exc:
-        raise StoreError(
-            f"cannot write {output}: {exc.strerror} — choose another -o path"
-        ) from None
+    written = files.write_atomic(output, data)
+    notes(written.notes)
     click.echo(str(output), err=True)
 
 
@@ -315,11 +391,13 @@ def check(meeting: str, as_json: bool, db: str | None) -> None:
     import pendulum
 
     from kickoff_tui.core.checks import findings_to_json, run_checks, score
+    from kickoff_tui.core.export.pack import safe_record
     from kickoff_tui.core.record import load_snapshot, resolve_meeting
 
-    store = open_store(db)
+    store = open_store(db, readonly=True)
     m = resolve_meeting(store, meeting)
-    findings = run_checks(load_snapshot(store, m.id), pendulum.now("UTC"))
+    # Findings quote user text: read it as the exports do, free of control characters.
+    findings = run_checks(safe_record(load_snapshot(store, m.id)), pendulum.now("UTC"))
     if as_json:
         out = {"meeting": m.id, "score": score(findings), "findings": findings_to_json(findings)}
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
@@ -338,70 +416,16 @@ def check(meeting: str, as_json: bool, db: str | None) -> None:
 @handled
 def status(meeting: str, as_json: bool, db: str | None) -> None:
     """One-line status of a meeting's clocks (for scripts and a tmux status line)."""
-    import json
+    import datetime as dt
 
-    import pendulum
+    from kickoff_tui.core import status as st
 
-    from kickoff_tui.core.clock import compute, fmt_duration
-    from kickoff_tui.core.record import load_snapshot, resolve_meeting
-
-    store = open_store(db)
-    snap = load_snapshot(store, resolve_meeting(store, meeting).id)
-    m = snap.meeting
-    mt = compute(
-        snap.blocks,
-        snap.events,
-        pendulum.instance(m.start_utc),
-        m.planned_minutes,
-        pendulum.now("UTC"),
-    )
-    cur = mt.current
-    block = snap.block(mt.current_block_id)
-    state = (
-        "ended"
-        if mt.ended
-        else "paused"
-        if mt.paused
-        else "running"
-        if mt.started
-        else "not started"
-    )
-    if as_json:
-        out = {
-            "meeting": m.id,
-            "state": state,
-            "block": block.title if block else None,
-            "block_position": block.position + 1 if block else None,
-            "block_elapsed_s": round(cur.elapsed_s, 1) if cur else 0,
-            "block_remaining_s": round(cur.remaining_s, 1) if cur else 0,
-            "meeting_elapsed_s": round(mt.elapsed_s, 1),
-            "meeting_remaining_s": round(mt.remaining_s, 1),
-            "behind_s": round(mt.behind_s, 1),
-            "projected_end": mt.projected_end.in_timezone(m.tz).isoformat()
-            if mt.projected_end
-            else None,
-        }
-        click.echo(json.dumps(out, ensure_ascii=False))
-        return
-    if not mt.started:
-        start = pendulum.instance(m.start_utc).in_timezone(m.tz).format("ddd D MMM HH:mm zz")
-        click.echo(f"{m.id}: not started (scheduled {start})")
-        return
-    where = (
-        f"{block.position + 1}/{len(snap.blocks)} {block.title}"
-        if block and cur
-        else "between blocks"
-    )
-    left = f"{fmt_duration(cur.remaining_s)} left" if cur else ""
-    drift = mt.behind_s
-    pace = (
-        f"{fmt_duration(abs(drift))} {'behind' if drift > 0 else 'ahead'}"
-        if abs(drift) >= 60
-        else "on time"
-    )
-    click.echo(
-        f"{m.id}: {state} · {where} · {left} · meeting {fmt_duration(mt.elapsed_s)} · {pace}"
-    )
+    # Polled every few seconds: on a SQLite file the rows are read with the standard library's
+    # sqlite3 (no SQLAlchemy, pendulum or Textual); anything else opens the full store, read-only.
+    data = st.read_sqlite(db_url(db), meeting)
+    if data is None:
+        data = st.read_store(open_store(db, readonly=True), meeting)
+    click.echo(st.render(data, dt.datetime.now(dt.UTC), as_json=as_json))
 
 
 @main.command()
@@ -427,7 +451,8 @@ def copy(
     meeting: str, source: str | None, target: str, new_id: str | None, move: bool, db: str | None
 ) -> None:
     """Copy (or --move) a meeting with everything in it to another store, e.g. from a SQLite
-    file to the team's PostgreSQL: one transaction on the target, all or nothing."""
+    file to the team's PostgreSQL: one transaction on the target, all or nothing. Copying it
+    again updates that copy (identities are kept) instead of making a second one."""
     from kickoff_tui.core.copy import check_new_id, copy_meeting
     from kickoff_tui.core.errors import InputError
     from kickoff_tui.core.record import resolve_meeting
@@ -441,13 +466,13 @@ def copy(
     path = sqlite_path(src_url)
     if path is not None and not path.exists():
         raise InputError(f"no database at {path} — check --from (or --db / KICKOFF_DB)")
-    src = Store.open(src_url)
+    src = said_if_upgraded(Store.open(src_url, readonly=not move, create=False))
     resolve_meeting(src, meeting)  # a bad id fails before the target is even opened
-    dst = Store.open(db_url(target))
+    dst = said_if_upgraded(Store.open(db_url(target)))
     done = copy_meeting(src, dst, meeting, new_id=new_id, move=move)
     verb = "moved" if move else "copied"
-    click.echo(f"{verb} {done.source_id} to {mask_url(dst.url)} as {done.target_id}: "
-               f"{done.describe()}")  # fmt: skip
+    how = f"updated the earlier copy {done.target_id}" if done.updated else f"as {done.target_id}"
+    click.echo(f"{verb} {done.source_id} to {mask_url(dst.url)} {how}: {done.describe()}")
 
 
 def _tui_command(role: str) -> Callable[[str, str | None], None]:
@@ -462,7 +487,7 @@ def _tui_command(role: str) -> Callable[[str, str | None], None]:
         if mid is None:
             from kickoff_tui.core.record import resolve_meeting
 
-            mid = resolve_meeting(open_store(db), meeting).id
+            mid = resolve_meeting(open_store(db, readonly=True), meeting).id
         run_tui(url, meeting_ref=mid, role=role)
 
     return command
@@ -483,7 +508,7 @@ def demo(db: str | None) -> None:
     """Create a realistic sample kickoff and open it in the cockpit."""
     from kickoff_tui.core.demo import create_demo
 
-    store = open_store(db)
+    store = open_store(db, create=True)
     m = create_demo(store)
     click.echo(m.id, err=True)
     run_tui(store.url, meeting_ref=m.id, role="facilitator")

@@ -1,8 +1,25 @@
-"""Helpers for the storage tests: a store's whole content, to prove it was left as it was."""
+"""Helpers for the storage tests: a store's whole content, to prove it was left as it was, and
+a copy of a seeded SQLite file, so a meeting built once serves every test that needs it."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from sqlalchemy import MetaData, create_engine
+
+
+def copy_sqlite(src: Path, dst: Path) -> str:
+    """Copy a closed SQLite store (its WAL too, if one is left) to ``dst``; returns its URL.
+
+    Each test gets its own copy to change as it likes; the seed is built once per session.
+    """
+    shutil.copy2(src, dst)
+    for suffix in ("-wal",):
+        extra = Path(str(src) + suffix)
+        if extra.exists():
+            shutil.copy2(extra, Path(str(dst) + suffix))
+    return "sqlite:///" + str(dst)
 
 
 def dump(url: str) -> dict[str, list[tuple]]:
@@ -15,3 +32,13 @@ def dump(url: str) -> dict[str, list[tuple]]:
                for t in md.sorted_tables}  # fmt: skip
     engine.dispose()
     return out
+
+
+def write_raw(store, table, row_id: int, **values) -> None:
+    """Set columns of one row behind the core's back, without core/text.py's cleaning: a row as
+    a file written by an older kickoff-tui may hold it (a line break in an item, a control
+    byte). The exports must still render such rows safely."""
+    from sqlalchemy import update
+
+    with store.engine.begin() as conn:
+        conn.execute(update(table).where(table.id == row_id).values(**values))

@@ -89,7 +89,15 @@ class LocalPostgres:
         server = cls(bindir, root, free_port(), run_as)
         try:
             server._initdb()
-            server.start(fast=fast)
+            for attempt in range(3):
+                try:
+                    server.start(fast=fast)
+                    break
+                except PgUnavailable:
+                    # Another process (a parallel test worker) took the free port first.
+                    if attempt == 2 or "already in use" not in server.log_tail(5):
+                        raise
+                    server.port = free_port()
             server._add_password_role()
         except BaseException:
             server.stop()
@@ -129,11 +137,9 @@ class LocalPostgres:
 
     def stop(self, remove: bool = True) -> None:
         if self.running:
-            try:
+            with contextlib.suppress(PgUnavailable):
                 self._run("pg_ctl", "-D", str(self.data), "-m", "immediate" if remove else "fast",
                           "-w", "stop")  # fmt: skip
-            except PgUnavailable:
-                pass
             self.running = False
         if remove:
             shutil.rmtree(self.root, ignore_errors=True)

@@ -8,7 +8,8 @@ case takes one thing away, checks its finding appears, puts it back and checks i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import pendulum
 import pytest
@@ -28,6 +29,7 @@ from kickoff_tui.core.checks import (
 )
 from kickoff_tui.core.models import Attendee, Item, Meeting
 from kickoff_tui.core.store import Store
+from tests.dbutil import copy_sqlite
 
 TZ = "Europe/Berlin"
 START = pendulum.datetime(2026, 11, 24, 15, 0, tz=TZ)  # Tuesday
@@ -121,11 +123,22 @@ def build(tmp_path, template: str = "kickoff-play", run_clock: bool = True) -> K
     return k
 
 
-@pytest.fixture
-def kickoff(tmp_path):
-    k = build(tmp_path)
-    yield k
+@pytest.fixture(scope="session")
+def kickoff_seed(tmp_path_factory) -> tuple[Path, Kickoff]:
+    """The complete kickoff, built once; each test opens its own copy of the file."""
+    folder = tmp_path_factory.mktemp("checks-seed")
+    k = build(folder)
     k.store.close()
+    return folder / "k.db", k
+
+
+@pytest.fixture
+def kickoff(kickoff_seed, tmp_path):
+    seed_file, seed = kickoff_seed
+    store = Store.open(copy_sqlite(seed_file, tmp_path / "k.db"))
+    k = replace(seed, store=store, people=dict(seed.people), items=dict(seed.items))
+    yield k
+    store.close()
 
 
 def test_complete_kickoff_has_no_findings(kickoff: Kickoff) -> None:

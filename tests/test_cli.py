@@ -44,13 +44,14 @@ def acme(tmp_path_factory):
     return db
 
 
+@pytest.mark.slow  # six real processes in a row
 def test_issue_walkthrough(acme):
     r = kickoff("add", "acme-corp-2026-11-24", "action",
                 "Send recap and updated timeline @maria due:fri", db=acme)  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert "Maria Lopez" in r.stdout and "Fri 27 Nov 2026" in r.stdout
-    r = kickoff("add", "acme-corp", "risk", "SSO approval may slip past week 2 @dana due:+5d sev:high",
-                db=acme)  # fmt: skip
+    r = kickoff("add", "acme-corp", "risk",
+                "SSO approval may slip past week 2 @dana due:+5d sev:high", db=acme)  # fmt: skip
     assert r.returncode == 0 and "not an attendee" in r.stderr  # kept, flagged
     r = kickoff("add", "acme-corp", "action", "-", stdin="Confirm UAT testers @li due:eow\n"
                 "Share API keys @dana due:2026-12-01\n", db=acme)  # fmt: skip
@@ -118,7 +119,7 @@ def test_newer_schema(tmp_path):
     import sqlite3
 
     db = tmp_path / "k.db"
-    assert kickoff("list", db=db).returncode == 0
+    assert kickoff("new", "X", "--start", "2026-11-24T09:00", "--tz", "UTC", db=db).returncode == 0
     con = sqlite3.connect(db)
     con.execute("UPDATE kickoff_meta SET value='7' WHERE key='schema_version'")
     con.commit()
@@ -132,7 +133,7 @@ def test_newer_schema(tmp_path):
 def test_unwritable_location(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    r = kickoff("list", db=blocker / "k.db")
+    r = kickoff("new", "X", db=blocker / "k.db")  # (list creates nothing: it only reads)
     assert r.returncode == 1 and "cannot create the database" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
 

@@ -484,7 +484,7 @@ async def test_capture_action_with_owner_due_and_severity(store, meeting, clock)
         assert item.text == "SSO list"
         assert item.owner == "Maria Lopez" and item.owner_known
         assert item.due == pendulum.date(2026, 11, 27)
-        assert item.severity == "high" and item.side == "them"
+        assert item.severity == "high" and item.side == "theirs"  # vocab.Side: one spelling
         assert item.block_id == block_ids(store, meeting)[0]
         assert item.captured_by == "facilitator"
         p = pane(app, "action")

@@ -62,20 +62,26 @@ def source(tmp_path):
     s.close()
 
 
-def portable(store: Store, meeting_id: str) -> dict:
-    """A meeting's content with integer ids replaced by what they point at."""
+def portable(store: Store, meeting_id: str, *, uids: bool = True) -> dict:
+    """A meeting's content with integer ids replaced by what they point at (and, with
+    ``uids=False``, without the identities: a copy inside one store has identities of its
+    own)."""
     from kickoff_tui.core.record import list_items
 
     snap = load_snapshot(store, meeting_id)
     pos = {b.id: b.position for b in snap.blocks}
     name = {a.id: a.name for a in snap.attendees}
-    m = snap.meeting.model_dump(exclude={"id"})
+    skip = {"id"} if uids else {"id", "uid"}
+    m = snap.meeting.model_dump(exclude=skip)
+    uid = (lambda row: row.uid) if uids else (lambda row: None)
     return {
         "meeting": m,
-        "blocks": [b.model_dump(exclude={"id", "meeting_id"}) for b in snap.blocks],
-        "attendees": [a.model_dump(exclude={"id", "meeting_id"}) for a in snap.attendees],
+        "blocks": [b.model_dump(exclude=skip | {"meeting_id"}) for b in snap.blocks],
+        "attendees": [a.model_dump(exclude=skip | {"meeting_id"}) for a in snap.attendees],
         "items": sorted(
             (
+                uid(i),
+                i.number,
                 i.text,
                 i.kind,
                 i.deleted,
@@ -89,9 +95,11 @@ def portable(store: Store, meeting_id: str) -> dict:
             )
             for i in list_items(store, meeting_id, include_deleted=True)
         ),  # fmt: skip
-        "answers": [(name[a.attendee_id], a.question, a.text, a.version) for a in snap.answers],
-        "events": [(e.kind, pos.get(e.block_id), e.at, e.by) for e in snap.events],
-        "notes": [(pos[n.block_id], n.text, n.version) for n in snap.notes],
+        "answers": [
+            (uid(a), name[a.attendee_id], a.question, a.text, a.version) for a in snap.answers
+        ],
+        "events": [(uid(e), e.kind, pos.get(e.block_id), e.at, e.by) for e in snap.events],
+        "notes": [(uid(n), pos[n.block_id], n.text, n.version) for n in snap.notes],
     }
 
 
@@ -146,13 +154,32 @@ def test_the_same_store_needs_a_new_id(source):
     with pytest.raises(InputError, match="--as NEW_ID"):
         copy_meeting(src, src, mid)
     copy_meeting(src, src, mid, new_id="acme-copy")
-    assert portable(src, "acme-copy") == portable(src, mid)
+    assert portable(src, "acme-copy", uids=False) == portable(src, mid, uids=False)
+    # A second meeting: identities of its own (exports of the two never collide) ...
+    copied, original = load_snapshot(src, "acme-copy"), load_snapshot(src, mid)
+    assert copied.meeting.uid != original.meeting.uid
+    assert not {i.uid for i in copied.items} & {i.uid for i in original.items}
+    # ... derived reproducibly: copying again under the same id updates that copy.
+    before = dump(src.url)
+    again = copy_meeting(src, src, mid, new_id="acme-copy")
+    assert again.updated and dump(src.url) == before
 
 
 def kickoff(*args: str):
+    """The command in a real process (as typed), for the first copy."""
     env = {k: v for k, v in os.environ.items() if k != "KICKOFF_DB"}
     return subprocess.run([sys.executable, "-m", "kickoff_tui.cli", *args], capture_output=True,
                           text=True, env=env, timeout=60)  # fmt: skip
+
+
+def kickoff_here(*args: str):
+    """The command in this process (click's runner): the same code, exit code and output."""
+    from click.testing import CliRunner
+
+    from kickoff_tui.cli import main
+
+    r = CliRunner(env={"KICKOFF_DB": None}).invoke(main, list(args), catch_exceptions=False)
+    return subprocess.CompletedProcess(args, r.exit_code, r.stdout, r.stderr)
 
 
 def test_cli_copy_and_its_errors(source, db_url, tmp_path):
@@ -161,29 +188,40 @@ def test_cli_copy_and_its_errors(source, db_url, tmp_path):
     r = kickoff("copy", mid[:6], "--db", src.url, "--to", db_url)  # a unique prefix is enough
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith(f"copied {mid} to ") and "4 items" in r.stdout
+    # The rest in this process (a second saved each); the same exit codes and lines checked.
     src_before, dst_before = dump(src.url), dump(db_url)
+    # Copying it again updates that copy (nothing changed here, so nothing is written).
+    r = kickoff_here("copy", mid, "--from", src.url, "--to", db_url)
+    assert r.returncode == 0, r.stderr
+    assert (
+        r.stdout.startswith(f"copied {mid} to ") and f"updated the earlier copy {mid}" in r.stdout
+    )
+    assert dump(src.url) == src_before and dump(db_url) == dst_before
+    other = "other-co-2026-11-24"
     cases = {
-        "already there": ("copy", mid, "--from", src.url, "--to", db_url),
+        "already there": ("copy", other, "--from", src.url, "--to", db_url, "--as", mid),
+        "copied under another id": ("copy", mid, "--from", src.url, "--to", db_url, "--as", "x"),
         "unknown meeting": ("copy", "no-such-meeting", "--from", src.url, "--to", db_url),
         "bad new id": ("copy", mid, "--from", src.url, "--to", db_url, "--as", "Not An Id"),
         "same store": ("copy", mid, "--db", src.url, "--to", src.url),
     }
     for why, args in cases.items():
-        r = kickoff(*args)
+        r = kickoff_here(*args)
         assert r.returncode == 2, (why, r.stderr)
         assert r.stderr.startswith("kickoff: error: ") and r.stderr.count("\n") == 1, r.stderr
-    assert "already exists" in kickoff(*cases["already there"]).stderr
+    assert "already exists" in kickoff_here(*cases["already there"]).stderr
+    assert f"as '{mid}'" in kickoff_here(*cases["copied under another id"]).stderr
     assert dump(src.url) == src_before and dump(db_url) == dst_before
     # A missing source file is not created by a mistyped --from.
     ghost = tmp_path / "ghost.db"
-    r = kickoff("copy", mid, "--from", str(ghost), "--to", db_url)
+    r = kickoff_here("copy", mid, "--from", str(ghost), "--to", db_url)
     assert r.returncode == 2 and "no database at" in r.stderr and not ghost.exists()
     # Nor is the target created when the meeting does not exist.
     fresh = tmp_path / "fresh.db"
-    r = kickoff("copy", "nope", "--from", src.url, "--to", str(fresh))
+    r = kickoff_here("copy", "nope", "--from", src.url, "--to", str(fresh))
     assert r.returncode == 2 and not fresh.exists()
     # --move through the command line.
-    r = kickoff("copy", mid, "--from", src.url, "--to", str(fresh), "--move")
+    r = kickoff_here("copy", mid, "--from", src.url, "--to", str(fresh), "--move")
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith(f"moved {mid} to sqlite:///")
-    assert kickoff("list", "--db", src.url).stdout.count("\n") == 1  # only Other Co is left
+    assert kickoff_here("list", "--db", src.url).stdout.count("\n") == 1  # only Other Co is left

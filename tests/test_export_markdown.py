@@ -33,7 +33,7 @@ from kickoff_tui.core.export.markdown import (
     escape_inline,
     render_markdown,
 )
-from kickoff_tui.core.models import Item
+from kickoff_tui.core.models import Answer, Item
 from kickoff_tui.core.record import (
     Snapshot,
     add_attendee,
@@ -48,6 +48,7 @@ from kickoff_tui.core.record import (
     update_meeting,
 )
 from kickoff_tui.core.store import Store
+from tests.dbutil import write_raw
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 TZ = "Europe/Berlin"
@@ -227,9 +228,12 @@ def build_meeting(store: Store, *, end: bool = False) -> str:
         f"{HTML} @dev sev:high due:2026-12-04",
         "data migration owner unclear sev:medium",
     ], block_id=b[3])  # fmt: skip
-    update_item(store, risks[0].id, risks[0].version, mitigation="pen test | week 2\nthen sign-off")
-    add_item(store, m, "question", Capture(text=NEWLINE, owner="Dev Patel",
-             owner_attendee_id=dev.id), block_id=b[7])  # fmt: skip
+    # Line breaks in one-line fields: the core now turns them into spaces (core/text.py), but a
+    # file from an older version may hold them, and the record must still render them safely.
+    write_raw(store, Item, risks[0].id, mitigation="pen test | week 2\nthen sign-off")
+    question = add_item(store, m, "question", Capture(text="placeholder", owner="Dev Patel",
+                        owner_attendee_id=dev.id), block_id=b[7])  # fmt: skip
+    write_raw(store, Item, question.id, text=NEWLINE)
     add_lines(store, m, "question", [BACKSLASH])
     add_lines(store, m, "in-scope", ["SSO and SCIM", NUMBERED], block_id=b[2])
     add_lines(store, m, "out-of-scope", [DASHES, "- mobile app (phase 2)"], block_id=b[2])
@@ -246,7 +250,8 @@ def build_meeting(store: Store, *, end: bool = False) -> str:
     set_answer(store, m.id, maria.id, 1, "Go-live before the audit | in March")
     set_answer(store, m.id, dev.id, 1, "SSO that works on day one")
     set_answer(store, m.id, sam.id, 1, "A champion who stays")
-    set_answer(store, m.id, dev.id, 4, "Security review backlog\n(6 weeks)")
+    answer = set_answer(store, m.id, dev.id, 4, "Security review backlog (6 weeks)")
+    write_raw(store, Answer, answer.id, text="Security review backlog\n(6 weeks)")
 
     update_meeting(
         store, m.id,
@@ -549,6 +554,7 @@ def test_escape_inline_stays_one_list_item(text: str) -> None:
     assert plain(inline) == ("Label: " + shown(text)).strip()
 
 
+@pytest.mark.slow  # 150 whole records rendered and parsed back
 @settings(max_examples=150, deadline=None)
 @given(st.text())
 def test_any_action_text_adds_no_heading(meeting: Snapshot, text: str) -> None:
@@ -560,7 +566,8 @@ def test_any_action_text_adds_no_heading(meeting: Snapshot, text: str) -> None:
     out = render_markdown(snap, now=NOW)
     assert headings(md().parse(out)) == SECTIONS
     actions = next(t for t in tables(out) if t.header[1] == "Action")
-    assert actions.rows[-1][0] == "99999"
+    # the per-meeting number: the newest item is the last in capture order
+    assert actions.rows[-1][0] == str(len(snap.items) + len(snap.deleted_item_ids))
     assert actions.rows[-1][1] == (shown(text) or "—")
     assert actions.rows[-1][-1] == "Welcome & introductions"
 

@@ -165,7 +165,7 @@ def test_role_aliases(store: Store, meeting: Meeting, alias: str, role: str) -> 
     [
         ("person Jo role:boss", ("unknown role 'boss'", "role:boss", "decision-maker")),
         ("person Jo role:dm,boss", ("unknown role 'boss'", "executive-sponsor")),
-        ("person Jo side:vendor", ("unknown side 'vendor'", "side:us or side:them")),
+        ("person Jo side:vendor", ("unknown side 'vendor'", "side:ours or side:theirs")),
         ("person Jo sen:high", ("sen:high", "whole number", "sen:5")),
         ("person Jo sen:-1", ("sen:-1", "whole number")),
         ("person Jo side:us side:them", ("two sides", "keep one")),
@@ -238,9 +238,16 @@ def test_cadence_is_stored_verbatim(store: Store, meeting: Meeting) -> None:
 
 
 def test_cadence_keeps_markup_looking_text(store: Store, meeting: Meeting) -> None:
-    text = "[bold]Weekly[/bold] sync [/] @maria due:fri sev:high #internal \\"
+    text = "[bold]Weekly[/bold] sync [/] @maria due:fri sev:high #acme \\"
     run(store, meeting, f"cadence {text}")
     assert reload(store, meeting).cadence == text
+
+
+def test_internal_cadence_is_stored_with_its_tag(store: Store, meeting: Meeting) -> None:
+    run(store, meeting, "cadence weekly Tuesday 10:00 #Internal")
+    assert reload(store, meeting).cadence == "weekly Tuesday 10:00 #internal"
+    refused(store, meeting, "cadence weekly Friday #intenral", "did you mean #internal?")
+    assert reload(store, meeting).cadence == "weekly Tuesday 10:00 #internal"
 
 
 def test_cadence_needs_text(store: Store, meeting: Meeting) -> None:

@@ -8,9 +8,12 @@ import sysconfig
 import zipfile
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow  # builds the wheel, then imports it in a fresh process
 def test_wheel_ships_templates_and_they_load(tmp_path):
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
@@ -22,6 +25,7 @@ def test_wheel_ships_templates_and_they_load(tmp_path):
     shipped = {Path(n).name for n in names if n.startswith("kickoff_tui/data/agendas/")}
     assert {"kickoff-90.toml", "kickoff-play.toml", "onboarding-sop.toml", "four-areas.toml",
             "alignment-3h.toml"} <= shipped  # fmt: skip
+    assert "kickoff_tui/data/schemas/kickoff-crm.schema.json" in names  # the CRM JSON's contract
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
     # -S skips site-packages' .pth files, so the editable checkout cannot answer for the wheel.
@@ -30,6 +34,8 @@ def test_wheel_ships_templates_and_they_load(tmp_path):
         "import kickoff_tui.core.agenda as a, sys\n"
         f"assert a.__file__.startswith({str(unpacked)!r}), a.__file__\n"
         "print(sorted(a.load_templates(None)))\n"
+        "import kickoff_tui.core.export.crm as c\n"
+        "assert c.schema()['properties']['schema_version']['const'] == c.SCHEMA_VERSION\n"
     )
     out = subprocess.run(
         [sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True,

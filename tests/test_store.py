@@ -17,7 +17,7 @@ import pytest
 from sqlmodel import select, update
 
 from kickoff_tui.core.errors import ConflictError, NewerSchemaError, NotADatabaseError, StoreError
-from kickoff_tui.core.models import Change, Item, Meta
+from kickoff_tui.core.models import SCHEMA_VERSION, Change, Item, Meta
 from kickoff_tui.core.record import add_lines, list_items, set_deleted, update_item
 from kickoff_tui.core.store import Store, mask_url
 from tests.dbutil import dump
@@ -36,7 +36,7 @@ def test_new_file_is_private_and_wal(tmp_path):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
-    assert store.schema_version() == 1
+    assert store.schema_version() == SCHEMA_VERSION
 
 
 def test_every_write_is_logged_in_the_same_transaction(store, meeting):
@@ -111,7 +111,7 @@ def test_schema_is_created_once_by_racing_openers(db_url):
     """Four terminals opening a brand-new database at once: one creates it, all can use it."""
     with ThreadPoolExecutor(4) as pool:
         stores = list(pool.map(lambda _: Store.open(db_url), range(4)))
-    assert {s.schema_version() for s in stores} == {1}
+    assert {s.schema_version() for s in stores} == {SCHEMA_VERSION}
     for s in stores:
         s.close()
 
@@ -202,6 +202,7 @@ WRITER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_two_processes_write_500_items_each(store, meeting, db_url, tmp_path):
     """Two writers at full speed; a third terminal's feed sees every change exactly once
     (on PostgreSQL, change-log ids must become visible in order for polling to be complete)."""

@@ -44,6 +44,7 @@ def pane_texts(app, kind: str) -> list[str]:
     return [i.text for i in app.screen.query_one(f"#pane-{kind}", ItemPane).items]
 
 
+@pytest.mark.slow
 async def test_capture_block_follow_and_conflict_between_two_apps(db_url, meeting, clock):
     fac = KickoffApp(meeting_ref=meeting.id, store=Store.open(db_url), clock=clock, bell=False)
     note = KickoffApp(meeting_ref=meeting.id, store=Store.open(db_url), clock=clock, bell=False,

@@ -18,6 +18,8 @@ from kickoff_tui.core.timers import start
 
 WORKER = str(Path(__file__).with_name("terminal_worker.py"))
 
+pytestmark = [pytest.mark.slow, pytest.mark.tui]  # each test runs Apps in real processes
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request):

@@ -27,7 +27,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from kickoff_tui.core.errors import InputError, KickoffError, TemplateError
+from kickoff_tui.core.errors import InputError, KickoffError, TemplateError, TextError
+from kickoff_tui.core.text import clean, decode_input
 
 __all__ = [
     "BLOCK_KINDS",
@@ -357,11 +358,19 @@ def _toml_stem(origin: str) -> str | None:
 def _read_user_file(path: Path) -> str:
     """Read a user template, turning OS and encoding errors into one-line template errors."""
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise TemplateError(f"invalid template {path}: not UTF-8 text ({exc.reason})") from exc
+        return decode_input(path.read_bytes(), source=f"template {path}")
+    except TextError as exc:
+        raise TemplateError(f"invalid {exc}") from None
     except OSError as exc:
         raise TemplateError(f"cannot read template {path}: {exc.strerror or exc}") from exc
+
+
+def _text(value: str, label: str, fail: Any) -> str:
+    """A template's text as it may be stored (core/text.py), the error naming file and field."""
+    try:
+        return clean(value, field=label).strip()
+    except TextError as exc:
+        raise fail(str(exc)) from None
 
 
 def _required_text(table: dict[str, Any], field: str, fail: Any, label: str | None = None) -> str:
@@ -369,16 +378,16 @@ def _required_text(table: dict[str, Any], field: str, fail: Any, label: str | No
     if field not in table:
         raise fail(f"{label} is missing")
     value = table[field]
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not (value := _text(value, label, fail)):
         raise fail(f"{label} must be non-empty text")
-    return value.strip()
+    return value
 
 
 def _optional_text(table: dict[str, Any], field: str, fail: Any) -> str:
     value = table.get(field, "")
     if not isinstance(value, str):
         raise fail(f"{field} must be text")
-    return value.strip()
+    return _text(value, field, fail)
 
 
 def _positive_int(table: dict[str, Any], field: str, label: str, fail: Any) -> int:
@@ -408,13 +417,9 @@ def _parse_block(raw: Any, label: str, fail: Any) -> BlockSpec:
         raise fail(f"{label}.kind {kind!r} is not one of: {', '.join(BLOCK_KINDS)}")
     minutes = _positive_int(raw, "minutes", f"{label}.minutes", fail)
     prompts_raw = raw.get("prompts", [])
-    if not isinstance(prompts_raw, list) or not all(
-        isinstance(p, str) and p.strip() for p in prompts_raw
-    ):
+    if not isinstance(prompts_raw, list) or not all(isinstance(p, str) for p in prompts_raw):
         raise fail(f"{label}.prompts must be a list of non-empty text")
-    return BlockSpec(
-        title=title,
-        kind=kind,
-        minutes=minutes,
-        prompts=tuple(p.strip() for p in prompts_raw),
-    )
+    prompts = tuple(_text(p, f"{label}.prompts[{n}]", fail) for n, p in enumerate(prompts_raw, 1))
+    if not all(prompts):
+        raise fail(f"{label}.prompts must be a list of non-empty text")
+    return BlockSpec(title=title, kind=kind, minutes=minutes, prompts=prompts)

@@ -10,6 +10,7 @@ from kickoff_tui.core.models import (
     utcnow,
 )
 from kickoff_tui.core.store import Store, retry_once_on_race
+from kickoff_tui.core.text import clean
 
 
 def set_answer(
@@ -23,6 +24,7 @@ def set_answer(
 ) -> Answer:
     if not 1 <= question <= 5:
         raise InputError(f"question {question} does not exist — the Five Questions are 1 to 5")
+    text = clean(text, field="the answer")
     return retry_once_on_race(
         lambda: _upsert_answer(store, meeting_id, attendee_id, question, text, by)
     )

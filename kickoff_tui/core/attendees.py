@@ -10,11 +10,13 @@ from kickoff_tui.core.errors import InputError
 from kickoff_tui.core.meetings import get_meeting
 from kickoff_tui.core.models import (
     ROLES,
-    SIDES,
     Attendee,
     utcnow,
 )
+from kickoff_tui.core.people import Candidate
 from kickoff_tui.core.store import Store
+from kickoff_tui.core.text import clean
+from kickoff_tui.core.vocab import Side, read_tags, with_tags
 
 
 def add_attendee(
@@ -29,11 +31,15 @@ def add_attendee(
     present: bool = True,
     by: str = "cli",
 ) -> Attendee:
-    name = " ".join(name.split())
+    name = " ".join(clean(name, field="the attendee's name").split())
+    title = clean(title, field="the attendee's title").strip()
     if not name:
         raise InputError("the attendee's name is empty — type a name")
-    if side not in SIDES:
-        raise InputError(f"unknown side '{side}' — use ours or theirs")
+    found = Side.parse(side)
+    if found is None:
+        raise InputError(f"unknown side '{side}' — use {Side.accepted()}")
+    side = found.value
+    title = with_tags(*read_tags(title))  # "#internal" kept (normalised); "#intenral" refused
     role_list = [r.strip() for r in roles if r.strip()]
     bad = [r for r in role_list if r not in ROLES]
     if bad:
@@ -44,7 +50,7 @@ def add_attendee(
             meeting_id=meeting_id,
             name=name,
             side=side,
-            title=title.strip(),
+            title=title,
             seniority=seniority,
             roles=",".join(role_list),
             present=present,
@@ -55,6 +61,12 @@ def add_attendee(
 
 
 def update_attendee(store: Store, attendee_id: int, by: str = "cli", **fields: object) -> Attendee:
+    if isinstance(name := fields.get("name"), str):
+        fields["name"] = " ".join(clean(name, field="the attendee's name").split())
+        if not fields["name"]:
+            raise InputError("the attendee's name is empty — type a name")
+    if isinstance(title := fields.get("title"), str):
+        fields["title"] = clean(title, field="the attendee's title").strip()
     with store.write(by) as s:
         a = s.get(Attendee, attendee_id)
         if a is None:
@@ -67,9 +79,28 @@ def update_attendee(store: Store, attendee_id: int, by: str = "cli", **fields: o
     return a
 
 
-def attendee_names(store: Store, meeting_id: str) -> list[tuple[int, str]]:
+def add_roles(
+    store: Store, attendee_id: int, roles: Iterable[str], *, by: str = "cli"
+) -> tuple[Attendee, list[str]]:
+    """Give an attendee more roles, reading the roles they hold and writing the union in one
+    transaction (another terminal adding a role at the same moment is never overwritten).
+    Returns the attendee and the roles that were new."""
+    with store.write(by) as s:
+        a = s.get(Attendee, attendee_id, with_for_update=True)
+        if a is None:
+            raise InputError(f"no attendee #{attendee_id} — nothing was changed")
+        held = a.role_list
+        new = [r for r in roles if r not in held]
+        if new:
+            a.roles = ",".join([*held, *new])
+            s.add(a)
+    return a, new
+
+
+def attendee_names(store: Store, meeting_id: str) -> list[Candidate]:
+    """The meeting's attendees as ``(id, name)`` pairs (``people.Candidate``), for matching."""
     with store.read() as s:
         rows = s.exec(
             select(Attendee.id, Attendee.name).where(Attendee.meeting_id == meeting_id)
         ).all()
-    return [(int(i), n) for i, n in rows]
+    return [Candidate(i, n) for i, n in rows if i is not None]  # a stored row has its id

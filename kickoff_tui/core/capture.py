@@ -3,7 +3,12 @@
 Headless on purpose (no Textual import): the facilitator's screen, the note-taker's screen and the
 tests must all read a line the same way. The grammar is a handful of tokens mixed into free text::
 
-    action send the SSO checklist @maria due:fri sev:high side:them #internal
+    action send the SSO checklist @maria due:fri sev:high side:them status:open #internal
+
+Words come from ``vocab`` (every listed spelling of a side, severity, status or kind) and owners
+are matched by ``people.match`` (``@maria`` = ``@María`` = ``@lopez``); an owner who fits two
+attendees is an error naming both, an unknown one is kept and flagged. A ``#word`` close to a
+known tag (``#intenral``) is an error, so a typo never makes a secret item public.
 
 Everything that is not a token is kept verbatim (only whitespace is collapsed), because notes are
 the customer's own words and may contain anything, including text that looks like markup.
@@ -13,6 +18,8 @@ captures are often typed or replayed after the call, and "due:fri" means the Fri
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,35 +27,23 @@ from dataclasses import dataclass
 import pendulum
 
 from kickoff_tui.core.errors import CaptureError
-
-ITEM_KINDS: tuple[str, ...] = (
-    "action",
-    "decision",
-    "risk",
-    "question",
-    "note",
-    "in-scope",
-    "out-of-scope",
-    "milestone",
-    "metric",
+from kickoff_tui.core.people import Ambiguous, Candidate, Matcher, Unresolved, candidates
+from kickoff_tui.core.text import clean
+from kickoff_tui.core.vocab import (
+    ITEM_KINDS,
+    KIND_ALIASES,
+    Severity,
+    Side,
+    Status,
+    Tag,
+    literal,
+    read_tag,
 )
 
-#: Every word ``normalize_kind`` accepts (lower case), canonical kinds included.
-KIND_ALIASES: dict[str, str] = {
-    **{kind: kind for kind in ITEM_KINDS},
-    **{kind + "s": kind for kind in ITEM_KINDS if "scope" not in kind},
-    "a": "action",
-    "d": "decision",
-    "r": "risk",
-    "q": "question",
-    "n": "note",
-    "in": "in-scope",
-    "out": "out-of-scope",
-    "scope-in": "in-scope",
-    "scope-out": "out-of-scope",
-    "ms": "milestone",
-}
+__all__ = ["ITEM_KINDS", "KIND_ALIASES", "Capture", "normalize_kind", "parse_capture"]
 
+#: A date further than this from the meeting is a typo (due:+999999d), not a plan.
+DATE_LIMIT_YEARS = 5
 _DATE_FORMS = "use today, tomorrow, a weekday (fri), +3d, +2w, eow, eom, 2026-12-01 or Dec 1"
 _TRAILING = ".,;:!?)"  # left after a token by fast typists: "@maria," or "due:fri."
 _TOKEN_RE = re.compile(r'@"[^"]*"\S*|\S+')
@@ -86,15 +81,9 @@ _MONTHS = {
     **{name[:3]: n for n, name in enumerate(_MONTH_NAMES, 1)},
     "sept": 9,
 }
-_SEVERITIES = {
-    "high": "high", "h": "high",
-    "medium": "medium", "med": "medium", "m": "medium",
-    "low": "low", "l": "low",
-}  # fmt: skip
-_SIDES = {"us": "us", "ours": "us", "we": "us", "them": "them", "theirs": "them", "you": "them"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Capture:
     """What one line says. ``text`` is never empty; unknown owners are kept but flagged."""
 
@@ -105,9 +94,10 @@ class Capture:
     owner_known: bool = True
     due: pendulum.Date | None = None
     severity: str | None = None
-    side: str | None = None
+    side: str | None = None  # a vocab.Side value: "ours" / "theirs"
     internal: bool = False
     warnings: tuple[str, ...] = ()
+    status: str | None = None  # a vocab.Status value when the line said status:…
 
 
 def normalize_kind(word: str) -> str | None:
@@ -123,15 +113,25 @@ def resolve_date(token: str, base: pendulum.Date) -> pendulum.Date:
     """
     word = " ".join(token.split()).lower()
     try:
-        found = _resolve(word, base)
+        found: pendulum.Date | None = _resolve(word, base)
+        shown = found.to_date_string() if found is not None else ""
     except _NoSuchDate:
         message = f"no such date '{token}' in due:{token} — check the month and day"
         raise CaptureError(message, token) from None
-    except (OverflowError, ValueError):
-        message = f"date '{token}' is out of range in due:{token} — {_DATE_FORMS}"
-        raise CaptureError(message, token) from None
+    except (OverflowError, ValueError):  # +99999999d: beyond the calendar's last year
+        found, shown = pendulum.date(9999, 12, 31), "past the year 9999"
     if found is None:
         raise CaptureError(f"unknown date '{token}' in due:{token} — {_DATE_FORMS}", token)
+    latest = base.add(years=DATE_LIMIT_YEARS)
+    earliest = base.subtract(years=DATE_LIMIT_YEARS)
+    if not earliest <= found <= latest:
+        when = "after" if found > latest else "before"
+        shown = f" ({shown})" if shown != word else ""
+        raise CaptureError(
+            f"due:{token}{shown} is more than {DATE_LIMIT_YEARS} years {when} the meeting "
+            f"({base.to_date_string()}) — check the date",
+            token,
+        )
     return found
 
 
@@ -139,6 +139,7 @@ class _NoSuchDate(Exception):
     """A well-formed date that the calendar does not have (2026-02-30, Nov 31)."""
 
 
+@functools.lru_cache(maxsize=1024)  # "due:fri" on 100,000 lines of one meeting: once
 def _resolve(word: str, base: pendulum.Date) -> pendulum.Date | None:
     if word == "today":
         return base
@@ -208,36 +209,53 @@ def owner_name(word: str) -> str | None:
 
 
 def _resolve_owner(
-    raw: str, attendees: Sequence[tuple[int, str]]
+    raw: str, attendees: Sequence[object], token: str
 ) -> tuple[str, int | None, str | None]:
-    """(owner, attendee id, warning): full name first, else first name, both case-insensitive.
+    """(owner, attendee id, warning), matched by ``people.match``.
 
-    An unmatched or ambiguous owner is kept as typed and flagged rather than refused, so a
-    note-taker never loses a line because someone joined late or two people share a first name.
+    An unknown owner is kept as typed and flagged rather than refused, so a note-taker never
+    loses a line because someone joined late. One that fits two attendees is refused with both
+    names and how to pick one: guessing would give the action to the wrong person.
     """
-    key = raw.casefold()
-    matches = {aid: n for aid, n in attendees if " ".join(n.split()).casefold() == key}
-    if not matches:
-        matches = {aid: n for aid, n in attendees if n.split() and n.split()[0].casefold() == key}
-    if len(matches) == 1:
-        aid, name = next(iter(matches.items()))
-        return name, aid, None
-    if matches:
-        names = ", ".join(matches.values())
-        count = len(matches)
-        return raw, None, f"owner '{raw}' matches {count} attendees: {names} — use the full name"
-    return raw, None, f"owner '{raw}' is not an attendee"
+    found = _matcher(tuple((c.id, c.name) for c in candidates(attendees)))(raw)
+    if isinstance(found, Ambiguous):
+        raise CaptureError("owner " + found.message(token), token)
+    if isinstance(found, Unresolved):
+        return found.typed, None, f"owner '{found.typed}' is not an attendee"
+    return found.name, found.id, None
 
 
-def _lookup(table: dict[str, str], word: str, family: str, accepted: str) -> str:
-    value = word[len(family) :]
-    if (found := table.get(value.rstrip(_TRAILING).lower())) is None:
-        what = "severity" if family == "sev:" else "side"
-        raise CaptureError(f"unknown {what} '{value}' in {word} — use {accepted}", word)
-    return found
+@functools.lru_cache(maxsize=32)
+def _matcher(attendees: tuple[tuple[int, str], ...]) -> Matcher[Candidate]:
+    """One matcher per attendee list: its names are folded once, not once per line (a bulk
+    import parses 100,000 lines of one meeting)."""
+    return Matcher(candidates(attendees))
 
 
-_REPEATED = {"@": "owners", "due:": "due dates", "sev:": "severities", "side:": "sides"}
+def _lookup(word: str, family: str) -> str:
+    value = word[len(family) :].rstrip(_TRAILING)
+    enum = {"sev:": Severity, "side:": Side, "status:": Status}[family]
+    if (found := enum.parse(value)) is None:
+        what = {"sev:": "severity", "side:": "side", "status:": "status"}[family]
+        raise CaptureError(f"unknown {what} '{value}' in {word} — use {enum.forms(family)}", word)
+    return found.value
+
+
+_FAMILIES = ("due:", "sev:", "side:", "status:")
+_REPEATED = {
+    "@": "owners", "due:": "due dates", "sev:": "severities", "side:": "sides",
+    "status:": "statuses",
+}  # fmt: skip
+#: The first characters a token can have: @owner, due:, sev:, side:, status: (any case), #tag,
+#: and ``\#word`` (text that only looks like a tag). Any other word is plain text as it is.
+_TOKEN_STARTS = frozenset("@dDsS#\\")
+
+
+@functools.lru_cache(maxsize=64)
+def _base_date(meeting_start: dt.datetime, tz: str | None) -> pendulum.Date:
+    """The meeting's local date (cached: a bulk import parses 100,000 lines of one meeting)."""
+    start = pendulum.instance(meeting_start)
+    return (start.in_timezone(tz) if tz else start).date()
 
 
 def parse_capture(
@@ -250,11 +268,13 @@ def parse_capture(
 ) -> Capture:
     """Parse one capture line; raise ``CaptureError`` naming the first token that makes no sense.
 
-    ``attendees`` are ``(id, full name)`` pairs. ``tz`` is the meeting's zone: the base date for
-    ``due:`` is the meeting's *local* date, which can differ from its UTC date.
+    ``attendees`` are ``(id, full name)`` pairs or attendee rows. ``tz`` is the meeting's zone:
+    the base date for ``due:`` is the meeting's *local* date, which can differ from its UTC date.
+    The line is cleaned first (core/text.py), so the preview shows the same error the save would
+    give.
     """
-    start = pendulum.instance(meeting_start)
-    base = (start.in_timezone(tz) if tz else start).date()
+    line = clean(line, field="the line")
+    base = _base_date(meeting_start, tz)
     words = _TOKEN_RE.findall(line)
     kind = None
     # Only whole kind words lead a line: "a new dashboard" or "in two weeks" are plain text.
@@ -268,31 +288,38 @@ def parse_capture(
     due: pendulum.Date | None = None
     severity: str | None = None
     side: str | None = None
+    status: str | None = None
+    owner_token = ""
     internal = False
     i = 0
     while i < len(words):
-        word, low = words[i], words[i].lower()
+        word = words[i]
         i += 1
-        family = next((f for f in ("due:", "sev:", "side:") if low.startswith(f)), None)
-        if word.startswith("@") and (name := owner_name(word)):
+        if word[0] not in _TOKEN_STARTS:  # plain text: most words of most lines
+            text.append(word)
+            continue
+        low = word.lower()
+        family = next((f for f in _FAMILIES if low.startswith(f)), None)
+        if word[0] == "@" and (name := owner_name(word)):
             family = "@"
         if family is None:
-            if low.rstrip(_TRAILING) == "#internal":
+            if read_tag(word) is Tag.INTERNAL:
                 internal = True
             else:
-                text.append(word)
+                text.append(literal(word))
             continue
         if family in seen:
             message = f"two {_REPEATED[family]} ({seen[family]}, {word}) — keep one"
             raise CaptureError(message, word)
         seen[family] = word
         if family == "@":
-            raw_owner = name
+            raw_owner, owner_token = name, word
         elif family == "sev:":
-            accepted = "sev:high, sev:medium or sev:low (or h, m, l)"
-            severity = _lookup(_SEVERITIES, word, family, accepted)
+            severity = _lookup(word, family)
         elif family == "side:":
-            side = _lookup(_SIDES, word, family, "side:us or side:them (or ours, theirs)")
+            side = _lookup(word, family)
+        elif family == "status:":
+            status = _lookup(word, family)
         else:
             value = word[len(family) :]
             if not value:
@@ -307,7 +334,7 @@ def parse_capture(
 
     owner, owner_id, warning = None, None, None
     if raw_owner is not None:
-        owner, owner_id, warning = _resolve_owner(raw_owner, attendees)
+        owner, owner_id, warning = _resolve_owner(raw_owner, attendees, owner_token)
     warnings = [warning] if warning else []
     if due is not None and due < base:
         warnings.append(f"due date {due.to_date_string()} is before the meeting")
@@ -322,6 +349,7 @@ def parse_capture(
         side=side,
         internal=internal,
         warnings=tuple(warnings),
+        status=status,
     )
 
 
@@ -335,16 +363,16 @@ def describe(c: Capture) -> str:
     if c.owner is not None:
         if c.owner_known:
             parts.append(f"owner {c.owner}")
-        elif any(w.startswith(f"owner '{c.owner}' matches") for w in c.warnings):
-            parts.append(f"owner {c.owner} (ambiguous)")
         else:
-            parts.append(f"owner {c.owner} (not an attendee)")
+            parts.append(f"owner {Unresolved(c.owner).label}")
     if c.due is not None:
         parts.append(f"due {c.due.format('ddd D MMM YYYY')}")
     if c.severity:
         parts.append(f"sev {c.severity}")
     if c.side:
         parts.append(f"side {c.side}")
+    if c.status:
+        parts.append(c.status)
     if c.internal:
         parts.append("internal")
     return " · ".join(parts)

@@ -1,8 +1,9 @@
 """Kickoff health checks: what makes a kickoff fail, found in the record before the customer does.
 
-Each check reads one :class:`~kickoff_tui.core.record.Snapshot` and a ``now`` (never the wall
-clock, never the network) and returns :class:`Finding` objects with a stable ``id``, so the CLI,
-the health panel, the Markdown export and the CRM JSON can all name the same problem the same way.
+Each check reads one :class:`~kickoff_tui.core.readmodel.MeetingRecord` (owners already resolved
+by the one matcher) and a ``now`` (never the wall clock, never the network) and returns
+:class:`Finding` objects with a stable ``id``, so the CLI, the health panel, the Markdown
+export and the CRM JSON can all name the same problem the same way.
 The list comes back in a stable order: blocking findings first, then warnings, each group in the
 order of :data:`CHECKS`, and inside one check in the order of the record (item id, attendee id,
 block position).
@@ -47,18 +48,17 @@ Headless: imports no Textual.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 import pendulum
 
-from kickoff_tui.core.clock import compute
-from kickoff_tui.core.snapshot import Snapshot
-
-if TYPE_CHECKING:
-    from kickoff_tui.core.models import Attendee, Item
+from kickoff_tui.core.people import Ambiguous, Unresolved, match
+from kickoff_tui.core.readmodel import Item, MeetingRecord, as_record
+from kickoff_tui.core.vocab import ROLES, Side, Status
 
 BLOCKING = "blocking"
 WARNING = "warning"
@@ -74,7 +74,7 @@ CRITICAL_ROLES: tuple[str, ...] = (
 FIRST_VALUE_MAX_DAYS = 14
 KICKOFF_MAX_DAYS_AFTER_CLOSE = 7
 FOLLOWTHROUGH_HOURS = 24
-SIDE_NAMES = {"ours": "our side", "theirs": "the customer's side"}
+SIDE_NAMES = {Side.OURS: "our side", Side.THEIRS: "the customer's side"}
 
 FIVE_QUESTIONS: tuple[str, ...] = (
     "What is the one thing we must get right to make this worth undertaking?",
@@ -126,7 +126,8 @@ class Finding:
     severity: str  # "blocking" | "warning"
     message: str  # one line naming the offending item or role
     fix: str
-    item_id: int | None = None  # the offending item, when there is one (to jump to it)
+    item_id: int | None = None  # the offending item's row id, when there is one (to jump to it)
+    fact: str | None = None  # the meeting fact it is about (cadence, first-value, next-meeting)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -142,78 +143,78 @@ def quote(text: str, limit: int = 60) -> str:
 
 
 def label(item: Item) -> str:
-    kind = {"in-scope": "In-scope item", "out-of-scope": "Out-of-scope item"}.get(
-        item.kind, item.kind.capitalize()
-    )
-    return f"{kind} #{item.id} {quote(item.text)}"
+    """``Action #3 "Send the deck"``: the item's per-meeting number and its text."""
+    return f"{item.ref} {quote(item.text)}"
 
 
-def is_open(item: Item) -> bool:
-    return item.status != "done"
+def is_open(item: Any) -> bool:
+    return Status.parse(item.status) is not Status.DONE
 
 
 def has_owner(item: Item) -> bool:
-    return bool((item.owner or "").strip())
+    return item.owner is not None
 
 
-def match_attendee(
-    snap: Snapshot, name: str | None, attendee_id: int | None = None
-) -> Attendee | None:
-    """The one attendee an owner name means (by id, full name, then first name), else None."""
+def match_attendee(snap: Any, name: str | None, attendee_id: int | None = None) -> Any | None:
+    """The one attendee an owner name means (by id, else ``people.match``), else None.
+
+    For screens that still hold snapshot rows; the read model resolves owners the same way.
+    """
     if attendee_id is not None and (a := snap.attendee(attendee_id)) is not None:
         return a
     if not name or not name.strip():
         return None
-    key = " ".join(name.split()).casefold()
-    full = [a for a in snap.attendees if " ".join(a.name.split()).casefold() == key]
-    if len(full) == 1:
-        return full[0]
-    if full:
-        return None
-    first = [a for a in snap.attendees if a.name.split() and a.name.split()[0].casefold() == key]
-    return first[0] if len(first) == 1 else None
+    found = match(name, snap.attendees)
+    return None if isinstance(found, Unresolved | Ambiguous) else found
 
 
-def item_side(snap: Snapshot, item: Item) -> str | None:
-    """Who owes the item: ``us`` / ``them`` as captured, else inferred from the owner's side."""
-    if item.side in ("us", "them"):
-        return item.side
+def item_side(snap: Any, item: Any) -> Side | None:
+    """Who owes a snapshot item: its side as captured, else its owner's side (as the record)."""
+    if (side := Side.parse(item.side)) is not None:
+        return side
     owner = match_attendee(snap, item.owner, item.owner_attendee_id)
-    if owner is not None:
-        return "us" if owner.side == "ours" else "them"
-    return None
+    return Side.parse(owner.side) if owner is not None else None
 
 
-def local_date(snap: Snapshot) -> pendulum.Date:
+def local_date(record: MeetingRecord) -> pendulum.Date:
     """The meeting's date in its own time zone."""
-    return pendulum.instance(snap.meeting.start_utc).in_timezone(snap.meeting.tz).date()
+    return local_date_of(record.meeting)
 
 
-def meeting_end(snap: Snapshot) -> pendulum.DateTime:
+def local_date_of(meeting: Any) -> pendulum.Date:
+    """The date of a meeting (anything with ``local_start()``) in its own time zone."""
+    day: pendulum.Date = meeting.local_start().date()
+    return day
+
+
+def meeting_end(record: MeetingRecord) -> pendulum.DateTime:
     """When the meeting ended (its meeting-ended event), else when it was planned to end."""
-    ended = [e for e in snap.events if e.kind == "meeting-ended"]
+    ended = [e for e in record.events if e.kind == "meeting-ended"]
     if ended:
-        return pendulum.instance(min(ended, key=lambda e: (e.at, e.id or 0)).at)
-    started = [e for e in snap.events if e.kind == "block-started"]
+        return pendulum.instance(min(ended, key=lambda e: (e.at, e.id)).at)
+    started = [e for e in record.events if e.kind == "block-started"]
     base = (
-        pendulum.instance(min(started, key=lambda e: (e.at, e.id or 0)).at)
+        pendulum.instance(min(started, key=lambda e: (e.at, e.id)).at)
         if started
-        else pendulum.instance(snap.meeting.start_utc)
+        else record.meeting.start_utc
     )
-    return base.add(minutes=snap.meeting.planned_minutes)
+    return base.add(minutes=record.meeting.planned_minutes)
 
 
-def followthrough_deadline(snap: Snapshot) -> pendulum.DateTime:
-    return meeting_end(snap).add(hours=FOLLOWTHROUGH_HOURS)
+def followthrough_deadline(record: MeetingRecord) -> pendulum.DateTime:
+    return meeting_end(record).add(hours=FOLLOWTHROUGH_HOURS)
 
 
-def five_questions_asked(snap: Snapshot) -> bool:
-    return any(b.kind == "five-questions" for b in snap.blocks) or bool(snap.answers)
+def five_questions_asked(record: MeetingRecord) -> bool:
+    return any(b.kind == "five-questions" for b in record.blocks) or bool(record.answers)
 
 
-def expected_respondents(snap: Snapshot) -> list[Attendee]:
-    """Who should answer the Five Questions: the customer's attendees who are present."""
-    return [a for a in snap.attendees if a.side == "theirs" and a.present]
+def expected_respondents(source: Any) -> list[Any]:
+    """Who should answer the Five Questions: the customer's attendees who are present.
+
+    Takes a record (its people) or a snapshot (its attendee rows)."""
+    people = source.people if isinstance(source, MeetingRecord) else source.attendees
+    return [a for a in people if Side.parse(a.side) is Side.THEIRS and a.present]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,27 +263,27 @@ def metric_gaps(text: str, due: object | None = None) -> tuple[bool, bool]:
 # The checks
 
 
-def _actions(snap: Snapshot) -> Iterator[Finding]:
-    for item in snap.items_of("action"):
-        if not is_open(item):
+def _actions(rec: MeetingRecord) -> Iterator[Finding]:
+    for item in rec.items_of("action"):
+        if not item.is_open:
             continue
         if not has_owner(item):
             yield Finding(
                 "action-no-owner", BLOCKING, f"{label(item)} has no owner",
                 "Name one person who owns it (add @name), on our side or theirs.",
-                item_id=item.id,
+                item_id=item.row_id,
             )  # fmt: skip
         if item.due is None:
             yield Finding(
                 "action-no-due", BLOCKING, f"{label(item)} has no due date",
                 "Agree a date before the call ends (add due:fri, due:+3d or due:2026-12-01).",
-                item_id=item.id,
+                item_id=item.row_id,
             )  # fmt: skip
 
 
-def _risks(snap: Snapshot) -> Iterator[Finding]:
-    for item in snap.items_of("risk"):
-        if not is_open(item):
+def _risks(rec: MeetingRecord) -> Iterator[Finding]:
+    for item in rec.items_of("risk"):
+        if not item.is_open:
             continue
         if not has_owner(item):
             high = item.severity == "high"
@@ -290,45 +291,41 @@ def _risks(snap: Snapshot) -> Iterator[Finding]:
                 "risk-no-owner", BLOCKING if high else WARNING,
                 f"{label(item)}{' (severity high)' if high else ''} has no owner",
                 "Name who watches this risk and acts on it (add @name).",
-                item_id=item.id,
+                item_id=item.row_id,
             )  # fmt: skip
-        if not (item.mitigation or "").strip():
+        if not item.mitigation:
             yield Finding(
                 "risk-no-mitigation", WARNING, f"{label(item)} has no mitigation",
                 "Write down what will be done to reduce it, and by whom.",
-                item_id=item.id,
+                item_id=item.row_id,
             )  # fmt: skip
         if item.due is None:
             yield Finding(
                 "risk-no-due", WARNING, f"{label(item)} has no date to act by",
                 "Set a date by which the mitigation is in place or the risk is reviewed.",
-                item_id=item.id,
+                item_id=item.row_id,
             )  # fmt: skip
 
 
-def _decisions(snap: Snapshot) -> Iterator[Finding]:
-    for item in snap.items_of("decision"):
-        if not (item.decided_by or "").strip() and not has_owner(item):
+def _decisions(rec: MeetingRecord) -> Iterator[Finding]:
+    for item in rec.items_of("decision"):
+        if item.decider is None:
             yield Finding(
                 "decision-no-decider", WARNING, f"{label(item)} does not say who decided",
                 "Record who made the decision (add @name), so it cannot be disputed later.",
-                item_id=item.id,
+                item_id=item.row_id,
             )  # fmt: skip
 
 
-def _holders(snap: Snapshot, side: str, role: str) -> list[Attendee]:
-    return [a for a in snap.attendees if a.side == side and role in a.role_list]
-
-
-def _authority(snap: Snapshot) -> Iterator[Finding]:
-    if not _holders(snap, "theirs", "decision-maker"):
+def _authority(rec: MeetingRecord) -> Iterator[Finding]:
+    if not rec.holders(Side.THEIRS, "decision-maker"):
         yield Finding(
             "no-decision-maker", BLOCKING,
             "No decision-maker identified on the customer's side",
             "Ask who can approve scope and timeline changes; give that attendee the "
             "decision-maker role.",
         )  # fmt: skip
-    if not _holders(snap, "theirs", "executive-sponsor"):
+    if not rec.holders(Side.THEIRS, "executive-sponsor"):
         yield Finding(
             "no-executive-sponsor", WARNING,
             "No executive sponsor identified on the customer's side",
@@ -336,12 +333,12 @@ def _authority(snap: Snapshot) -> Iterator[Finding]:
         )  # fmt: skip
 
 
-def _roles(snap: Snapshot) -> Iterator[Finding]:
-    for side in ("ours", "theirs"):
+def _roles(rec: MeetingRecord) -> Iterator[Finding]:
+    for side in (Side.OURS, Side.THEIRS):
         for role in CRITICAL_ROLES:
-            if side == "theirs" and role == "decision-maker":
+            if side is Side.THEIRS and role == "decision-maker":
                 continue  # reported as no-decision-maker
-            if not _holders(snap, side, role):
+            if not rec.holders(side, role):
                 yield Finding(
                     "role-unassigned", WARNING,
                     f"Role {role} is unassigned on {SIDE_NAMES[side]}",
@@ -350,8 +347,8 @@ def _roles(snap: Snapshot) -> Iterator[Finding]:
                 )  # fmt: skip
 
 
-def _five_questions(snap: Snapshot) -> Iterator[Finding]:
-    if not five_questions_asked(snap):
+def _five_questions(rec: MeetingRecord) -> Iterator[Finding]:
+    if not five_questions_asked(rec):
         yield Finding(
             "five-questions-not-asked", WARNING,
             "The Five Questions were not asked (no Five Questions block, no answers)",
@@ -360,11 +357,11 @@ def _five_questions(snap: Snapshot) -> Iterator[Finding]:
         )  # fmt: skip
         return
     answered: dict[int, set[int]] = {}
-    for ans in snap.answers:
+    for ans in rec.answers:
         if ans.text.strip():
             answered.setdefault(ans.attendee_id, set()).add(ans.question)
-    for a in expected_respondents(snap):
-        missing = [q for q in range(1, 6) if q not in answered.get(a.id or -1, set())]
+    for a in expected_respondents(rec):
+        missing = [q for q in range(1, 6) if q not in answered.get(a.row_id, set())]
         if missing:
             qs = ", ".join(f"Q{q}" for q in missing)
             yield Finding(
@@ -374,8 +371,8 @@ def _five_questions(snap: Snapshot) -> Iterator[Finding]:
             )  # fmt: skip
 
 
-def _metrics(snap: Snapshot) -> Iterator[Finding]:
-    for item in snap.items_of("metric"):
+def _metrics(rec: MeetingRecord) -> Iterator[Finding]:
+    for item in rec.items_of("metric"):
         has_number, has_date = metric_gaps(item.text, item.due)
         missing = [w for w, ok in (("no number", has_number), ("no date", has_date)) if not ok]
         if missing:
@@ -383,85 +380,85 @@ def _metrics(snap: Snapshot) -> Iterator[Finding]:
                 "metric-vague", WARNING, f"{label(item)} is vague: {' and '.join(missing)}",
                 "Make it measurable: baseline, target and date, e.g. \"cut lead-to-close from "
                 "60 to 42 days within 120 days of go-live\".",
-                item_id=item.id,
+                item_id=item.row_id,
             )  # fmt: skip
 
 
-def _first_value(snap: Snapshot) -> Iterator[Finding]:
-    m = snap.meeting
-    goal = (m.first_value_goal or "").strip()
-    if not goal or m.first_value_date is None:
+def _first_value(rec: MeetingRecord) -> Iterator[Finding]:
+    fv = rec.first_value
+    if not fv.goal or fv.date is None:
         what = (
             "goal and no target date"
-            if not goal and m.first_value_date is None
-            else ("goal" if not goal else "target date")
+            if not fv.goal and fv.date is None
+            else ("goal" if not fv.goal else "target date")
         )
         yield Finding(
             "no-first-value", WARNING, f"First Value is not defined: no {what}",
             "Agree the first achievable win and its date, ideally under two weeks out.",
+            fact="first-value",
         )  # fmt: skip
-    if m.first_value_date is not None:
-        days = (pendulum.date(m.first_value_date.year, m.first_value_date.month,
-                              m.first_value_date.day) - local_date(snap)).days  # fmt: skip
+    if fv.date is not None:
+        days = (pendulum.date(fv.date.year, fv.date.month, fv.date.day) - local_date(rec)).days
         if days > FIRST_VALUE_MAX_DAYS:
             yield Finding(
                 "first-value-late", WARNING,
-                f"First Value target {m.first_value_date.isoformat()} is {days} days after "
+                f"First Value target {fv.date.isoformat()} is {days} days after "
                 f"kickoff (aim for {FIRST_VALUE_MAX_DAYS} or fewer)",
                 "Narrow First Value to a win reachable within two weeks; keep the larger "
                 "outcome as a milestone.",
+                fact="first-value",
             )  # fmt: skip
 
 
-def _scope_and_plan(snap: Snapshot) -> Iterator[Finding]:
-    if not snap.items_of("out-of-scope"):
+def _scope_and_plan(rec: MeetingRecord) -> Iterator[Finding]:
+    if not rec.items_of("out-of-scope"):
         yield Finding(
             "no-out-of-scope", WARNING, "Nothing is recorded as out of scope",
             "Say explicitly what is not in phase 1 (phase 2 or future) and capture it "
             "as out-of-scope.",
         )  # fmt: skip
-    for item in snap.items_of("milestone"):
+    for item in rec.items_of("milestone"):
         if item.due is None:
             yield Finding(
                 "milestone-no-date", WARNING, f"{label(item)} has no date",
                 "Give the milestone a real date (add due:2026-12-15).",
-                item_id=item.id,
+                item_id=item.row_id,
             )  # fmt: skip
 
 
-def _governance(snap: Snapshot) -> Iterator[Finding]:
-    m = snap.meeting
-    if not (m.cadence or "").strip():
+def _governance(rec: MeetingRecord) -> Iterator[Finding]:
+    if not rec.cadence:
         yield Finding(
             "no-cadence", WARNING, "The communication cadence is not recorded",
             "Confirm the status meeting: how often, how long, which day and time.",
+            fact="cadence",
         )  # fmt: skip
-    if m.next_meeting_utc is None:
+    if rec.next_meeting is None:
         yield Finding(
             "no-next-meeting", BLOCKING, "No next meeting is scheduled",
             "Set the next meeting's date and time before anyone leaves.",
+            fact="next-meeting",
         )  # fmt: skip
 
 
-def _owners(snap: Snapshot) -> Iterator[Finding]:
-    for item in snap.items:
-        if not has_owner(item):
-            continue
-        if match_attendee(snap, item.owner, item.owner_attendee_id) is None:
+def _owners(rec: MeetingRecord) -> Iterator[Finding]:
+    for item in rec.items:
+        if isinstance(item.owner, Unresolved | Ambiguous):
             yield Finding(
                 "owner-not-attendee", WARNING,
-                f"{label(item)}: owner {quote(item.owner or '', 40)} is not an attendee "
+                f"{label(item)}: owner {quote(item.owner.typed, 40)} is not an attendee "
                 "(or matches more than one)",
                 "Use an attendee's full name, or add the owner as an attendee "
                 "(present or not).",
-                item_id=item.id,
+                item_id=item.row_id,
             )  # fmt: skip
 
 
-def _time(snap: Snapshot, now: pendulum.DateTime) -> Iterator[Finding]:
-    m = snap.meeting
-    start = pendulum.instance(m.start_utc)
-    planned = sum(b.planned_minutes for b in snap.blocks)
+def _time(rec: MeetingRecord, now: pendulum.DateTime) -> Iterator[Finding]:
+    from kickoff_tui.core.clock import compute
+
+    m = rec.meeting
+    planned = sum(b.planned_minutes for b in rec.blocks)
     if planned > m.planned_minutes:
         yield Finding(
             "agenda-overrun", WARNING,
@@ -469,8 +466,8 @@ def _time(snap: Snapshot, now: pendulum.DateTime) -> Iterator[Finding]:
             f"meeting ({planned - m.planned_minutes} over)",
             "Fit the agenda to the time box, or extend the meeting and tell the customer.",
         )  # fmt: skip
-    if snap.blocks:
-        mt = compute(snap.blocks, snap.events, start, m.planned_minutes, now)
+    if rec.blocks:
+        mt = compute(rec.blocks, rec.events, m.start_utc, m.planned_minutes, now)
         if mt.ended or now >= mt.planned_end:
             if not mt.started:
                 yield Finding(
@@ -479,8 +476,8 @@ def _time(snap: Snapshot, now: pendulum.DateTime) -> Iterator[Finding]:
                     "Run the agenda with the clock next time, or confirm every block was covered.",
                 )  # fmt: skip
             else:
-                for b in snap.blocks:
-                    bt = mt.blocks.get(b.id or -1)
+                for b in rec.blocks:
+                    bt = mt.blocks.get(b.id)
                     if bt is not None and not bt.started:
                         how = " (skipped)" if b.status == "skipped" else ""
                         yield Finding(
@@ -491,7 +488,7 @@ def _time(snap: Snapshot, now: pendulum.DateTime) -> Iterator[Finding]:
                         )  # fmt: skip
     if m.contract_close is not None:
         close = pendulum.date(m.contract_close.year, m.contract_close.month, m.contract_close.day)
-        days = (local_date(snap) - close).days
+        days = (local_date(rec) - close).days
         if days > KICKOFF_MAX_DAYS_AFTER_CLOSE:
             yield Finding(
                 "kickoff-late", WARNING,
@@ -500,12 +497,11 @@ def _time(snap: Snapshot, now: pendulum.DateTime) -> Iterator[Finding]:
                 "Schedule kickoffs within a week of signature; follow through quickly to "
                 "recover momentum.",
             )  # fmt: skip
-    deadline = followthrough_deadline(snap)
+    deadline = followthrough_deadline(rec)
     sent = m.followthrough_exported_at
     if sent is not None:
-        sent = pendulum.instance(sent)
         if sent > deadline:
-            hours = (sent - meeting_end(snap)).total_seconds() / 3600
+            hours = (sent - meeting_end(rec)).total_seconds() / 3600
             yield Finding(
                 "followthrough-late", WARNING,
                 f"Follow-through went out {hours:.0f} hours after the meeting "
@@ -513,7 +509,7 @@ def _time(snap: Snapshot, now: pendulum.DateTime) -> Iterator[Finding]:
                 "Export and send the follow-through the same day next time.",
             )  # fmt: skip
     elif now > deadline:
-        hours = (now - meeting_end(snap)).total_seconds() / 3600
+        hours = (now - meeting_end(rec)).total_seconds() / 3600
         yield Finding(
             "followthrough-late", WARNING,
             f"Follow-through not sent: {hours:.0f} hours since the meeting "
@@ -522,13 +518,17 @@ def _time(snap: Snapshot, now: pendulum.DateTime) -> Iterator[Finding]:
         )  # fmt: skip
 
 
-def run_checks(snap: Snapshot, now: pendulum.DateTime) -> list[Finding]:
-    """Every finding for the meeting at ``now``: blocking first, then warnings; stable order."""
+def run_checks(source: Any, now: pendulum.DateTime) -> list[Finding]:
+    """Every finding for the meeting at ``now``: blocking first, then warnings; stable order.
+
+    ``source`` is a :class:`MeetingRecord`, or a snapshot (its record is built here).
+    """
+    rec = as_record(source)
     found: list[Finding] = []
     for part in (
-        _actions(snap), _risks(snap), _decisions(snap), _authority(snap), _roles(snap),
-        _five_questions(snap), _metrics(snap), _first_value(snap), _scope_and_plan(snap),
-        _governance(snap), _owners(snap), _time(snap, now),
+        _actions(rec), _risks(rec), _decisions(rec), _authority(rec), _roles(rec),
+        _five_questions(rec), _metrics(rec), _first_value(rec), _scope_and_plan(rec),
+        _governance(rec), _owners(rec), _time(rec, now),
     ):  # fmt: skip
         found.extend(part)
     order = {cid: n for n, cid in enumerate(CHECK_IDS)}
@@ -537,7 +537,55 @@ def run_checks(snap: Snapshot, now: pendulum.DateTime) -> list[Finding]:
     return sorted(found, key=lambda f: (rank.get(f.severity, 2), order.get(f.id, len(order))))
 
 
-def score(findings: Iterable[Finding]) -> int:
+def play_measures(rec: MeetingRecord, now: pendulum.DateTime | None = None) -> dict[str, Any]:
+    """How the play went, as counts and yes/no answers (no captured text): for the CRM.
+
+    See ``export/crm.py`` for each field.
+    """
+    m = rec.meeting
+    by_role = {
+        side.value: {
+            r: sum(1 for p in rec.side_of(side) if p.present and r in p.roles) for r in ROLES
+        }
+        for side in (Side.OURS, Side.THEIRS)
+    }
+    respondents = expected_respondents(rec)
+    ids = {p.row_id for p in respondents}
+    answered = {(a.attendee_id, a.question) for a in rec.answers
+                if a.text.strip() and a.attendee_id in ids}  # fmt: skip
+    expected_answers = 5 * len(respondents)
+    days_after_close = None
+    if m.contract_close is not None:
+        day = local_date(rec)
+        days_after_close = (dt.date(day.year, day.month, day.day) - m.contract_close).days
+    deadline = followthrough_deadline(rec)
+    within: bool | None
+    if m.followthrough_exported_at is not None:
+        within = m.followthrough_exported_at <= deadline
+    elif now is not None and now > deadline:
+        within = False
+    else:
+        within = None
+    sent = m.followthrough_exported_at
+    return {
+        "days_contract_to_kickoff": days_after_close,
+        "attendees_present_by_role": by_role,
+        "five_questions_answered": {
+            "asked": five_questions_asked(rec),
+            "respondents": len({a for a, _ in answered}),
+            "expected_respondents": len(respondents),
+            "answers": len(answered),
+            "expected_answers": expected_answers,
+            "complete": bool(respondents) and len(answered) == expected_answers,
+        },
+        "first_value_defined": rec.first_value.defined,
+        "next_meeting_scheduled": rec.next_meeting is not None,
+        "followthrough_exported_at": sent.isoformat() if sent is not None else None,
+        "followthrough_within_24h": within,
+    }
+
+
+def score(findings: Iterable[Any]) -> int:
     """0–100: 100 minus each finding's weight (blocking 10, warning 4), capped per check id
     (blocking 20, warning 8) so one repeated problem cannot hide the rest."""
     per_check: dict[tuple[str, str], int] = {}

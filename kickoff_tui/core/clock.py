@@ -3,24 +3,69 @@
 Clocks are never state. Every repaint calls :func:`compute` with the stored events and ``now``:
 two terminals therefore show the same time, a blocked event loop cannot make a countdown drift,
 and a crash (or a restart mid-block) loses no time.
+
+Plain arithmetic on aware datetimes, so it imports neither pendulum nor the models: given
+pendulum times (the store's rows, a pendulum ``now``) it answers in pendulum times; given the
+standard library's (``kickoff status``, read without SQLAlchemy) it answers in those.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import pendulum
+if TYPE_CHECKING:  # only annotations need these: `kickoff status` imports this module, lean
+    from typing import Protocol
 
-if TYPE_CHECKING:
-    from kickoff_tui.core.models import Block, TimerEvent
+    import pendulum
 
-Clock = Callable[[], pendulum.DateTime]
+    class BlockLike(Protocol):
+        """What the clock reads of a block: a stored row, the read model's ``BlockInfo``, or
+        ``status.StatusBlock``."""
+
+        @property
+        def id(self) -> int | None: ...
+        @property
+        def position(self) -> int: ...
+        @property
+        def planned_minutes(self) -> int: ...
+
+    class EventLike(Protocol):
+        """What the clock reads of a timer event: a stored row, the read model's ``TimerMark``,
+        or ``status.StatusEvent``."""
+
+        @property
+        def id(self) -> int | None: ...
+        @property
+        def block_id(self) -> int | None: ...
+        @property
+        def kind(self) -> str: ...
+        @property
+        def seconds(self) -> int: ...
+        @property
+        def at(self) -> dt.datetime: ...
+
+
+Clock = Callable[[], "pendulum.DateTime"]
 
 
 def system_clock() -> pendulum.DateTime:
+    import pendulum
+
     return pendulum.now("UTC")
+
+
+def _like(now: dt.datetime) -> Callable[[dt.datetime], pendulum.DateTime]:
+    """How to read a stored time next to ``now``: as a pendulum time when ``now`` is one
+    (so callers keep pendulum's methods), else as an aware standard datetime (naive = UTC)."""
+    pendulum = sys.modules.get("pendulum")
+    if pendulum is not None and isinstance(now, pendulum.DateTime):
+        return pendulum.instance  # type: ignore[no-any-return]
+    # Typed as pendulum's for the UI's sake; here it is a plain aware datetime (status).
+    return lambda d: d if d.tzinfo is not None else d.replace(tzinfo=dt.UTC)  # type: ignore[return-value]
 
 
 @dataclass
@@ -76,7 +121,7 @@ class MeetingTime:
     @property
     def planned_end(self) -> pendulum.DateTime:
         base = self.started_at or self.scheduled_start
-        return base.add(seconds=self.planned_s)
+        return base + dt.timedelta(seconds=self.planned_s)
 
     @property
     def remaining_s(self) -> float:
@@ -98,8 +143,8 @@ class MeetingTime:
 
 
 def compute(
-    blocks: Sequence[Block],
-    events: Sequence[TimerEvent],
+    blocks: Sequence[BlockLike],
+    events: Sequence[EventLike],
     scheduled_start: pendulum.DateTime,
     planned_minutes: int,
     now: pendulum.DateTime,
@@ -110,6 +155,7 @@ def compute(
         assert b.id is not None
         mt.blocks[b.id] = BlockTime(b.id, b.position, b.planned_minutes * 60)
     running_since: pendulum.DateTime | None = None
+    instance = _like(now)
 
     def close(at: pendulum.DateTime) -> None:
         nonlocal running_since
@@ -119,7 +165,7 @@ def compute(
         running_since = None
 
     for ev in sorted(events, key=lambda e: (e.at, e.id or 0)):
-        at = pendulum.instance(ev.at)
+        at = instance(ev.at)
         if mt.ended_at is not None:
             break
         bt = mt.blocks.get(ev.block_id) if ev.block_id is not None else None
@@ -161,7 +207,7 @@ def _project_end(mt: MeetingTime) -> pendulum.DateTime:
     if mt.ended_at is not None:
         return mt.ended_at
     if mt.started_at is None:
-        return mt.scheduled_start.add(seconds=mt.planned_s)
+        return mt.scheduled_start + dt.timedelta(seconds=mt.planned_s)
     cur = mt.current
     here = cur.position if cur is not None else -1
     left = max(0.0, cur.remaining_s) if cur is not None else 0.0
@@ -169,7 +215,7 @@ def _project_end(mt: MeetingTime) -> pendulum.DateTime:
         # Between blocks: everything not yet opened still lies ahead.
         here = max((b.position for b in mt.blocks.values() if b.started), default=-1)
     left += sum(b.budget_s for b in mt.blocks.values() if not b.started and b.position > here)
-    return mt.now.add(seconds=left)
+    return mt.now + dt.timedelta(seconds=left)
 
 
 def fmt_duration(seconds: float) -> str:

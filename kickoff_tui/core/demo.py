@@ -29,7 +29,7 @@ ITEMS = {
 
 def create_demo(store: Store, now: pendulum.DateTime | None = None) -> Meeting:
     """Acme Corp's kickoff, scheduled to start now in this machine's time zone."""
-    tz = pendulum.local_timezone().name
+    tz = pendulum.tz.get_local_timezone().name
     start = (now or pendulum.now(tz)).in_timezone(tz).replace(second=0, microsecond=0)
     meeting = create_meeting(store, "Acme Corp", get_template("kickoff-90"), start, tz, by="demo")
     for name, side, title, seniority, roles in PEOPLE:

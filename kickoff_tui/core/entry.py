@@ -17,6 +17,7 @@ import pendulum
 from kickoff_tui.core import facts
 from kickoff_tui.core.capture import Capture, describe, parse_capture
 from kickoff_tui.core.errors import CaptureError, InputError
+from kickoff_tui.core.vocab import Side
 
 if TYPE_CHECKING:  # previewing a line needs no SQLModel; only saving one does
     from kickoff_tui.core.models import Item, Meeting
@@ -107,6 +108,7 @@ def submit(
             store, editing.id, editing.version, by=by, kind=chosen, text=c.text, owner=c.owner,
             owner_attendee_id=c.owner_attendee_id, owner_known=c.owner_known, due=c.due,
             severity=c.severity, side=c.side, internal=c.internal,
+            **({"status": c.status} if c.status else {}),
         )  # fmt: skip
         return Saved(f"updated {chosen} #{item.id}", item)
     item = add_item(store, meeting, chosen, c, block_id=block_id, by=by)
@@ -123,8 +125,8 @@ def to_line(item: Item) -> str:
         parts.append(f"due:{item.due.isoformat()}")
     if item.severity:
         parts.append(f"sev:{item.severity}")
-    if item.side:
-        parts.append(f"side:{item.side}")
+    if (side := Side.parse(item.side)) is not None:
+        parts.append(f"side:{side.value}")
     if item.internal:
         parts.append("#internal")
     return " ".join(parts)

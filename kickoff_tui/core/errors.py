@@ -34,6 +34,15 @@ class NotADatabaseError(InputError):
     """``--db`` points at a file that is not a kickoff database (exit 2)."""
 
 
+class NoDatabaseError(InputError):
+    """A reading command found no kickoff database at the path (and created none)."""
+
+
+class OlderSchemaError(StoreError):
+    """A store written by an older release, opened by a reading command: it must be upgraded
+    first (which writes), so a reading command on a writable store upgrades it, else says how."""
+
+
 class NewerSchemaError(StoreError):
     """The file was written by a newer kickoff-tui; it is refused, never rewritten."""
 
@@ -44,6 +53,12 @@ class CaptureError(InputError):
     def __init__(self, message: str, token: str | None = None) -> None:
         super().__init__(message)
         self.token = token
+
+
+class TextError(CaptureError):
+    """User text that cannot be stored as given: not valid UTF-8, or longer than the limit
+    (see core/text.py). A CaptureError, so every place that shows a capture line's error shows
+    this one too."""
 
 
 class TemplateError(InputError):
@@ -58,3 +73,18 @@ class ConflictError(KickoffError):
     def __init__(self, message: str, current: object | None = None) -> None:
         super().__init__(message)
         self.current = current
+
+
+class NotInControl(KickoffError):
+    """A timer press from a terminal that does not hold the meeting's timer lease (another
+    terminal took control): nothing was written."""
+
+    exit_code = 1
+
+
+class StaleAction(KickoffError):
+    """A press that no longer applies: it expected a state another terminal has already moved
+    on from ("next from block 3" while block 4 runs). Nothing was written; the user looks
+    again and presses again if they still mean it."""
+
+    exit_code = 1

@@ -8,7 +8,14 @@ line and the tests read a fact the same way::
     cadence Weekly status, Tuesdays 10:00 CET, 30 min; Slack #acme
     next fri 10:00
     first-value Dashboard live for the ops team due:Dec 4
-    present @maria / absent @maria
+    present @maria / absent @maria   (also: here/attending, away/missing)
+
+``#internal`` (any case) keeps a fact out of every client output: ``cadence … #internal``,
+``first-value … due:… #internal``, ``person Dana Kim, hates long calls #internal`` (the title or
+note after the comma). Facts have no visibility column, so the tag stays in the stored text and
+``vocab.split_tags`` reads it back. The next meeting has no text to hold it: ``next … #internal``
+is refused until the schema gives it a column. A near-miss tag (``#intenral``) is refused.
+People are matched by ``people.match``, as owners are.
 
 Parsing never writes: ``parse_fact`` either returns a :class:`Fact` (with a plain-text preview) or
 raises :class:`CaptureError` naming the bad token and the accepted form, so a bad line leaves the
@@ -29,8 +36,20 @@ from typing import TYPE_CHECKING
 import pendulum
 
 from kickoff_tui.core.capture import owner_name, parse_capture, resolve_date
-from kickoff_tui.core.errors import CaptureError
-from kickoff_tui.core.vocab import ROLES
+from kickoff_tui.core.errors import CaptureError, InputError
+from kickoff_tui.core.people import Ambiguous, Unresolved, candidates, fold, match
+from kickoff_tui.core.text import clean
+from kickoff_tui.core.vocab import (
+    INTERNAL_TAG,
+    ROLES,
+    Presence,
+    Side,
+    Tag,
+    literal,
+    read_tag,
+    read_tags,
+    with_tags,
+)
 
 if TYPE_CHECKING:  # parsing a fact needs no SQLModel (the capture line previews it per key)
     from kickoff_tui.core.models import Meeting
@@ -56,6 +75,7 @@ FACT_ALIASES: dict[str, str] = {
     "firstvalue": "first-value",
     "first_value": "first-value",
     "fv": "first-value",
+    **{w: p.value for w, p in Presence.spellings().items() if w not in ("yes", "no")},
 }
 
 #: Short role names a typist reaches for, mapped to ``models.ROLES``.
@@ -76,7 +96,6 @@ ROLE_ALIASES: dict[str, str] = {
     "end-user": "end-user-rep",
 }
 
-_SIDES = {"us": "ours", "ours": "ours", "we": "ours", "them": "theirs", "theirs": "theirs"}
 _TRAILING = ".,;:!?)"  # left after a token by fast typists: "@maria," or "sen:5."
 _TOKEN_RE = re.compile(r'@"[^"]*"\S*|\S+')
 _CLOCK_RE = re.compile(r"([0-9]{1,2}):([0-9]{2})(am|pm)?")
@@ -115,6 +134,7 @@ class Fact:
     goal: str | None = None
     date: pendulum.Date | None = None
     warnings: tuple[str, ...] = ()
+    internal: bool = False  # #internal: kept out of every client output
 
 
 def fact_word(line: str) -> str | None:
@@ -130,6 +150,7 @@ def parse_fact(line: str, meeting: Meeting, attendees: Sequence[tuple[int, str]]
 
     ``attendees`` are the meeting's ``(id, full name)`` pairs (``record.attendee_names``).
     """
+    line = clean(line, field="the line")
     parts = line.split(maxsplit=1)
     word = fact_word(line)
     if word is None:
@@ -143,12 +164,14 @@ def parse_fact(line: str, meeting: Meeting, attendees: Sequence[tuple[int, str]]
     if word == "role":
         return _parse_role(rest, attendees)
     if word == "cadence":
-        if not rest:
+        text, internal = read_tags(rest)
+        if not text:
             raise CaptureError(
                 "cadence needs the agreed rhythm, "
                 "e.g. cadence Weekly status, Tuesdays 10:00, 30 min"
             )
-        return Fact(word="cadence", summary=f"cadence {rest}", text=rest)
+        summary = f"cadence {text}" + (" · internal" if internal else "")
+        return Fact(word="cadence", summary=summary, text=text, internal=internal)
     if word == "next":
         return _parse_next(rest, meeting)
     if word == "first-value":
@@ -162,7 +185,6 @@ def apply_fact(store: Store, meeting: Meeting, fact: Fact, *, by: str) -> str:
     ``meeting`` is not modified: readers learn of the change from the change feed and reload.
     """
     from kickoff_tui.core import record
-    from kickoff_tui.core.models import Attendee
 
     if fact.word == "person":
         assert fact.name is not None
@@ -171,7 +193,7 @@ def apply_fact(store: Store, meeting: Meeting, fact: Fact, *, by: str) -> str:
             meeting.id,
             fact.name,
             side=fact.side or "theirs",
-            title=fact.title,
+            title=with_tags(fact.title, fact.internal) if fact.title else "",
             seniority=fact.seniority or 0,
             roles=fact.roles,
             by=by,
@@ -179,31 +201,34 @@ def apply_fact(store: Store, meeting: Meeting, fact: Fact, *, by: str) -> str:
         return f"added {added.name} ({added.side})"
     if fact.word == "role":
         assert fact.attendee_id is not None
-        # Read just before the write: another terminal may have given this person a role since
-        # the line was parsed, and roles accumulate.
-        with store.read() as s:
-            current = s.get(Attendee, fact.attendee_id)
-        if current is None:
-            raise CaptureError(f"{fact.name} is no longer an attendee — nothing was changed")
-        held = current.role_list
-        new = [r for r in fact.roles if r not in held]
+        # Read and written in one transaction: another terminal may have given this person a
+        # role since the line was parsed, and roles accumulate.
+        try:
+            current, new = record.add_roles(store, fact.attendee_id, fact.roles, by=by)
+        except InputError:
+            raise CaptureError(
+                f"{fact.name} is no longer an attendee — nothing was changed"
+            ) from None
         if not new:
             return f"{current.name} already has {', '.join(fact.roles)}"
-        record.update_attendee(store, fact.attendee_id, by=by, roles=[*held, *new])
-        return f"{current.name}: {', '.join([*held, *new])}"
+        return f"{current.name}: {current.roles.replace(',', ', ')}"
     if fact.word == "cadence":
-        record.update_meeting(store, meeting.id, by=by, cadence=fact.text)
-        return "cadence set"
+        assert fact.text is not None
+        cadence = with_tags(fact.text, fact.internal)
+        record.update_meeting(store, meeting.id, by=by, cadence=cadence)
+        return "cadence set (internal)" if fact.internal else "cadence set"
     if fact.word == "next":
         assert fact.when is not None
         record.update_meeting(store, meeting.id, by=by, next_meeting_utc=fact.when)
         return f"next meeting set: {_local(fact.when, meeting.tz)}"
     if fact.word == "first-value":
         assert fact.date is not None
+        goal = with_tags(fact.goal or "", fact.internal)
         record.update_meeting(
-            store, meeting.id, by=by, first_value_goal=fact.goal, first_value_date=fact.date
+            store, meeting.id, by=by, first_value_goal=goal, first_value_date=fact.date
         )
         done = f"First Value set: due {fact.date.format('ddd D MMM YYYY')}"
+        done += " (internal)" if fact.internal else ""
         return "; ".join([done, *fact.warnings])
     if fact.word in ("present", "absent"):
         assert fact.attendee_id is not None
@@ -222,6 +247,7 @@ def _parse_person(rest: str, attendees: Sequence[tuple[int, str]]) -> Fact:
     side: str | None = None
     roles: list[str] = []
     seniority: int | None = None
+    internal = False
     seen: dict[str, str] = {}
     i = 0
     while i < len(words):
@@ -230,7 +256,10 @@ def _parse_person(rest: str, attendees: Sequence[tuple[int, str]]) -> Fact:
         key, colon, _ = low.partition(":")
         family = _PERSON_TOKENS.get(key) if colon else None
         if family is None:
-            text.append(word)
+            if read_tag(word) is Tag.INTERNAL:
+                internal = True
+            else:
+                text.append(literal(word))
             continue
         if family in seen:
             plural = {"side": "sides", "role": "role lists", "sen": "seniorities"}[family]
@@ -238,13 +267,11 @@ def _parse_person(rest: str, attendees: Sequence[tuple[int, str]]) -> Fact:
         seen[family] = word
         value = word[len(key) + 1 :]
         if family == "side":
-            if (found := _SIDES.get(value.rstrip(_TRAILING).lower())) is None:
+            if (found := Side.parse(value.rstrip(_TRAILING))) is None:
                 raise CaptureError(
-                    f"unknown side '{value}' in {word} — "
-                    "use side:us or side:them (or ours, theirs)",
-                    word,
+                    f"unknown side '{value}' in {word} — use {Side.forms('side:')}", word
                 )
-            side = found
+            side = found.value
         elif family == "sen":
             seniority = _seniority(value, word)
         else:
@@ -263,9 +290,14 @@ def _parse_person(rest: str, attendees: Sequence[tuple[int, str]]) -> Fact:
     name, title = " ".join(name.split()), " ".join(title.split())
     if not name:
         raise CaptureError(f"person needs a name — {_PERSON_FORM}")
-    key = name.casefold()
+    if internal and not title:
+        raise CaptureError(
+            f"#internal on a person keeps their title or note private — write it after a "
+            f"comma: person {name}, what only we should know {INTERNAL_TAG}"
+        )
+    key = fold(name)
     for aid, existing in attendees:
-        if " ".join(existing.split()).casefold() == key:
+        if fold(existing) == key:
             raise CaptureError(
                 f"{existing} is already an attendee (#{aid}) — change them with "
                 f"role … @name or present/absent @name",
@@ -275,7 +307,7 @@ def _parse_person(rest: str, attendees: Sequence[tuple[int, str]]) -> Fact:
     chosen = side or "theirs"
     summary = " · ".join(
         [f"person {name}"]
-        + ([title] if title else [])
+        + ([title + (" (internal)" if internal else "")] if title else [])
         + [chosen]
         + ([", ".join(roles)] if roles else [])
         + ([f"seniority {seniority}"] if seniority is not None else [])
@@ -288,6 +320,7 @@ def _parse_person(rest: str, attendees: Sequence[tuple[int, str]]) -> Fact:
         side=chosen,
         roles=tuple(roles),
         seniority=seniority,
+        internal=internal,
     )
 
 
@@ -333,23 +366,15 @@ def _attendee_ref(word: str) -> str:
 
 
 def _find_attendee(raw: str, attendees: Sequence[tuple[int, str]], token: str) -> tuple[int, str]:
-    """Match like the capture grammar's owners: full name first, else first name, any case.
+    """Match with ``people.match``, as the capture grammar matches owners.
 
     Unlike an item's owner (kept and flagged), a fact about a person must name exactly one.
     """
-    key = raw.casefold()
-    matches = {aid: n for aid, n in attendees if " ".join(n.split()).casefold() == key}
-    if not matches:
-        matches = {aid: n for aid, n in attendees if n.split() and n.split()[0].casefold() == key}
-    if len(matches) == 1:
-        return next(iter(matches.items()))
-    if matches:
-        names = ", ".join(matches.values())
-        raise CaptureError(
-            f"'{raw}' matches {len(matches)} attendees ({names}) — use the full name, "
-            f'e.g. @"{next(iter(matches.values()))}"',
-            token,
-        )
+    found = match(raw, candidates(attendees))
+    if isinstance(found, Ambiguous):
+        raise CaptureError(found.message(f"'{raw}'"), token)
+    if not isinstance(found, Unresolved):
+        return found.id, found.name
     raise CaptureError(
         f"'{raw}' is not an attendee — check the spelling or add them first: person {raw}, Title",
         token,
@@ -415,6 +440,13 @@ def _parse_next(rest: str, meeting: Meeting) -> Fact:
     clock: tuple[int, int] | None = None
     clock_token = ""
     words = rest.split()
+    for word in words:
+        if read_tag(word) is Tag.INTERNAL:
+            raise CaptureError(
+                "the next meeting cannot be kept internal: it is shared with the client (a "
+                f"tentative date we keep to ourselves is a note: note … {INTERNAL_TAG})",
+                word,
+            )
     for i, word in enumerate(words):
         low = word.lower().rstrip(_TRAILING)
         if low == "at":
@@ -501,7 +533,7 @@ def _parse_first_value(rest: str, meeting: Meeting, attendees: Sequence[tuple[in
                 ("@owner", c.owner),
                 ("sev:", c.severity),
                 ("side:", c.side),
-                ("#internal", c.internal),
+                ("status:", c.status),
             )  # fmt: skip
             if there
         ),
@@ -519,12 +551,14 @@ def _parse_first_value(rest: str, meeting: Meeting, attendees: Sequence[tuple[in
     elif days > 14:
         warnings.append(f"{days} days after the kickoff — aim for under two weeks")
     summary = f"first value {c.text} · due {c.due.format('ddd D MMM YYYY')}"
+    summary += " · internal" if c.internal else ""
     return Fact(
         word="first-value",
         summary=summary,
         goal=c.text,
         date=c.due,
         warnings=tuple(warnings),
+        internal=c.internal,
     )
 
 

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pendulum
-from sqlmodel import col, func, select
+from sqlmodel import Session, col, func, select
 
 from kickoff_tui.core.attendees import attendee_names
 from kickoff_tui.core.capture import Capture, parse_capture
 from kickoff_tui.core.errors import CaptureError, ConflictError, InputError
+from kickoff_tui.core.meetings import lock_meeting
 from kickoff_tui.core.models import (
     Item,
     Meeting,
     utcnow,
 )
 from kickoff_tui.core.store import Store
+from kickoff_tui.core.text import clean, clean_opt
+
+#: ``captured_by`` and the change log's ``by`` are VARCHAR(32).
+BY_LIMIT = 32
 
 
 def list_items(
@@ -40,6 +46,17 @@ def count_items(store: Store, meeting_id: str) -> dict[str, int]:
     return {k: int(n) for k, n in rows}
 
 
+def item_numbers(store: Store, meeting_id: str) -> dict[int, int]:
+    """Row id → per-meeting number for every item of the meeting: the stored ``number``
+    (``readmodel.number_of``)."""
+    from kickoff_tui.core.readmodel import numbers
+
+    with store.read() as s:
+        rows = s.exec(select(Item.id, Item.number).where(Item.meeting_id == meeting_id)).all()
+    ranked = numbers(int(i) for i, _ in rows if i is not None)
+    return {int(i): int(n) if n is not None else ranked[int(i)] for i, n in rows if i is not None}
+
+
 def get_items(store: Store, ids: Iterable[int]) -> list[Item]:
     """The rows for these ids, deleted ones included (the caller drops them)."""
     wanted = list(ids)
@@ -57,6 +74,19 @@ def get_item(store: Store, item_id: int) -> Item:
     return item
 
 
+def find_item(store: Store, meeting_id: str, number: int) -> Item:
+    """The item people call ``#number`` in this meeting (deleted ones too: an undo needs them)."""
+    with store.read() as s:
+        item = s.exec(
+            select(Item).where(Item.meeting_id == meeting_id, Item.number == number)
+        ).first()
+    if item is None:
+        raise InputError(
+            f"no item #{number} in {meeting_id} — the record and the panes show the numbers"
+        )
+    return item
+
+
 def parse_line(store: Store, meeting: Meeting, line: str, *, allow_kind: bool = False) -> Capture:
     return parse_capture(
         line,
@@ -67,26 +97,58 @@ def parse_line(store: Store, meeting: Meeting, line: str, *, allow_kind: bool = 
     )
 
 
+def _item_row(
+    meeting_id: str, kind: str, c: Capture, block_id: int | None, by: str, now: pendulum.DateTime
+) -> dict[str, Any]:
+    """The column values of a new item (one place for both the ORM and the bulk path)."""
+    owner = clean_opt(c.owner, field="the owner")
+    return {
+        "meeting_id": meeting_id,
+        "kind": kind,
+        "text": clean(c.text, field=f"the {kind} text"),
+        "owner": owner,
+        "owner_attendee_id": c.owner_attendee_id,
+        "owner_known": c.owner_known,
+        "due": c.due,
+        "severity": c.severity,
+        "side": c.side,
+        "status": c.status or "open",
+        "decided_by": owner if kind == "decision" else None,
+        "internal": c.internal,
+        "block_id": block_id,
+        "captured_by": by,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def number_items(s: Session, meeting_id: str, items: Iterable[Item]) -> None:
+    """Give new items of one meeting the next per-meeting numbers (1, 2, 3…), inside the write
+    transaction that inserts them. Locks the meeting (:func:`lock_meeting`), so two terminals
+    adding at once on PostgreSQL take turns instead of picking the same number."""
+    n = next_number(s, meeting_id) - 1
+    for item in items:
+        n += 1
+        item.number = n
+
+
+def next_number(s: Session, meeting_id: str) -> int:
+    """The next free per-meeting item number, with the meeting locked (:func:`lock_meeting`)
+    for the rest of the write transaction."""
+    lock_meeting(s, meeting_id)
+    top = s.exec(select(func.max(Item.number)).where(Item.meeting_id == meeting_id)).one()
+    return int(top or 0) + 1
+
+
 def _new_item(
     meeting_id: str, kind: str, c: Capture, block_id: int | None, by: str, now: pendulum.DateTime
 ) -> Item:
-    return Item(
-        meeting_id=meeting_id,
-        kind=kind,
-        text=c.text,
-        owner=c.owner,
-        owner_attendee_id=c.owner_attendee_id,
-        owner_known=c.owner_known,
-        due=c.due,
-        severity=c.severity,
-        side=c.side,
-        decided_by=c.owner if kind == "decision" else None,
-        internal=c.internal,
-        block_id=block_id,
-        captured_by=by,
-        created_at=now,
-        updated_at=now,
-    )
+    return Item(**_item_row(meeting_id, kind, c, block_id, by, now))
+
+
+def clean_by(by: str) -> str:
+    """Who captured it (a role, or ``kickoff add --by NAME``), as it may be stored."""
+    return clean(by, field="who captured it (--by)", limit=BY_LIMIT).strip() or "cli"
 
 
 def check_kind(kind: str) -> str:
@@ -109,13 +171,15 @@ def add_item(
 ) -> Item:
     """Save one captured item in one short transaction."""
     kind = check_kind(capture.kind or kind)
+    by = clean_by(by)
+    item = _new_item(meeting.id, kind, capture, block_id, by, utcnow())
     with store.write(by) as s:
-        item = _new_item(meeting.id, kind, capture, block_id, by, utcnow())
+        number_items(s, meeting.id, [item])
         s.add(item)
     return item
 
 
-def add_lines(
+def import_lines(
     store: Store,
     meeting: Meeting,
     kind: str,
@@ -123,12 +187,15 @@ def add_lines(
     *,
     block_id: int | None = None,
     by: str = "cli",
-) -> list[Item]:
-    """Parse every line first, then save them all in one transaction, or none at all.
+) -> list[int]:
+    """Parse every line first, then save them all in one transaction, or none at all; return
+    the new ids. Blank lines are skipped; a bad line raises with its line number.
 
-    Blank lines are skipped; a bad line raises with its line number.
+    Built for 100,000 lines: the rows go in as batched bulk inserts (no ORM object per item),
+    so time and memory grow linearly with the input.
     """
     kind = check_kind(kind)
+    by = clean_by(by)
     names = attendee_names(store, meeting.id)
     start = pendulum.instance(meeting.start_utc)
     parsed: list[Capture] = []
@@ -142,15 +209,38 @@ def add_lines(
     if not parsed:
         raise InputError("nothing to add: the input has no lines — one item per line")
     now = utcnow()
-    items = [_new_item(meeting.id, kind, c, block_id, by, now) for c in parsed]
+    rows = (_item_row(meeting.id, kind, c, block_id, by, now) for c in parsed)
     with store.write(by) as s:
-        s.add_all(items)
-    return items
+        first = next_number(s, meeting.id)
+        numbered = ({**row, "number": first + n} for n, row in enumerate(rows))
+        return store.insert_many(s, Item, numbered)
+
+
+def add_lines(
+    store: Store,
+    meeting: Meeting,
+    kind: str,
+    lines: Iterable[str],
+    *,
+    block_id: int | None = None,
+    by: str = "cli",
+) -> list[Item]:
+    """:func:`import_lines`, returning the saved items (for callers that show them; a large
+    import should call :func:`import_lines` and keep just the ids)."""
+    ids = import_lines(store, meeting, kind, lines, block_id=block_id, by=by)
+    items: list[Item] = []
+    for start in range(0, len(ids), 10_000):
+        items += get_items(store, ids[start : start + 10_000])
+    return sorted(items, key=lambda i: i.id or 0)
 
 
 _ITEM_FIELDS = {
     "text", "owner", "owner_attendee_id", "owner_known", "due", "severity", "mitigation",
     "side", "decided_by", "status", "internal", "block_id", "kind",
+}  # fmt: skip
+_ITEM_TEXT_FIELDS = {
+    "text": "the item text", "owner": "the owner", "mitigation": "the mitigation",
+    "decided_by": "who decided",
 }  # fmt: skip
 
 
@@ -165,6 +255,10 @@ def update_item(
     bad = set(fields) - _ITEM_FIELDS
     if bad:
         raise InputError(f"cannot set {', '.join(sorted(bad))} on an item")
+    for name in _ITEM_TEXT_FIELDS.keys() & fields.keys():
+        if isinstance(value := fields[name], str):
+            fields[name] = clean(value, field=_ITEM_TEXT_FIELDS[name])
+    by = clean_by(by)
     with store.write(by) as s:
         # FOR UPDATE: on PostgreSQL a second writer waits here until we commit, then sees our
         # version; on SQLite (which ignores it) BEGIN IMMEDIATE already serialises writers.

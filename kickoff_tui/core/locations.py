@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "kickoff-tui"
 DB_ENV = "KICKOFF_DB"
 
 
 def default_db_path() -> Path:
+    import platformdirs  # here, not at the top: `kickoff --db X status` is polled, keep it light
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "kickoff.db"
 
 
@@ -24,6 +24,8 @@ def user_template_dir() -> Path:
     override = os.environ.get("KICKOFF_TEMPLATES")
     if override:
         return Path(override)
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "agendas"
 
 
@@ -41,6 +43,19 @@ def resolve_db(value: str | None) -> str:
 
 def export_dir(meeting_id: str) -> Path:
     """Where the cockpit writes a meeting's follow-through pack (``KICKOFF_EXPORT_DIR`` wins)."""
+    import platformdirs
+
     base = os.environ.get("KICKOFF_EXPORT_DIR")
     root = Path(base) if base else Path(platformdirs.user_documents_dir()) / "kickoff"
     return root / meeting_id
+
+
+def state_dir() -> Path:
+    """This user's per-terminal working files, such as drafts of the capture line
+    (``KICKOFF_STATE_DIR`` wins). Never shared between machines, unlike the store."""
+    override = os.environ.get("KICKOFF_STATE_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir(APP_NAME, appauthor=False))

@@ -4,12 +4,21 @@ Every time is stored in UTC (``UTCDateTime`` re-attaches the zone SQLite drops);
 time zone is a column, and only the screen and the exports show local time. Items carry a version
 number so two terminals editing the same item cannot silently overwrite each other, and are
 soft-deleted so an undo (or a conflicting edit) never loses a word.
+
+Identity: every row that belongs to a meeting (and the meeting itself) gets a ``uid`` (a UUID4 as
+text) when it is created. The integer ``id`` stays internal to one store; the ``uid`` travels
+with the row through ``kickoff copy`` and every export (calendar UIDs, JSON ids, the CSV ``id``),
+so a second copy or export updates instead of duplicating. Items also get a ``number``, counted
+per meeting from 1: the short number people see and type. (The ``uid`` columns are nullable and
+unique through an index, because that is what an upgraded SQLite file can have; the ORM always
+fills them.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from typing import Any
 
 import pendulum
@@ -18,15 +27,15 @@ from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from kickoff_tui.core.schema import SCHEMA_VERSION  # noqa: F401  (re-exported)
-from kickoff_tui.core.vocab import (  # noqa: F401  (re-exported)
-    BLOCK_STATUSES,
-    ITEM_STATUSES,
-    MEETING_STATUSES,
-    ROLES,
-    SEVERITIES,
-    SIDES,
-    TIMER_EVENTS,
-)
+from kickoff_tui.core.vocab import ROLES as ROLES  # re-exported: the roles live in vocab
+from kickoff_tui.core.vocab import Severity, Side, Status
+
+MEETING_STATUSES = ("planned", "running", "ended")
+BLOCK_STATUSES = ("pending", "active", "done", "skipped")
+SIDES = tuple(s.value for s in Side)
+SEVERITIES = tuple(s.value for s in Severity)
+ITEM_STATUSES = tuple(s.value for s in Status)
+TIMER_EVENTS = ("block-started", "paused", "resumed", "block-ended", "extended", "meeting-ended")
 
 
 def utcnow() -> pendulum.DateTime:
@@ -56,6 +65,23 @@ def _utc_col(nullable: bool = True) -> Any:
     return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable))
 
 
+def new_uid() -> str:
+    """A fresh identity: a random UUID (version 4) as 36 characters of text."""
+    return str(uuid.uuid4())
+
+
+def _make_uid() -> str:
+    return new_uid()  # looked up at each call, so a test can make identities predictable
+
+
+def _uid_col() -> Any:
+    return Field(default_factory=_make_uid, sa_column=Column(String(36), nullable=True))
+
+
+def _uid_index(table: str) -> Index:
+    return Index(f"ux_{table}_uid", "uid", unique=True)
+
+
 class Meta(SQLModel, table=True):
     """Key/value facts about the file itself, the schema version first of all."""
 
@@ -66,6 +92,7 @@ class Meta(SQLModel, table=True):
 
 class Meeting(SQLModel, table=True):
     __tablename__ = "meeting"
+    __table_args__ = (_uid_index("meeting"),)
     id: str = Field(primary_key=True, max_length=80)
     client: str
     title: str
@@ -83,6 +110,7 @@ class Meeting(SQLModel, table=True):
     followthrough_exported_at: dt.datetime | None = _utc_col()
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     version: int = 1
+    uid: str = _uid_col()
 
     def local_start(self) -> pendulum.DateTime:
         return pendulum.instance(self.start_utc).in_timezone(self.tz)
@@ -90,7 +118,7 @@ class Meeting(SQLModel, table=True):
 
 class Block(SQLModel, table=True):
     __tablename__ = "block"
-    __table_args__ = (UniqueConstraint("meeting_id", "position"),)
+    __table_args__ = (UniqueConstraint("meeting_id", "position"), _uid_index("block"))
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: str = Field(foreign_key="meeting.id", index=True, max_length=80)
     position: int
@@ -99,6 +127,7 @@ class Block(SQLModel, table=True):
     planned_minutes: int
     prompts_json: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     status: str = Field(default="pending", max_length=16)
+    uid: str = _uid_col()
 
     @property
     def prompts(self) -> list[str]:
@@ -107,6 +136,7 @@ class Block(SQLModel, table=True):
 
 class Attendee(SQLModel, table=True):
     __tablename__ = "attendee"
+    __table_args__ = (_uid_index("attendee"),)
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: str = Field(foreign_key="meeting.id", index=True, max_length=80)
     name: str
@@ -116,6 +146,7 @@ class Attendee(SQLModel, table=True):
     roles: str = ""  # comma-separated values from ROLES
     present: bool = True
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    uid: str = _uid_col()
 
     @property
     def role_list(self) -> list[str]:
@@ -124,7 +155,11 @@ class Attendee(SQLModel, table=True):
 
 class Item(SQLModel, table=True):
     __tablename__ = "item"
-    __table_args__ = (Index("ix_item_meeting_kind", "meeting_id", "kind", "deleted"),)
+    __table_args__ = (
+        Index("ix_item_meeting_kind", "meeting_id", "kind", "deleted"),
+        Index("ux_item_number", "meeting_id", "number", unique=True),
+        _uid_index("item"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: str = Field(foreign_key="meeting.id", max_length=80)
     kind: str = Field(max_length=16)
@@ -145,13 +180,18 @@ class Item(SQLModel, table=True):
     updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     version: int = 1
     deleted: bool = False
+    uid: str = _uid_col()
+    number: int | None = None  # per meeting, from 1: what people see and type ("#3")
 
 
 class Answer(SQLModel, table=True):
     """One attendee's answer to one of the Five Questions, in their own words."""
 
     __tablename__ = "answer"
-    __table_args__ = (UniqueConstraint("meeting_id", "attendee_id", "question"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "attendee_id", "question"),
+        _uid_index("answer"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: str = Field(foreign_key="meeting.id", index=True, max_length=80)
     attendee_id: int = Field(foreign_key="attendee.id")
@@ -160,12 +200,14 @@ class Answer(SQLModel, table=True):
     captured_by: str = Field(default="cli", max_length=32)
     updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     version: int = 1
+    uid: str = _uid_col()
 
 
 class TimerEvent(SQLModel, table=True):
     """The only source of time: clocks are derived from these and ``now()``, never counted."""
 
     __tablename__ = "timer_event"
+    __table_args__ = (_uid_index("timer_event"),)
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: str = Field(foreign_key="meeting.id", index=True, max_length=80)
     block_id: int | None = Field(default=None, foreign_key="block.id")
@@ -173,13 +215,14 @@ class TimerEvent(SQLModel, table=True):
     seconds: int = 0  # for "extended"
     at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     by: str = Field(default="facilitator", max_length=32)
+    uid: str = _uid_col()
 
 
 class BlockNote(SQLModel, table=True):
     """Running free-text notes per block, saved as the note-taker types."""
 
     __tablename__ = "block_note"
-    __table_args__ = (UniqueConstraint("block_id"),)
+    __table_args__ = (UniqueConstraint("block_id"), _uid_index("block_note"))
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: str = Field(foreign_key="meeting.id", index=True, max_length=80)
     block_id: int = Field(foreign_key="block.id")
@@ -187,6 +230,7 @@ class BlockNote(SQLModel, table=True):
     updated_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     by: str = Field(default="note-taker", max_length=32)
     version: int = 1
+    uid: str = _uid_col()
 
 
 class Presence(SQLModel, table=True):
@@ -200,6 +244,18 @@ class Presence(SQLModel, table=True):
     pid: int = 0
     seen_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     control_at: dt.datetime | None = _utc_col()  # when it took control of the timers
+
+
+class TimerLease(SQLModel, table=True):
+    """Which terminal drives a meeting's timers: one row per meeting, taken by compare-and-set
+    inside a write transaction (see ``core.presence``). ``term`` grows with every hand-over."""
+
+    __tablename__ = "timer_lease"
+    meeting_id: str = Field(primary_key=True, foreign_key="meeting.id", max_length=80)
+    presence_id: int  # the holder's presence row (released when that row is removed)
+    holder: str = Field(default="", max_length=120)  # "facilitator@host", for messages
+    taken_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    term: int = 1
 
 
 class Change(SQLModel, table=True):

@@ -9,11 +9,21 @@ from kickoff_tui.core.models import (
     utcnow,
 )
 from kickoff_tui.core.store import Store, retry_once_on_race
+from kickoff_tui.core.text import clean
+
+
+def block_notes(store: Store, meeting_id: str) -> list[BlockNote]:
+    """Every running note of one meeting (one per block that has any)."""
+    with store.read() as s:
+        return list(s.exec(select(BlockNote).where(BlockNote.meeting_id == meeting_id)))
 
 
 def save_block_note(
     store: Store, meeting_id: str, block_id: int, text: str, *, by: str = "note-taker"
 ) -> BlockNote:
+    """Save a block's running notes (multi-line: newlines kept, other control characters
+    dropped; see core/text.py)."""
+    text = clean(text, field="the block's notes", multiline=True)
     return retry_once_on_race(lambda: _upsert_note(store, meeting_id, block_id, text, by))
 
 
@@ -35,9 +45,3 @@ def _upsert_note(store: Store, meeting_id: str, block_id: int, text: str, by: st
         note.by = by
         s.add(note)
     return note
-
-
-def block_notes(store: Store, meeting_id: str) -> list[BlockNote]:
-    """Every block's running notes of one meeting."""
-    with store.read() as s:
-        return list(s.exec(select(BlockNote).where(BlockNote.meeting_id == meeting_id)))

@@ -15,8 +15,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
+from kickoff_tui.core.dbfile import read_uri
 from kickoff_tui.core.rows import FIELDS, ROW_CLASSES, from_columns
 from kickoff_tui.core.schema import SCHEMA_VERSION
 from kickoff_tui.core.snapshot import Snapshot
@@ -50,12 +50,13 @@ def _sqlite_file(url: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def _connect(url: str) -> sqlite3.Connection | None:
+def connect_readonly(url: str) -> sqlite3.Connection | None:
+    """A read-only connection to a kickoff SQLite file of this schema version, else None."""
     path = _sqlite_file(url)
     if path is None:
         return None
     try:
-        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=2)
+        conn = sqlite3.connect(read_uri(path), uri=True, timeout=2)  # writes nothing
         row = conn.execute("SELECT value FROM kickoff_meta WHERE key='schema_version'").fetchone()
     except sqlite3.Error:
         return None
@@ -67,34 +68,39 @@ def _connect(url: str) -> sqlite3.Connection | None:
 
 def peek_meeting_id(url: str, ref: str) -> str | None:
     """The id a reference names, when it names exactly one meeting; otherwise None."""
-    conn = _connect(url)
+    conn = connect_readonly(url)
     if conn is None:
         return None
     try:
         with conn:
-            exact = conn.execute("SELECT id FROM meeting WHERE id = ?", (ref,)).fetchone()
-            if exact:
-                return str(exact[0])
-            like = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            rows = conn.execute(
-                "SELECT id FROM meeting WHERE id LIKE ? ESCAPE '\\' LIMIT 2", (like,)
-            ).fetchall()
-        return str(rows[0][0]) if len(rows) == 1 and ref else None
+            return find_meeting_id(conn, ref)
     except sqlite3.Error:
         return None
     finally:
         conn.close()
 
 
+def find_meeting_id(conn: sqlite3.Connection, ref: str) -> str | None:
+    """The id ``ref`` names (exactly, or as the prefix of one id only), else None."""
+    exact = conn.execute("SELECT id FROM meeting WHERE id = ?", (ref,)).fetchone()
+    if exact:
+        return str(exact[0])
+    like = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    rows = conn.execute("SELECT id FROM meeting WHERE id LIKE ? ESCAPE '\\'", (like,)).fetchall()
+    # LIKE ignores case on SQLite; a prefix is taken exactly as typed (as resolve_meeting).
+    ids = [str(r[0]) for r in rows if str(r[0]).startswith(ref)]
+    return ids[0] if len(ids) == 1 and ref else None
+
+
 def peek_meeting(url: str, meeting_id: str) -> PeekMeeting | None:
-    conn = _connect(url)
+    conn = connect_readonly(url)
     if conn is None:
         return None
     try:
         with conn:
             m = conn.execute(
-                "SELECT id, client, title, tz, start_utc, planned_minutes FROM meeting "
-                "WHERE id = ?",
+                "SELECT id, client, title, tz, start_utc, planned_minutes"
+                " FROM meeting WHERE id = ?",
                 (meeting_id,),
             ).fetchone()
             if m is None:
@@ -118,7 +124,7 @@ def peek_snapshot(url: str, meeting_id: str) -> Snapshot | None:
     """The whole meeting as plain rows (``rows``), read in one transaction: enough for the
     cockpit to be complete and interactive in its first frame. None when it cannot be read
     this way (another backend, a missing file or meeting, another schema)."""
-    conn = _connect(url)
+    conn = connect_readonly(url)
     if conn is None:
         return None
     try:

@@ -11,6 +11,7 @@ from kickoff_tui.core.answers import (
 )
 from kickoff_tui.core.attendees import (
     add_attendee,
+    add_roles,
     attendee_names,
     update_attendee,
 )
@@ -19,8 +20,11 @@ from kickoff_tui.core.items import (
     add_lines,
     check_kind,
     count_items,
+    find_item,
     get_item,
     get_items,
+    import_lines,
+    item_numbers,
     list_items,
     parse_line,
     set_deleted,
@@ -32,12 +36,14 @@ from kickoff_tui.core.meetings import (
     get_meeting,
     list_meetings,
     load_snapshot,
+    mark_followthrough,
     parse_start,
     resolve_meeting,
     slugify,
     update_meeting,
 )
 from kickoff_tui.core.notes import (
+    block_notes,
     save_block_note,
 )
 from kickoff_tui.core.timer_events import (
@@ -50,17 +56,23 @@ __all__ = [
     "add_attendee",
     "add_item",
     "add_lines",
+    "import_lines",
+    "add_roles",
     "add_timer_event",
     "attendee_names",
+    "block_notes",
     "check_kind",
     "count_items",
     "create_meeting",
+    "find_item",
     "get_item",
     "get_items",
+    "item_numbers",
     "get_meeting",
     "list_items",
     "list_meetings",
     "load_snapshot",
+    "mark_followthrough",
     "parse_line",
     "parse_start",
     "resolve_meeting",

@@ -33,6 +33,8 @@ class Snapshot:
     answers: list[Answer]
     events: list[TimerEvent]
     notes: list[BlockNote]
+    #: Ids of the meeting's deleted items: they keep their per-meeting number (see readmodel).
+    deleted_item_ids: tuple[int, ...] = ()
 
     def items_of(self, kind: str) -> list[Item]:
         return [i for i in self.items if i.kind == kind]

@@ -21,15 +21,16 @@ after the server is back simply works.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import String, cast, event, func, insert, inspect, literal, select, update
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -40,23 +41,25 @@ from sqlalchemy.exc import (
     OperationalError,
 )
 from sqlalchemy.orm import Session as _Session
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, SQLModel, col, create_engine
 
+from kickoff_tui.core.dbfile import DbFile, damaged, examine
 from kickoff_tui.core.errors import (
     InputError,
+    KickoffError,
     NewerSchemaError,
+    NoDatabaseError,
     NotADatabaseError,
+    OlderSchemaError,
     StoreError,
     UnavailableError,
 )
-from kickoff_tui.core.models import SCHEMA_VERSION, Change, Meta, Presence, utcnow
+from kickoff_tui.core.models import Change, Meta, Presence, UTCDateTime, utcnow
+from kickoff_tui.core.schema import SCHEMA_VERSION
 
 #: Rows of these tables are not announced in the change feed (they are polled on their own, or
 #: are the feed itself).
 _UNLOGGED = {Change.__tablename__, Meta.__tablename__, Presence.__tablename__}
-
-#: Explicit upgrade steps: MIGRATIONS[n] takes a connection from version n to n + 1.
-MIGRATIONS: dict[int, Any] = {}
 
 
 #: Advisory lock keys (PostgreSQL): one for schema creation/upgrade, one for change-log appends.
@@ -121,9 +124,18 @@ def describe_db_error(exc: BaseException) -> str | None:
         return None
     orig = getattr(exc, "orig", None)
     text = " ".join(str(orig if orig is not None else exc).split())
+    if _is_damage(text):
+        return (
+            f"the database file is damaged ({text}) — restore a backup, or salvage what is "
+            "left: sqlite3 FILE .recover | sqlite3 recovered.db, then use --db recovered.db"
+        )
     if is_disconnect(exc):
         return f"lost the connection to the database: {text} — check the server and try again"
     return f"database error: {text}"
+
+
+def _is_damage(text: str) -> bool:
+    return "malformed" in text or "disk image" in text
 
 
 def _prepare_sqlite_file(path: Path, url: str) -> None:
@@ -149,8 +161,12 @@ def _prepare_sqlite_file(path: Path, url: str) -> None:
         ) from None
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url`` with our pragmas and transaction rules attached."""
+def make_engine(url: str, *, readonly: bool = False, read_uri: str | None = None) -> Engine:
+    """An engine for ``url`` with our pragmas and transaction rules attached.
+
+    ``readonly``: the engine never writes — on SQLite no switch to WAL and ``query_only``, and
+    every connection made through ``read_uri`` (``mode=ro`` / ``immutable=1``) when the file
+    cannot be written at all; on PostgreSQL every transaction is READ ONLY."""
     try:
         u = make_url(url)
     except (ArgumentError, ValueError):
@@ -166,7 +182,17 @@ def make_engine(url: str) -> Engine:
             "a file path, sqlite:///PATH or postgresql+psycopg://user@host/db"
         )
     if u.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False})
+        extra: dict[str, Any] = {}
+        if read_uri is not None:
+            ro_uri = read_uri  # the URL still picks the dialect and the pool
+
+            def _connect_ro() -> sqlite3.Connection:
+                return sqlite3.connect(ro_uri, uri=True, timeout=5, check_same_thread=False)
+
+            extra["creator"] = _connect_ro
+        engine = create_engine(
+            url, connect_args={"timeout": 5, "check_same_thread": False}, **extra
+        )
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -174,8 +200,11 @@ def make_engine(url: str) -> Engine:
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA busy_timeout=5000")
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            if readonly:  # switching to WAL is a write: a reader leaves the file as it is
+                cur.execute("PRAGMA query_only=ON")
+            else:
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
@@ -189,6 +218,8 @@ def make_engine(url: str) -> Engine:
     if u.get_backend_name() == "postgresql":
         kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S,
                                   "application_name": "kickoff-tui"}  # fmt: skip
+        if readonly:
+            kwargs["connect_args"]["options"] = "-c default_transaction_read_only=on"
     try:
         return create_engine(u, **kwargs)
     except NoSuchModuleError:
@@ -203,12 +234,101 @@ def make_engine(url: str) -> Engine:
         ) from None
 
 
-@dataclass
+#: Rows per statement in bulk inserts (well under SQLite's 32,766 bound parameters).
+_BATCH = 2000
+
+
+def backup_before_upgrade(path: Path, version: int) -> Path:
+    """Copy the SQLite file at ``path`` (schema ``version``) to ``<name>.schema-v<N>.bak``
+    beside it, private (0600), with SQLite's backup API, so the copy is consistent and holds
+    what the WAL holds. Call it while holding the write lock (the upgrade's ``BEGIN
+    IMMEDIATE``): the copy is read through a connection of its own (WAL readers do not wait
+    for a writer), and nobody can commit in between. An existing backup is never overwritten
+    (the next free ``.schema-vN-2.bak`` is used). Raises :class:`StoreError` (and so stops the
+    upgrade, which then changes nothing) when the copy cannot be made."""
+    n = 1
+    while True:
+        suffix = f".schema-v{version}.bak" if n == 1 else f".schema-v{version}-{n}.bak"
+        target = path.with_name(path.name + suffix)
+        try:
+            fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            n += 1
+            continue
+        except OSError as exc:
+            raise StoreError(
+                f"cannot upgrade {path}: its backup {target} cannot be written "
+                f"({exc.strerror or exc}) — free some space or make the folder writable"
+            ) from None
+        os.close(fd)
+        break
+    try:
+        source = sqlite3.connect(str(path), timeout=5)
+        copy = sqlite3.connect(str(target))
+        try:
+            source.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        finally:
+            copy.close()
+            source.close()
+    except sqlite3.Error as exc:
+        target.unlink(missing_ok=True)
+        raise StoreError(
+            f"cannot upgrade {path}: its backup {target} failed ({exc}) — nothing was changed"
+        ) from None
+    return target
+
+
+@dataclass(slots=True)
 class _PendingChange:
     meeting_id: str
     table_name: str
     row_id: str
     op: str
+
+
+@dataclass(slots=True)
+class _PendingRows:
+    """Rows ``lo``..``hi`` of ``table``, inserted in bulk on SQLite (consecutive ids): logged
+    by one ``INSERT … SELECT`` instead of a row each."""
+
+    table: Any
+    lo: int
+    hi: int
+
+    def log(self, by: str, now: Any) -> Any:
+        t = self.table
+        meeting = t.c.id if t.name == "meeting" else t.c.meeting_id
+        rows = (
+            select(
+                meeting,
+                literal(t.name),
+                cast(t.c.id, String),
+                literal("insert"),
+                literal(by),
+                literal(now, UTCDateTime()),
+            )  # fmt: skip
+            .where(t.c.id.between(self.lo, self.hi))
+            .order_by(t.c.id)
+        )
+        columns = ["meeting_id", "table_name", "row_id", "op", "by", "at"]
+        return insert(Change.__table__).from_select(columns, rows)  # type: ignore[attr-defined]
+
+
+def _column(chunk: list[dict[str, Any]], key: str | None, default: Any, proc: Any) -> list[Any]:
+    """One column's values for a driver executemany, through the type's bind processor —
+    once per distinct object (a bulk import's rows share one timestamp)."""
+    values = [row[key] for row in chunk] if key else [default] * len(chunk)
+    if proc is None:
+        return values
+    out: list[Any] = []
+    last_in: Any = out  # a sentinel no value is
+    last_out: Any = None
+    for value in values:
+        if value is not last_in:
+            last_in, last_out = value, proc(value)
+        out.append(last_out)
+    return out
 
 
 def _collect_changes(session: _Session, _flush_context: Any) -> None:
@@ -235,28 +355,84 @@ def _rollback_quietly(session: _Session) -> None:
 
 
 class Store:
-    """An opened, schema-checked database. Create with :meth:`Store.open`."""
+    """An opened, schema-checked database. Create with :meth:`Store.open`.
 
-    def __init__(self, url: str, engine: Engine) -> None:
+    ``readonly`` says the store never writes (a reading command, or a file this user cannot
+    write); ``readonly_reason`` is then one line for a banner: why, and how to fix it."""
+
+    def __init__(
+        self, url: str, engine: Engine, *, readonly: bool = False, readonly_reason: str = ""
+    ) -> None:
         self.url = url
         self.engine = engine
         self._write_engine = engine.execution_options(kickoff_write=True)
         self.is_sqlite = engine.dialect.name == "sqlite"
+        self.readonly = readonly
+        self.readonly_reason = readonly_reason
+        #: How the change feed's probe reads a SQLite file (None: the plain path).
+        self.probe_uri: str | None = None
+        self._may_create = not readonly
+        #: Set by :meth:`open` when it upgraded the store: the version it had, and (SQLite)
+        #: where the copy of the file from before the upgrade is.
+        self.upgraded_from: int | None = None
+        self.backup_path: Path | None = None
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
-    def open(cls, url: str) -> Store:
-        """Open (creating on first use) and check the schema version."""
+    def open(
+        cls, url: str, *, readonly: bool | Literal["auto"] = False, create: bool = True
+    ) -> Store:
+        """Open and check the schema version.
+
+        ``readonly=False`` (writing commands): upgrade an older schema, and create the database
+        on first use unless ``create=False`` (commands that need a meeting already there); a
+        file this user cannot write is refused with one line naming the permission and the
+        fix. ``readonly=True`` (reading commands): never write a byte — no creation, no switch
+        to WAL, no upgrade. ``"auto"`` (the cockpit): write where possible, else open
+        read-only (``store.readonly`` and ``store.readonly_reason`` say so).
+
+        Either way a SQLite file that must be refused (damaged, foreign, newer; empty unless
+        creating) is refused before anything opens it for writing: it stays byte for byte.
+        """
         path = sqlite_path(url)
-        if path is not None:
-            _prepare_sqlite_file(path, url)
-        engine = make_engine(url)
-        store = cls(url, engine)
+        info = examine(path) if path is not None else None
+        if readonly == "auto":
+            readonly = info is not None and info.exists and info.cannot_write is not None
+        reason = ""
+        if info is not None:
+            if readonly or not create:
+                reason = cls._readable(info)
+            if not readonly:
+                if info.exists and info.cannot_write is not None:
+                    raise StoreError(f"cannot save to the database: {info.cannot_write}")
+                _prepare_sqlite_file(info.path, url)
+                reason = ""
+        read_uri = info.read_uri if info is not None and readonly and info.cannot_write else None
+        engine = make_engine(url, readonly=bool(readonly), read_uri=read_uri)
+        store = cls(url, engine, readonly=bool(readonly), readonly_reason=reason)
+        store._may_create = create and not readonly
+        if read_uri is not None:
+            store.probe_uri = read_uri
         for attempt in range(1, 6):
             try:
                 store._check_schema()
                 return store
-            except (NotADatabaseError, StoreError):
+            except OlderSchemaError as exc:
+                engine.dispose()
+                if info is not None and info.cannot_write is not None:
+                    raise  # read-only because it cannot be written: the message says how
+                # A reading command on a writable store from an older release: upgrading is
+                # the one write it makes (with the backup beside it), then it reads as asked.
+                try:
+                    upgraded = cls.open(url, readonly=False, create=False)
+                except KickoffError:
+                    raise exc from None  # e.g. a read-only PostgreSQL role: say how
+                upgraded.close()
+                again = cls.open(url, readonly=True, create=create)
+                again.upgraded_from = upgraded.upgraded_from
+                again.backup_path = upgraded.backup_path
+                return again
+            except KickoffError:
                 engine.dispose()
                 raise
             except DBAPIError as exc:
@@ -270,6 +446,27 @@ class Store:
                 raise error from None
         raise AssertionError("unreachable")  # pragma: no cover
 
+    @staticmethod
+    def _readable(info: DbFile) -> str:
+        """Refuse what a reader cannot read; the banner line for what it can."""
+        if not info.exists:
+            raise NoDatabaseError(
+                f"no kickoff database at {info.path} yet — create a meeting with "
+                '`kickoff new "Client name"`, or point --db at an existing file'
+            )
+        if info.empty:
+            raise NotADatabaseError(
+                f"{info.path} is empty (0 bytes), not a kickoff database; nothing was changed "
+                "— if it held meetings, restore it from a backup; to start a new database "
+                'there, run `kickoff new "Client name"` with this --db'
+            )
+        if not info.is_kickoff:
+            raise NoDatabaseError(
+                f"{info.path} holds no kickoff data yet — create a meeting with "
+                '`kickoff new "Client name"` with this --db'
+            )
+        return info.cannot_write or "opened read-only: nothing is saved"
+
     def _translate(self, exc: DBAPIError, opening: bool = False) -> Exception:
         text = str(exc.orig) if getattr(exc, "orig", None) is not None else str(exc)
         text = _scrub(text, self.url)
@@ -278,6 +475,13 @@ class Store:
             return NotADatabaseError(
                 f"{where} is not a kickoff database (it is some other file) — "
                 "point --db at a kickoff .db file or a new path"
+            )
+        path = sqlite_path(self.url)
+        if path is not None and _is_damage(text):
+            return damaged(path, text)
+        if self.readonly and ("readonly" in text or "read-only" in text):
+            return StoreError(
+                f"{where} is open read-only, nothing was saved: {self.readonly_reason}"
             )
         if "readonly" in text or "unable to open" in text or "read-only" in text:
             return StoreError(
@@ -298,6 +502,11 @@ class Store:
         with self.engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
         if Meta.__tablename__ not in tables:
+            if not self._may_create and not tables:
+                raise NoDatabaseError(
+                    f"{mask_url(self.url)} holds no kickoff data yet — create a meeting with "
+                    '`kickoff new "Client name"` with this --db'
+                )
             if tables:
                 raise NotADatabaseError(
                     f"{mask_url(self.url)} is a database, but not a kickoff one "
@@ -312,6 +521,12 @@ class Store:
                 f"this one knows {SCHEMA_VERSION}) — upgrade kickoff-tui to open it"
             )
         if version < SCHEMA_VERSION:
+            if self.readonly:
+                raise OlderSchemaError(
+                    f"{mask_url(self.url)} uses schema {version}, older than this kickoff-tui's "
+                    f"{SCHEMA_VERSION}, and is opened read-only — open it once with a command "
+                    "that saves (e.g. kickoff run) to upgrade it, or copy it to a writable place"
+                )
             self._upgrade(version)
 
     def _lock(self, conn: Any, key: int) -> None:
@@ -327,29 +542,43 @@ class Store:
             if Meta.__tablename__ in inspect(conn).get_table_names():
                 return
             SQLModel.metadata.create_all(conn)
-            conn.execute(
-                Meta.__table__.insert().values(key="schema_version", value=str(SCHEMA_VERSION))
-            )
+            conn.execute(insert(Meta).values(key="schema_version", value=str(SCHEMA_VERSION)))
 
     def _upgrade(self, version: int) -> None:
+        """Run the upgrade steps (``core.upgrades``) and set the new version, in one
+        transaction under the schema lock: whole or not at all. A SQLite file is first copied
+        to a backup beside it (inside the same lock, so it is the file as it was)."""
+        from kickoff_tui.core import upgrades
+
         with self._write_engine.begin() as conn:
             self._lock(conn, _SCHEMA_LOCK)
             current = int(
-                conn.execute(select(Meta.value).where(Meta.key == "schema_version")).scalar_one()
+                conn.execute(
+                    select(col(Meta.value)).where(col(Meta.key) == "schema_version")
+                ).scalar_one()
             )
-            while current < SCHEMA_VERSION:
-                MIGRATIONS[current](conn)
-                current += 1
+            if current >= SCHEMA_VERSION:  # another terminal upgraded it a moment ago
+                if current > SCHEMA_VERSION:
+                    raise NewerSchemaError(
+                        f"{mask_url(self.url)} was just upgraded by a newer kickoff-tui (schema "
+                        f"{current}, this one knows {SCHEMA_VERSION}) — upgrade kickoff-tui"
+                    )
+                return
+            path = sqlite_path(self.url)
+            if path is not None:
+                self.backup_path = backup_before_upgrade(path, current)
+            upgrades.upgrade(conn, current, SCHEMA_VERSION)
             conn.execute(
-                Meta.__table__.update()
-                .where(Meta.key == "schema_version")
-                .values(value=str(current))
+                update(Meta)
+                .where(col(Meta.key) == "schema_version")
+                .values(value=str(SCHEMA_VERSION))
             )
+        self.upgraded_from = current
 
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
             value = conn.execute(
-                select(Meta.value).where(Meta.key == "schema_version")
+                select(col(Meta.value)).where(col(Meta.key) == "schema_version")
             ).scalar_one_or_none()
         return int(value or 0)
 
@@ -364,56 +593,156 @@ class Store:
     @contextlib.contextmanager
     def write(self, by: str = "cli") -> Iterator[Session]:
         """One short write transaction (``BEGIN IMMEDIATE``) that also logs every change."""
+        if self.readonly:
+            raise StoreError(
+                f"{mask_url(self.url)} is open read-only, nothing was saved: {self.readonly_reason}"
+            )
         with Session(self._write_engine, expire_on_commit=False) as session:
             event.listen(session, "after_flush", _collect_changes)
             try:
                 yield session
                 session.flush()
-                pending: list[_PendingChange] = session.info.pop("kickoff_changes", [])
+                pending: list[_PendingChange | _PendingRows] = session.info.pop(
+                    "kickoff_changes", []
+                )
                 if pending:
                     # Log ids must become visible in id order for the feed (see module doc).
                     self._lock(session, _CHANGE_LOCK)
                     if not self.is_sqlite:  # wakes the listening feeds, at commit
-                        for mid in sorted({p.meeting_id for p in pending}):
+                        mids = {p.meeting_id for p in pending if isinstance(p, _PendingChange)}
+                        for mid in sorted(mids):
                             session.execute(select(func.pg_notify(NOTIFY_CHANNEL, mid)))
-                    now = utcnow()
-                    session.add_all(
-                        Change(
-                            meeting_id=p.meeting_id,
-                            table_name=p.table_name,
-                            row_id=p.row_id,
-                            op=p.op,
-                            by=by,
-                            at=now,
-                        )
-                        for p in pending
-                    )
+                    self._log_changes(session, pending, by)
                 session.commit()
             except (OperationalError, InterfaceError) as exc:
                 _rollback_quietly(session)
                 raise self._translate(exc) from None
             except DBAPIError as exc:
                 _rollback_quietly(session)
-                if exc.connection_invalidated:
+                if exc.connection_invalidated or _is_damage(str(exc.orig)):
                     raise self._translate(exc) from None
                 raise
             except BaseException:
                 session.rollback()
                 raise
 
+    @staticmethod
+    def _log_changes(
+        session: Session, pending: list[_PendingChange | _PendingRows], by: str
+    ) -> None:
+        """Append the change log, in order: rows as batched executemany (not ORM objects: a
+        bulk import logs 100,000 changes), bulk ranges as one INSERT … SELECT each."""
+        now = utcnow()
+        log = insert(Change.__table__)  # type: ignore[attr-defined]
+        rows: list[dict[str, Any]] = []
+        for p in [*pending, None]:
+            if isinstance(p, _PendingChange):
+                rows.append({"meeting_id": p.meeting_id, "table_name": p.table_name,
+                             "row_id": p.row_id, "op": p.op, "by": by, "at": now})  # fmt: skip
+                if len(rows) < _BATCH:
+                    continue
+            if rows:
+                session.execute(log, rows)
+                rows = []
+            if isinstance(p, _PendingRows):
+                session.execute(p.log(by, now))
+
+    def insert_many(
+        self, session: Session, model: type[SQLModel], rows: Iterable[dict[str, Any]]
+    ) -> list[int]:
+        """Insert ``rows`` (column -> value, the same columns in every row) inside a
+        :meth:`write` transaction, in batches, without an ORM object per row (for bulk
+        imports: those cost ~10x the insert itself); every row is logged in the change feed
+        like any other write. Returns the new ids in the order of ``rows``. Defaults made by
+        a field's ``default_factory`` are filled in here (a Core insert knows only column
+        defaults)."""
+        table = model.__table__  # type: ignore[attr-defined]
+        factories = [
+            (name, f.default_factory)
+            for name, f in model.model_fields.items()
+            if f.default_factory is not None and name in table.c
+        ]
+        pending: list[_PendingChange | _PendingRows] = session.info.setdefault(
+            "kickoff_changes", []
+        )
+        logged = table.name not in _UNLOGGED
+        key = "id" if table.name == "meeting" else "meeting_id"
+        ids: list[int] = []
+        source = iter(rows)
+        while chunk := list(itertools.islice(source, _BATCH)):
+            for row in chunk:
+                for name, factory in factories:
+                    if name not in row:
+                        row[name] = factory()  # type: ignore[call-arg]
+            if self.is_sqlite:
+                lo, hi = self._insert_sqlite(session, table, chunk)
+                ids.extend(range(lo, hi + 1))
+                if logged:
+                    pending.append(_PendingRows(table, lo, hi))
+                continue
+            returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            new = [int(r[0]) for r in session.execute(returning, chunk)]
+            ids.extend(new)
+            if logged:
+                pending.extend(
+                    _PendingChange(str(r[key]), table.name, str(i), "insert")
+                    for r, i in zip(chunk, new, strict=True)
+                )
+        return ids
+
+    def _insert_sqlite(
+        self, session: Session, table: Any, chunk: list[dict[str, Any]]
+    ) -> tuple[int, int]:
+        """One ``executemany`` straight on the driver, the values put through each column
+        type's own bind processor (SQLAlchemy's per-row parameter handling costs more than
+        SQLite's insert; its RETURNING runs one row at a time on SQLite when the order must be
+        kept). The ids are known without RETURNING: inside ``BEGIN IMMEDIATE`` nobody else
+        inserts, and SQLite gives each new row the largest rowid + 1 — checked, not assumed.
+        Returns the first and last new id."""
+        dialect = self.engine.dialect
+        names = list(chunk[0])
+        compiled = insert(table).compile(dialect=dialect, column_keys=names)
+        plan: list[tuple[str | None, Any, Any]] = []  # (key in the row | None, default, proc)
+        for name in compiled.positiontup or ():
+            column = table.c[name]
+            proc = column.type.dialect_impl(dialect).bind_processor(dialect)
+            if name in chunk[0]:
+                plan.append((name, None, proc))
+            elif column.default is not None and column.default.is_scalar:
+                plan.append((None, column.default.arg, proc))
+            else:  # a computed default: let SQLAlchemy run it
+                plan = []
+                break
+        before = int(session.execute(select(func.max(table.c.id))).scalar() or 0)
+        if plan and all(row.keys() == chunk[0].keys() for row in chunk):
+            columns = [_column(chunk, k, default, proc) for k, default, proc in plan]
+            params = list(zip(*columns, strict=True))
+            session.connection().exec_driver_sql(str(compiled), params)
+        else:
+            session.execute(insert(table), chunk)
+        count, top = session.execute(
+            select(func.count(), func.max(table.c.id)).where(table.c.id > before)
+        ).one()
+        if (count, top) != (len(chunk), before + len(chunk)):
+            raise StoreError(
+                f"bulk insert into {table.name}: the new rows did not get consecutive ids "
+                "— nothing was saved; please report this"
+            )
+        return before + 1, before + len(chunk)
+
     # -- change feed -----------------------------------------------------------------------
     def latest_change_id(self, meeting_id: str | None = None) -> int:
         with self.read() as s:
-            q = select(Change.id).order_by(Change.id.desc()).limit(1)  # type: ignore[union-attr]
+            q = select(col(Change.id)).order_by(col(Change.id).desc()).limit(1)
             if meeting_id is not None:
-                q = q.where(Change.meeting_id == meeting_id)
+                q = q.where(col(Change.meeting_id) == meeting_id)
             return int(s.execute(q).scalar() or 0)
 
     def changes_since(self, change_id: int, meeting_id: str | None = None) -> list[Change]:
         with self.read() as s:
-            q = select(Change).where(Change.id > change_id).order_by(Change.id)  # type: ignore[arg-type]
+            q = select(Change).where(col(Change.id) > change_id).order_by(col(Change.id))
             if meeting_id is not None:
-                q = q.where(Change.meeting_id == meeting_id)
+                q = q.where(col(Change.meeting_id) == meeting_id)
             return list(s.execute(q).scalars())
 
     def feed(self, meeting_id: str | None = None) -> ChangeFeed:
@@ -446,7 +775,10 @@ class ChangeFeed:
         self.last_id = store.latest_change_id(meeting_id)  # after LISTEN: nothing falls between
         path = sqlite_path(store.url)
         if path is not None:
-            self._probe = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+            target, as_uri = (store.probe_uri, True) if store.probe_uri else (str(path), False)
+            self._probe = sqlite3.connect(
+                target, uri=as_uri, check_same_thread=False, isolation_level=None
+            )
             self._data_version = self._read_version()
 
     def _read_version(self) -> int:
@@ -461,6 +793,8 @@ class ChangeFeed:
         try:
             raw = self.store.engine.raw_connection()
             conn = raw.driver_connection
+            if conn is None:
+                raise ConnectionError("the pool handed out a closed connection")
             raw.detach()  # ours alone: never handed back to the pool
             conn.rollback()  # the pool's ping may have opened a transaction
             conn.autocommit = True
@@ -506,10 +840,7 @@ class ChangeFeed:
         except Exception:
             self._listen_drop()
             return True
-        now = time.monotonic()
-        if heard or now >= self._next_read:
-            return True
-        return False
+        return heard or time.monotonic() >= self._next_read
 
     def poll(self, force: bool = False) -> list[Change]:
         """Changes committed since the last poll, oldest first."""

@@ -115,6 +115,7 @@ class Proposal(NamedTuple):
     behind_s: float
     plan: dict[int, int]  # block id -> new planned minutes
     before: dict[int, int]
+    meeting_id: str = ""
 
     @property
     def saves_min(self) -> int:
@@ -150,4 +151,4 @@ def propose(snap: Snapshot, mt: MeetingTime, threshold_s: float = 60) -> Proposa
     plan = {b.id: m for b, m in zip(later, new, strict=True) if b.id is not None}
     if plan == before:
         return None
-    return Proposal(mt.behind_s, plan, before)
+    return Proposal(mt.behind_s, plan, before, snap.meeting.id)

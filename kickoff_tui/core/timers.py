@@ -1,121 +1,252 @@
 """Driving the time boxes: start, next/previous block, pause, extend, rebalance, end.
 
-Each operation reads the stored events, decides (``timebox``, shared with the cockpit's instant
-view), and appends one timer event (plus the block and meeting status it implies) in one
-transaction. The UI calls these; so could a script.
+Every press is one unit of work: inside ONE write transaction it locks the meeting
+(:func:`~kickoff_tui.core.meetings.lock_meeting`), checks the timer lease when the caller names
+one, reads the stored events, decides, checks what the press expected, and writes every row
+the decision implies (the event, block and meeting statuses, parking-lot items). A failure
+anywhere leaves no row behind, and a retry decides again from what is stored.
+
+The contract for a terminal (the cockpit's writer calls these; so could a script):
+
+* ``lease=presence_id`` — the press comes from that terminal. Unless it holds the meeting's
+  timer lease (``core.presence``), :class:`NotInControl` is raised and nothing is written; so
+  after a hand-over (ctrl+t) the old facilitator's next press is refused at once. ``None``
+  skips the check (the CLI, scripts, tests).
+* ``expect_block=block_id`` — the block the user saw running when they pressed ("next from
+  block 3"). If another terminal has moved on meanwhile, :class:`StaleAction` is raised and
+  nothing is written, so a press (or a retry of one that did land) is never applied twice.
+  ``expect_paused`` does the same for pause/resume. ``None`` skips the check.
+
+Both errors are :class:`~kickoff_tui.core.errors.KickoffError`: ``str(err)`` is the one line to
+show. The clocks (``meeting_time``) and the rebalance proposal live in ``timebox``, without
+SQLModel, beside the same decisions made on the cockpit's own copy (shown before the store
+answers).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from collections.abc import Iterator
 
 import pendulum
+from sqlmodel import Session
 
 from kickoff_tui.core.clock import MeetingTime
-from kickoff_tui.core.errors import InputError
-from kickoff_tui.core.models import Item
-from kickoff_tui.core.record import Snapshot, add_timer_event, load_snapshot, set_block_minutes
+from kickoff_tui.core.errors import InputError, StaleAction
+from kickoff_tui.core.items import number_items
+from kickoff_tui.core.meetings import Snapshot, lock_meeting, snapshot_in
+from kickoff_tui.core.models import Block, Item
+from kickoff_tui.core.presence import check_control
 from kickoff_tui.core.store import Store
-from kickoff_tui.core.timebox import (
-    Proposal,
-    TimerPlan,
-    meeting_time,
-    plan_end,
-    plan_extend,
-    plan_pause,
-    plan_start,
-    plan_step,
-    propose,
-)
+from kickoff_tui.core.timebox import Proposal, meeting_time, propose
+from kickoff_tui.core.timer_events import write_block_minutes, write_timer_event
 
 __all__ = [
-    "Proposal",
-    "accept",
-    "apply_plan",
-    "end",
-    "extend",
-    "meeting_time",
-    "propose",
-    "start",
-    "step",
+    "Proposal", "accept", "end", "extend", "meeting_time", "propose", "start", "step",
     "toggle_pause",
-]
+]  # fmt: skip
 
 
-def _read(store: Store, meeting_id: str, now: pendulum.DateTime) -> tuple[Snapshot, MeetingTime]:
-    snap = load_snapshot(store, meeting_id, with_items=False)
-    return snap, meeting_time(snap, now)
+@contextlib.contextmanager
+def _unit(
+    store: Store, meeting_id: str, now: pendulum.DateTime, by: str, lease: int | None
+) -> Iterator[tuple[Session, Snapshot, MeetingTime]]:
+    """One timer unit of work: the write transaction, the lease checked, the meeting read."""
+    with store.write(by) as s:
+        m = lock_meeting(s, meeting_id)
+        if lease is not None:
+            check_control(s, meeting_id, lease)
+        snap = snapshot_in(s, m, with_items=False)
+        yield s, snap, meeting_time(snap, now)
 
 
-def apply_plan(
-    store: Store, meeting_id: str, plan: TimerPlan, now: pendulum.DateTime, by: str
-) -> Any:
-    """Write what ``plan`` decided (nothing when it decided nothing); return its answer."""
-    ev = plan.event
-    if ev is None:
-        return plan.result
-    if plan.parked:
-        with store.write(by) as s:
-            for b in plan.parked:
-                s.add(
-                    Item(
-                        meeting_id=meeting_id, kind="question", block_id=b.id, captured_by=by,
-                        text=f"Parking lot: agenda block '{b.title}' was never opened — "
-                             "schedule it",
-                        created_at=now, updated_at=now,
-                    )
-                )  # fmt: skip
-    add_timer_event(
-        store, meeting_id, ev.kind, block_id=ev.block_id, seconds=ev.seconds, at=now, by=by,
-        block_status=dict(plan.block_status), meeting_status=plan.meeting_status,
+def _name(snap: Snapshot, block_id: int | None) -> str:
+    b = snap.block(block_id)
+    return f"block {b.position + 1} '{b.title}'" if b is not None else "no block"
+
+
+def _expect_block(snap: Snapshot, mt: MeetingTime, expect_block: int | None) -> None:
+    if expect_block is None or (mt.current_block_id == expect_block and not mt.ended):
+        return
+    if mt.ended:
+        now = "the meeting has already ended"
+    elif mt.current_block_id is None:
+        now = "no block is running now"
+    else:
+        now = f"{_name(snap, mt.current_block_id)} is running now"
+    raise StaleAction(
+        f"not applied: you pressed during {_name(snap, expect_block)}, but {now} (another "
+        "terminal moved on) — look again and press again if you still mean it"
+    )
+
+
+def _open_block(
+    s: Session, snap: Snapshot, mt: MeetingTime, target: Block, now: pendulum.DateTime, by: str
+) -> None:
+    statuses: dict[int, str] = {}
+    if mt.current_block_id is not None and mt.current_block_id != target.id:
+        statuses[mt.current_block_id] = "done"
+    assert target.id is not None
+    statuses[target.id] = "active"
+    write_timer_event(
+        s, snap.meeting.id, "block-started", block_id=target.id, at=now, by=by,
+        block_status=statuses, meeting_status="running",
     )  # fmt: skip
-    return plan.result
 
 
-def start(store: Store, meeting_id: str, now: pendulum.DateTime, by: str = "facilitator") -> bool:
-    """Start the meeting with its first block. False when it had already started."""
-    snap, mt = _read(store, meeting_id, now)
-    return bool(apply_plan(store, meeting_id, plan_start(snap, mt), now, by))
+def start(
+    store: Store, meeting_id: str, now: pendulum.DateTime, by: str = "facilitator", *,
+    lease: int | None = None,
+) -> bool:  # fmt: skip
+    """Start the meeting with its first block. False when it had already started (then
+    nothing is written: two terminals starting at once start it once)."""
+    with _unit(store, meeting_id, now, by, lease) as (s, snap, mt):
+        if mt.started or not snap.blocks:
+            return False
+        _open_block(s, snap, mt, snap.blocks[0], now, by)
+        return True
 
 
 def step(
-    store: Store, meeting_id: str, delta: int, now: pendulum.DateTime, by: str = "facilitator"
-) -> str:
-    """Open the next (+1) or previous (-1) block. After the last block, ``+1`` ends the meeting.
+    store: Store, meeting_id: str, delta: int, now: pendulum.DateTime, by: str = "facilitator",
+    *, lease: int | None = None, expect_block: int | None = None,
+) -> str:  # fmt: skip
+    """Open the next (+1) or previous (-1) block. After the last block, ``+1`` ends the meeting
+    (in the same transaction, parking lot included).
 
     Returns what happened: "moved", "ended", "not-started", "at-start" or "ended-already".
+    Raises :class:`StaleAction` when ``expect_block`` is no longer the running block.
     """
-    snap, mt = _read(store, meeting_id, now)
-    return str(apply_plan(store, meeting_id, plan_step(snap, mt, delta), now, by))
+    with _unit(store, meeting_id, now, by, lease) as (s, snap, mt):
+        if not mt.started:
+            return "not-started"
+        _expect_block(snap, mt, expect_block)
+        if mt.ended:
+            return "ended-already"
+        here = (
+            mt.current.position
+            if mt.current is not None
+            else max((b.position for b in mt.blocks.values() if b.started), default=-1)
+        )
+        target = here + delta
+        if target < 0:
+            return "at-start"
+        if target >= len(snap.blocks):
+            _end(s, snap, mt, now, by)
+            return "ended"
+        _open_block(s, snap, mt, snap.blocks[target], now, by)
+        return "moved"
 
 
 def toggle_pause(
-    store: Store, meeting_id: str, now: pendulum.DateTime, by: str = "facilitator"
-) -> str:
-    _snap, mt = _read(store, meeting_id, now)
-    return str(apply_plan(store, meeting_id, plan_pause(mt), now, by))
+    store: Store, meeting_id: str, now: pendulum.DateTime, by: str = "facilitator", *,
+    lease: int | None = None, expect_paused: bool | None = None,
+) -> str:  # fmt: skip
+    """Pause a running block or resume a paused one: "paused", "resumed" or "idle".
+
+    ``expect_paused`` is whether the user saw the timers paused when they pressed; if another
+    terminal has paused or resumed meanwhile, :class:`StaleAction` is raised.
+    """
+    with _unit(store, meeting_id, now, by, lease) as (s, snap, mt):
+        if not mt.started or mt.ended or mt.current_block_id is None:
+            return "idle"
+        if expect_paused is not None and mt.paused != expect_paused:
+            was = "paused" if mt.paused else "running"
+            raise StaleAction(
+                f"not applied: the timers are already {was} (another terminal pressed first) "
+                "— press again if you still mean it"
+            )
+        kind = "resumed" if mt.paused else "paused"
+        write_timer_event(s, meeting_id, kind, block_id=mt.current_block_id, at=now, by=by)
+        return kind
 
 
 def extend(
     store: Store, meeting_id: str, now: pendulum.DateTime, seconds: int = 60,
-    by: str = "facilitator",
+    by: str = "facilitator", *, lease: int | None = None, expect_block: int | None = None,
 ) -> bool:  # fmt: skip
-    _snap, mt = _read(store, meeting_id, now)
-    return bool(apply_plan(store, meeting_id, plan_extend(mt, seconds), now, by))
+    """Give the running block ``seconds`` more. False when no block is running."""
+    with _unit(store, meeting_id, now, by, lease) as (s, snap, mt):
+        _expect_block(snap, mt, expect_block)
+        if mt.current_block_id is None or mt.ended:
+            return False
+        write_timer_event(
+            s, meeting_id, "extended", block_id=mt.current_block_id, seconds=seconds, at=now,
+            by=by,
+        )  # fmt: skip
+        return True
 
 
-def end(store: Store, meeting_id: str, now: pendulum.DateTime, by: str = "facilitator") -> int:
-    """End the meeting. Blocks never opened become skipped, each with a parking-lot entry.
+def end(
+    store: Store, meeting_id: str, now: pendulum.DateTime, by: str = "facilitator", *,
+    lease: int | None = None, expect_block: int | None = None,
+) -> int:  # fmt: skip
+    """End the meeting. Blocks never opened become skipped, each with a parking-lot entry;
+    all of it (items, statuses, the end event) in one transaction.
 
-    Returns how many blocks went to the parking lot.
+    Returns how many blocks went to the parking lot; 0 when it had already ended (nothing is
+    written again), or :class:`StaleAction` when ``expect_block`` was given and is stale.
     """
-    snap, mt = _read(store, meeting_id, now)
-    return int(apply_plan(store, meeting_id, plan_end(snap, mt), now, by))
+    with _unit(store, meeting_id, now, by, lease) as (s, snap, mt):
+        _expect_block(snap, mt, expect_block)
+        if mt.ended:
+            return 0
+        return _end(s, snap, mt, now, by)
 
 
-def accept(store: Store, proposal: Proposal, by: str = "facilitator") -> bool:
-    """Apply the proposal; True once saved (the screen says so only then)."""
+def _end(s: Session, snap: Snapshot, mt: MeetingTime, now: pendulum.DateTime, by: str) -> int:
+    meeting_id = snap.meeting.id
+    never = [b for b in snap.blocks if b.id is not None and not mt.blocks[b.id].started]
+    statuses = {b.id: "skipped" for b in never if b.id is not None}
+    if mt.current_block_id is not None:
+        statuses[mt.current_block_id] = "done"
+    parked = [
+        Item(
+            meeting_id=meeting_id, kind="question", block_id=b.id, captured_by=by,
+            text=f"Parking lot: agenda block '{b.title}' was never opened — schedule it",
+            created_at=now, updated_at=now,
+        )
+        for b in never
+    ]  # fmt: skip
+    number_items(s, meeting_id, parked)
+    s.add_all(parked)
+    write_timer_event(
+        s, meeting_id, "meeting-ended", block_id=mt.current_block_id, at=now, by=by,
+        block_status=statuses, meeting_status="ended",
+    )  # fmt: skip
+    return len(never)
+
+
+def accept(
+    store: Store, proposal: Proposal, by: str = "facilitator", *, lease: int | None = None
+) -> bool:
+    """Apply the proposal in one transaction; True once saved (the screen says so only then).
+
+    Refused with :class:`StaleAction` (nothing written) when the blocks it re-plans changed
+    since it was proposed: one of them started, or its minutes were changed (by another
+    rebalance, say, so accepting twice never shortens twice).
+    """
     if not proposal.plan:
         raise InputError("nothing to rebalance")
-    set_block_minutes(store, proposal.plan, by=by)
+    with store.write(by) as s:
+        meeting_id = proposal.meeting_id or _meeting_of(s, next(iter(proposal.plan)))
+        m = lock_meeting(s, meeting_id)
+        if lease is not None:
+            check_control(s, meeting_id, lease)
+        snap = snapshot_in(s, m, with_items=False)
+        minutes = {b.id: b.planned_minutes for b in snap.blocks}
+        started = {e.block_id for e in snap.events if e.kind == "block-started"}
+        if any(minutes.get(i) != was or i in started for i, was in proposal.before.items()):
+            raise StaleAction(
+                "not applied: the agenda changed since this rebalance was proposed (another "
+                "terminal rebalanced, edited it or moved on) — look at the new proposal"
+            )
+        write_block_minutes(s, proposal.plan)
     return True
+
+
+def _meeting_of(s: Session, block_id: int) -> str:
+    b = s.get(Block, block_id)
+    if b is None:
+        raise StaleAction("not applied: the blocks of this rebalance are gone — look again")
+    return b.meeting_id

@@ -182,7 +182,7 @@ class KickoffApp(App[None]):
             return
         for notes in cockpit.query("#notes"):
             notes.flush()  # type: ignore[attr-defined]
-        session = cockpit.session  # type: ignore[attr-defined]
+        session = cockpit.session
         waiting = session.unsaved
         if not waiting:
             await super().action_quit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,12 @@ COCKPIT: tuple[Cmd, ...] = (
         show=False),
     Cmd("toggle_bell", "ctrl+g", "Bell on/off", "Turn the terminal bell at 2 min and 0 on or off",
         show=False),
-    Cmd("app.help", "question_mark", "Help", "Show the keys and how capture works", key_display="?"),
+    Cmd("app.help", "question_mark", "Help", "Show the keys and how capture works",
+        key_display="?"),
 )  # fmt: skip
 
 
-def bindings(cmds: Iterable[Cmd]) -> list[Binding]:
+def bindings(cmds: Iterable[Cmd]) -> list[BindingType]:
     return [
         Binding(c.keys, c.action, c.title, show=c.show, key_display=c.key_display) for c in cmds
     ]

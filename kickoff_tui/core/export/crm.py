@@ -2,47 +2,20 @@
 
 Seed 003 asks for "structured fields for success definition, risk factors, executive sponsor,
 customer owners, First Value target, and next steps", and for the play to be *measured*. The
-field names below are a contract (``schema`` says which version): add fields in a new minor
-meaning, never rename or retype one under ``kickoff-crm/1``. Dates are ISO 8601 (``YYYY-MM-DD``);
-times are ISO 8601 with their UTC offset; absent values are ``null``, never missing keys.
-Internal items (``#internal``) and risk mitigations never appear.
+shape is a contract, written as a JSON Schema shipped in the package
+(``kickoff_tui/data/schemas/kickoff-crm.schema.json``, see :func:`schema`); every export carries
+its ``schema_version``. Add fields in a new minor meaning; renaming or retyping one bumps the
+version. Dates are ISO 8601 (``YYYY-MM-DD``); times are ISO 8601 with their UTC offset; absent
+values are ``null``, never missing keys.
 
-``schema``                 ``"kickoff-crm/1"``
-``meeting_id``             str, the kickoff-tui meeting id
-``client``                 str
-``title``                  str
-``kickoff_date``           str, the meeting's local date
-``kickoff_start``          str, local start time with offset
-``timezone``               str, IANA zone of the meeting
-``generated_at``           str | null, the ``now`` given to the export (UTC)
-``success_definition``     list of {source: "five-questions" | "metric", attendee: str | null,
-                           text: str, target_date: str | null} — Q2 answers, then success metrics
-``risk_factors``           list of {source: "five-questions" | "risk", attendee: str | null,
-                           text: str, severity: str | null, owner: str | null,
-                           due: str | null, status: str | null} — Q4 answers, then risks
-``executive_sponsor``      {name, title} | null — the customer's (most senior if several)
-``customer_owners``        list of {name, title, roles: [str], present: bool} — customer
-                           attendees holding any role, in capture order
-``first_value``            {goal: str | null, target_date: str | null}
-``next_steps``             list of {title, owner, due, side, block} — open actions
-``next_meeting``           str | null, local date-time with offset
-``cadence``                str | null
-``play_measures``          {
-                             days_contract_to_kickoff: int | null,
-                             attendees_present_by_role: {"ours": {role: int},
-                                                         "theirs": {role: int}} (every role),
-                             five_questions_answered: {asked: bool, respondents: int,
-                                                       expected_respondents: int,
-                                                       answers: int, expected_answers: int,
-                                                       complete: bool},
-                             first_value_defined: bool,
-                             next_meeting_scheduled: bool,
-                             followthrough_exported_at: str | null (UTC),
-                             followthrough_within_24h: bool | null (null: not yet due)
-                           }
-``health``                 {score: int 0-100, blocking: int, warnings: int,
-                           findings: [{id, severity, message, fix}]} — an internal item's text
-                           is replaced by "(internal item)" in its finding's message
+**Client-facing.** A CRM record is synced into systems the customer may see (shared success
+plans, customer portals, QBR decks), so it is rendered from a ``ClientRecord`` like the email:
+no internal item or fact, no risk mitigation, health findings reworded where they name one.
+
+Version 2 (this one) differs from ``kickoff-crm/1``: ``schema`` became ``schema_version`` (2);
+sides are written ``ours`` / ``theirs`` (the vocabulary's one spelling, were ``us`` / ``them``);
+``next_steps`` and ``risk_factors`` entries carry the item's ``id``; an owner who is no attendee
+reads ``name (not an attendee)`` as in every output; ``next_meeting_minutes`` is new.
 
 Headless: imports no Textual.
 """
@@ -50,28 +23,33 @@ Headless: imports no Textual.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 import pendulum
 
-from kickoff_tui.core.checks import (
-    BLOCKING,
-    Finding,
-    expected_respondents,
-    findings_to_json,
-    five_questions_asked,
-    followthrough_deadline,
-    item_side,
-    local_date,
-    match_attendee,
-    quote,
-    score,
-)
-from kickoff_tui.core.models import ROLES, Item
-from kickoff_tui.core.record import Snapshot
+from kickoff_tui.core.checks import BLOCKING, local_date_of, score
+from kickoff_tui.core.readmodel import ClientRecord
+from kickoff_tui.core.vocab import Side
 
-SCHEMA = "kickoff-crm/1"
+SCHEMA_VERSION = 2
+SCHEMA_FILE = "kickoff-crm.schema.json"
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema every CRM export validates against (shipped in the package)."""
+    loaded: dict[str, Any] = json.loads(_schema_path().read_text(encoding="utf-8"))
+    return loaded
+
+
+def _schema_path() -> Traversable:
+    packaged = resources.files("kickoff_tui") / "data" / "schemas" / SCHEMA_FILE
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "data" / "schemas" / SCHEMA_FILE
 
 
 def _date(d: dt.date | None) -> str | None:
@@ -82,124 +60,63 @@ def _utc(t: dt.datetime | None) -> str | None:
     return None if t is None else pendulum.instance(t).in_timezone("UTC").isoformat()
 
 
-def _text(s: str | None) -> str | None:
-    s = (s or "").strip()
-    return s or None
+def render_crm(rec: ClientRecord, now: pendulum.DateTime | None = None) -> dict[str, Any]:
+    """The CRM record of a client view (findings and measures come with it)."""
+    m = rec.meeting
+    start = m.local_start()
 
-
-def _owner(snap: Snapshot, item: Item) -> str | None:
-    person = match_attendee(snap, item.owner, item.owner_attendee_id)
-    return person.name if person is not None else _text(item.owner)
-
-
-def _answers(snap: Snapshot, question: int) -> list[dict[str, Any]]:
-    out = []
-    for ans in snap.answers:
-        if ans.question == question and ans.text.strip():
-            person = snap.attendee(ans.attendee_id)
-            out.append({"attendee": person.name if person else None, "text": ans.text.strip()})
-    return out
-
-
-def _redacted(snap: Snapshot, findings: Sequence[Finding]) -> list[dict[str, Any]]:
-    """Findings as JSON, with the text of internal items taken out of their messages."""
-    internal = {i.id: i for i in snap.items if i.internal}
-    out = findings_to_json(findings)
-    for entry, f in zip(out, findings, strict=True):
-        item = internal.get(getattr(f, "item_id", None))  # type: ignore[arg-type]
-        if item is not None:
-            entry["message"] = entry["message"].replace(quote(item.text), "(internal item)")
-    return out
-
-
-def render_crm(
-    snap: Snapshot, findings: Sequence[Finding], now: pendulum.DateTime | None = None
-) -> dict[str, Any]:
-    """The CRM record (see the module docstring for every field)."""
-    m = snap.meeting
-    public = [i for i in snap.items if not i.internal]
-    start = pendulum.instance(m.start_utc).in_timezone(m.tz)
-    kickoff_day = local_date(snap)
+    def answers(question: int) -> list[dict[str, Any]]:
+        return [
+            {"attendee": a.person.name if a.person else None, "text": a.text.strip()}
+            for a in rec.answers
+            if a.question == question and a.text.strip()
+        ]
 
     success: list[dict[str, Any]] = [
-        {"source": "five-questions", **a, "target_date": None} for a in _answers(snap, 2)
+        {"source": "five-questions", **a, "target_date": None} for a in answers(2)
     ]
     success += [
         {"source": "metric", "attendee": None, "text": i.text, "target_date": _date(i.due)}
-        for i in public
-        if i.kind == "metric"
+        for i in rec.items_of("metric")
     ]
     risks: list[dict[str, Any]] = [
-        {"source": "five-questions", **a, "severity": None, "owner": None, "due": None,
-         "status": None}
-        for a in _answers(snap, 4)
+        {"source": "five-questions", "id": None, **a, "severity": None, "owner": None,
+         "due": None, "status": None}
+        for a in answers(4)
     ]  # fmt: skip
     risks += [
-        {"source": "risk", "attendee": None, "text": i.text, "severity": i.severity,
-         "owner": _owner(snap, i), "due": _date(i.due), "status": i.status}
-        for i in public
-        if i.kind == "risk"
+        {"source": "risk", "id": i.ident, "attendee": None, "text": i.text,
+         "severity": i.severity.value if i.severity else None, "owner": i.owner_label or None,
+         "due": _date(i.due), "status": i.status.value}
+        for i in rec.items_of("risk")
     ]  # fmt: skip
 
-    theirs = [a for a in snap.attendees if a.side == "theirs"]
+    theirs = rec.side_of(Side.THEIRS)
     sponsors = sorted(
-        (a for a in theirs if "executive-sponsor" in a.role_list),
-        key=lambda a: (-a.seniority, a.id or 0),
+        (a for a in theirs if "executive-sponsor" in a.roles), key=lambda a: -a.seniority
     )
     sponsor = {"name": sponsors[0].name, "title": sponsors[0].title} if sponsors else None
     owners = [
-        {"name": a.name, "title": a.title, "roles": a.role_list, "present": a.present}
+        {"name": a.name, "title": a.title, "roles": list(a.roles), "present": a.present}
         for a in theirs
-        if a.role_list
+        if a.roles
     ]
+    next_steps = [
+        {"id": i.ident, "title": i.text, "owner": i.owner_label or None, "due": _date(i.due),
+         "side": i.side.value if i.side else None, "block": i.block_title}
+        for i in rec.items_of("action")
+        if i.is_open
+    ]  # fmt: skip
 
-    next_steps = []
-    for i in public:
-        if i.kind != "action" or i.status == "done":
-            continue
-        block = snap.block(i.block_id)
-        next_steps.append(
-            {
-                "title": i.text,
-                "owner": _owner(snap, i),
-                "due": _date(i.due),
-                "side": item_side(snap, i),
-                "block": block.title if block is not None else None,
-            }
-        )
-
-    by_role: dict[str, dict[str, int]] = {}
-    for side in ("ours", "theirs"):
-        present = [a for a in snap.attendees if a.side == side and a.present]
-        by_role[side] = {r: sum(1 for a in present if r in a.role_list) for r in ROLES}
-
-    respondents = expected_respondents(snap)
-    ids = {a.id for a in respondents}
-    answered = {
-        (a.attendee_id, a.question) for a in snap.answers if a.text.strip() and a.attendee_id in ids
-    }
-    expected_answers = 5 * len(respondents)
-    days_after_close = None
-    if m.contract_close is not None:
-        close = dt.date(m.contract_close.year, m.contract_close.month, m.contract_close.day)
-        days_after_close = (kickoff_day - close).days
-
-    deadline = followthrough_deadline(snap)
-    within: bool | None
-    if m.followthrough_exported_at is not None:
-        within = pendulum.instance(m.followthrough_exported_at) <= deadline
-    elif now is not None and now > deadline:
-        within = False
-    else:
-        within = None
-
-    goal = _text(m.first_value_goal)
+    fv = rec.first_value
+    nm = rec.next_meeting
+    findings = rec.findings
     return {
-        "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
         "meeting_id": m.id,
         "client": m.client,
         "title": m.title,
-        "kickoff_date": kickoff_day.isoformat(),
+        "kickoff_date": local_date_of(m).isoformat(),
         "kickoff_start": start.isoformat(),
         "timezone": m.tz,
         "generated_at": _utc(now),
@@ -207,34 +124,22 @@ def render_crm(
         "risk_factors": risks,
         "executive_sponsor": sponsor,
         "customer_owners": owners,
-        "first_value": {"goal": goal, "target_date": _date(m.first_value_date)},
-        "next_steps": next_steps,
-        "next_meeting": (
-            pendulum.instance(m.next_meeting_utc).in_timezone(m.tz).isoformat()
-            if m.next_meeting_utc is not None
-            else None
-        ),
-        "cadence": _text(m.cadence),
-        "play_measures": {
-            "days_contract_to_kickoff": days_after_close,
-            "attendees_present_by_role": by_role,
-            "five_questions_answered": {
-                "asked": five_questions_asked(snap),
-                "respondents": len({a for a, _ in answered}),
-                "expected_respondents": len(respondents),
-                "answers": len(answered),
-                "expected_answers": expected_answers,
-                "complete": bool(respondents) and len(answered) == expected_answers,
-            },
-            "first_value_defined": goal is not None and m.first_value_date is not None,
-            "next_meeting_scheduled": m.next_meeting_utc is not None,
-            "followthrough_exported_at": _utc(m.followthrough_exported_at),
-            "followthrough_within_24h": within,
+        "first_value": {
+            "goal": (fv.goal or None) if fv else None,
+            "target_date": _date(fv.date) if fv else None,
         },
+        "next_steps": next_steps,
+        "next_meeting": nm.start_utc.in_timezone(m.tz).isoformat() if nm else None,
+        "next_meeting_minutes": nm.minutes if nm else None,
+        "cadence": rec.cadence or None,
+        "play_measures": dict(rec.measures),
         "health": {
             "score": score(findings),
             "blocking": sum(1 for f in findings if f.severity == BLOCKING),
             "warnings": sum(1 for f in findings if f.severity != BLOCKING),
-            "findings": _redacted(snap, findings),
+            "findings": [
+                {"id": f.id, "severity": f.severity, "message": f.message, "fix": f.fix}
+                for f in findings
+            ],
         },
     }

@@ -4,10 +4,11 @@ Seed 003's recipe: thank them, summarise, give the Five Questions answers in the
 list decisions, action items with owners and due dates ("from us" / "from you"), the agreed
 First Value goal, and confirm the next meeting. "Follow-through, not follow-up."
 
-Client-safe by construction: an item marked internal (``#internal``) never appears, nor does any
-risk's mitigation (mitigations are our working notes); notes and block notes stay in the
-Markdown record. Dates and times are shown in the meeting's own time zone. The text depends only
-on the record (no clock), so exporting twice gives the same email.
+Client-safe by construction: it renders a ``ClientRecord`` (``readmodel.client_view``), which
+holds no internal item or fact, no risk mitigation and no notes — those stay in the Markdown
+record. Owners read as in every output (an unknown name is flagged "(not an attendee)"). Dates
+and times are shown in the meeting's own time zone. The text depends only on the record (no
+clock), so exporting twice gives the same email.
 
 Headless: imports no Textual.
 """
@@ -19,12 +20,13 @@ import textwrap
 
 import pendulum
 
-from kickoff_tui.core.checks import FIVE_QUESTIONS, item_side, match_attendee
-from kickoff_tui.core.models import Item
-from kickoff_tui.core.record import Snapshot
+from kickoff_tui.core.checks import FIVE_QUESTIONS
+from kickoff_tui.core.readmodel import ClientItem, ClientRecord
+from kickoff_tui.core.vocab import Side
 
 WIDTH = 78
-SIDE_HEADINGS = (("us", "From us"), ("them", "From you"), (None, "Side to be confirmed"))
+SIDE_HEADINGS = ((Side.OURS, "From us"), (Side.THEIRS, "From you"), (None, "Side to be confirmed"))
+NO_OWNER = "Owner to be confirmed"
 
 
 def fmt_date(d: dt.date | None) -> str:
@@ -38,11 +40,6 @@ def fmt_local(when: dt.datetime, tz: str) -> str:
     """``Tue 1 Dec 2026, 10:00 CET (Europe/Berlin)``: a UTC time shown in the meeting's zone."""
     local = pendulum.instance(when).in_timezone(tz)
     return f"{local.format('ddd D MMM YYYY, HH:mm')} {local.tzname()} ({tz})"
-
-
-def public_items(snap: Snapshot, kind: str) -> list[Item]:
-    """Items of ``kind`` that may leave the building (not internal)."""
-    return [i for i in snap.items_of(kind) if not i.internal]
 
 
 def _one_line(text: str) -> str:
@@ -67,9 +64,8 @@ def _section(title: str, body: list[str]) -> list[str]:
     return [title, "-" * len(title), *body, ""]
 
 
-def _greeting(snap: Snapshot) -> str:
-    theirs = [a for a in snap.attendees if a.side == "theirs" and a.present]
-    firsts = [a.name.split()[0] for a in theirs if a.name.split()]
+def _greeting(rec: ClientRecord) -> str:
+    firsts = [a.first_name for a in rec.side_of(Side.THEIRS) if a.present and a.name.split()]
     if not firsts:
         return "Hello all,"
     if len(firsts) == 1:
@@ -79,35 +75,34 @@ def _greeting(snap: Snapshot) -> str:
     return "Hi all,"
 
 
-def _signature(snap: Snapshot) -> list[str]:
-    ours = [a for a in snap.attendees if a.side == "ours"]
-    lead = next((a for a in ours if "primary-contact" in a.role_list), ours[0] if ours else None)
+def _signature(rec: ClientRecord) -> list[str]:
+    ours = rec.side_of(Side.OURS)
+    lead = next((a for a in ours if "primary-contact" in a.roles), ours[0] if ours else None)
     if lead is None:
         return ["Best regards,"]
     line = lead.name + (f", {lead.title}" if lead.title else "")
     return ["Best regards,", line]
 
 
-def _summary(snap: Snapshot) -> list[str]:
-    m = snap.meeting
+def _summary(rec: ClientRecord) -> list[str]:
     out: list[str] = []
-    if (m.purpose or "").strip():
-        out += textwrap.wrap(_one_line(m.purpose or ""), WIDTH) + [""]
+    if rec.purpose:
+        out += textwrap.wrap(_one_line(rec.purpose), WIDTH) + [""]
     for kind, heading in (
         ("in-scope", "In scope (phase 1):"),
         ("out-of-scope", "Out of scope (later phases):"),
     ):
-        items = public_items(snap, kind)
+        items = rec.items_of(kind)
         if items:
             out.append(heading)
             for i in items:
                 out += _bullet(i.text, "  ")
-    milestones = public_items(snap, "milestone")
+    milestones = rec.items_of("milestone")
     if milestones:
         out.append("Milestones:")
-        for i in sorted(milestones, key=lambda i: (i.due is None, i.due or dt.date.min, i.id)):
+        for i in sorted(milestones, key=lambda i: (i.due is None, i.due or dt.date.min, i.number)):
             out += _bullet(f"{fmt_date(i.due)}: {i.text}", "  ")
-    metrics = public_items(snap, "metric")
+    metrics = rec.items_of("metric")
     if metrics:
         out.append("How we will measure success:")
         for i in metrics:
@@ -117,24 +112,23 @@ def _summary(snap: Snapshot) -> list[str]:
     return out
 
 
-def _decisions(snap: Snapshot) -> list[str]:
+def _decisions(rec: ClientRecord) -> list[str]:
     out: list[str] = []
-    for i in public_items(snap, "decision"):
-        who = (i.decided_by or i.owner or "").strip()
+    for i in rec.items_of("decision"):
+        who = i.decider_label
         out += _bullet(i.text + (f" (decided by {who})" if who else ""))
     return out
 
 
-def _answers(snap: Snapshot) -> list[str]:
+def _answers(rec: ClientRecord) -> list[str]:
     out: list[str] = []
     for q, question in enumerate(FIVE_QUESTIONS, start=1):
-        answers = [a for a in snap.answers if a.question == q and a.text.strip()]
+        answers = [a for a in rec.answers if a.question == q and a.text.strip()]
         if not answers:
             continue
         out += textwrap.wrap(f"{q}. {question}", WIDTH, subsequent_indent="   ")
-        for ans in sorted(answers, key=lambda a: a.id or 0):
-            person = snap.attendee(ans.attendee_id)
-            name = person.name if person else "A participant"
+        for ans in answers:
+            name = ans.person.name if ans.person else "A participant"
             out += _bullet(f'{name}: "{_one_line(ans.text)}"', "   ")
         out.append("")
     if out:
@@ -142,65 +136,57 @@ def _answers(snap: Snapshot) -> list[str]:
     return out
 
 
-def _first_value(snap: Snapshot) -> list[str]:
-    m = snap.meeting
-    goal = (m.first_value_goal or "").strip()
-    if not goal and m.first_value_date is None:
+def _first_value(rec: ClientRecord) -> list[str]:
+    fv = rec.first_value
+    if fv is None or (not fv.goal and fv.date is None):
         return []
+    goal = fv.goal
     out = textwrap.wrap(
         "Goal: " + (_one_line(goal) if goal else "to be agreed"), WIDTH, subsequent_indent="      "
     )
-    out.append(f"Target date: {fmt_date(m.first_value_date)}")
+    out.append(f"Target date: {fmt_date(fv.date)}")
     return out
 
 
-def _risks(snap: Snapshot) -> list[str]:
+def _risks(rec: ClientRecord) -> list[str]:
     out: list[str] = []
-    for i in public_items(snap, "risk"):
-        if i.status == "done":
+    for i in rec.items_of("risk"):
+        if not i.is_open:
             continue
-        extra = [f"owner {i.owner}" if (i.owner or "").strip() else ""]
+        extra = [f"owner {i.owner_label}" if i.owner is not None else ""]
         extra.append(f"review by {fmt_date(i.due)}" if i.due else "")
         detail = ", ".join(e for e in extra if e)
         out += _bullet(i.text + (f" ({detail})" if detail else ""))
     return out
 
 
-def _open_questions(snap: Snapshot) -> list[str]:
+def _open_questions(rec: ClientRecord) -> list[str]:
     out: list[str] = []
-    for i in public_items(snap, "question"):
-        if i.status == "done":
+    for i in rec.items_of("question"):
+        if not i.is_open:
             continue
-        who = f" ({i.owner} will answer)" if (i.owner or "").strip() else ""
+        who = f" ({i.owner_label} will answer)" if i.owner is not None else ""
         out += _bullet(i.text + who)
     return out
 
 
-def _owner_name(snap: Snapshot, item: Item) -> str:
-    person = match_attendee(snap, item.owner, item.owner_attendee_id)
-    if person is not None:
-        return person.name
-    return (item.owner or "").strip() or "Owner to be confirmed"
-
-
-def _actions(snap: Snapshot) -> list[str]:
+def _actions(rec: ClientRecord) -> list[str]:
     out: list[str] = []
-    actions = public_items(snap, "action")
+    actions = rec.items_of("action")
     for side, heading in SIDE_HEADINGS:
-        mine = [i for i in actions if item_side(snap, i) == side]
+        mine = [i for i in actions if i.side == side]
         if not mine:
             continue
         out += [heading + ":", ""]
-        owners: dict[str, list[Item]] = {}
+        owners: dict[str, list[ClientItem]] = {}
         for i in mine:
-            owners.setdefault(_owner_name(snap, i), []).append(i)
-        unknown = "Owner to be confirmed"
-        for owner in sorted(owners, key=lambda n: (n == unknown, n.casefold())):
+            owners.setdefault(i.owner_label or NO_OWNER, []).append(i)
+        for owner in sorted(owners, key=lambda n: (n == NO_OWNER, n.casefold())):
             out.append(f"  {owner}")
             for i in sorted(
-                owners[owner], key=lambda i: (i.due is None, i.due or dt.date.min, i.id or 0)
+                owners[owner], key=lambda i: (i.due is None, i.due or dt.date.min, i.number)
             ):
-                done = " [done]" if i.status == "done" else ""
+                done = " [done]" if not i.is_open else ""
                 due = f"due {fmt_date(i.due)}" if i.due else "no due date yet"
                 out += _bullet(f"{i.text} ({due}){done}", "    ")
             out.append("")
@@ -209,27 +195,27 @@ def _actions(snap: Snapshot) -> list[str]:
     return out
 
 
-def _next_meeting(snap: Snapshot) -> list[str]:
-    m = snap.meeting
-    if m.next_meeting_utc is not None:
-        out = [fmt_local(m.next_meeting_utc, m.tz) + " (an invitation is attached)"]
+def _next_meeting(rec: ClientRecord) -> list[str]:
+    nm = rec.next_meeting
+    if nm is not None:
+        out = [f"{fmt_local(nm.start_utc, rec.meeting.tz)}, {nm.minutes} minutes"]
     else:
         out = ["We will send a proposed date and time for our next meeting shortly."]
-    if (m.cadence or "").strip():
-        out += textwrap.wrap(f"After that: {_one_line(m.cadence or '')}", WIDTH)
+    if rec.cadence:
+        out += textwrap.wrap(f"After that: {_one_line(rec.cadence)}", WIDTH)
     return out
 
 
-def render_email(snap: Snapshot) -> str:
+def render_email(rec: ClientRecord) -> str:
     """The follow-through email as plain text (``Subject:`` line first, LF line ends)."""
-    m = snap.meeting
-    start = pendulum.instance(m.start_utc).in_timezone(m.tz)
+    m = rec.meeting
+    start = m.local_start()
     day = start.format("dddd D MMMM YYYY")
     on = start.format("D MMM YYYY")
     lines: list[str] = [
         f"Subject: {_one_line(m.title)}: follow-through and next steps ({on})",
         "",
-        _greeting(snap),
+        _greeting(rec),
         "",
         *textwrap.wrap(
             f"Thank you for your time at our kickoff on {day}. As promised, here is what we "
@@ -240,19 +226,19 @@ def render_email(snap: Snapshot) -> str:
         ),
         "",
     ]
-    lines += _section("Summary", _summary(snap))
-    lines += _section("Decisions", _decisions(snap))
-    lines += _section("Your answers to the Five Questions", _answers(snap))
-    lines += _section("First Value", _first_value(snap))
-    lines += _section("Action items", _actions(snap))
-    lines += _section("Risks we will watch together", _risks(snap))
-    lines += _section("Open questions", _open_questions(snap))
-    lines += _section("Next meeting", _next_meeting(snap))
+    lines += _section("Summary", _summary(rec))
+    lines += _section("Decisions", _decisions(rec))
+    lines += _section("Your answers to the Five Questions", _answers(rec))
+    lines += _section("First Value", _first_value(rec))
+    lines += _section("Action items", _actions(rec))
+    lines += _section("Risks we will watch together", _risks(rec))
+    lines += _section("Open questions", _open_questions(rec))
+    lines += _section("Next meeting", _next_meeting(rec))
     lines += [
         *textwrap.wrap(
             "We are committed to your success and look forward to working together.", WIDTH
         ),
         "",
-        *_signature(snap),
+        *_signature(rec),
     ]
     return "\n".join(line.rstrip() for line in lines) + "\n"

@@ -1,15 +1,16 @@
 """The calendar file: the next-meeting invite and the dated commitments as to-dos.
 
-* One ``VEVENT`` for the next meeting (when recorded): 60 minutes, in the meeting's time zone
-  (``DTSTART;TZID=<zone>`` with a matching ``VTIMEZONE``).
+* One ``VEVENT`` for the next meeting (when recorded and not internal), as long as the agreed
+  cadence says ("weekly, 30 min" → 30 minutes; 60 when it does not say), in the meeting's time
+  zone (``DTSTART;TZID=<zone>`` with a matching ``VTIMEZONE``).
 * One ``VTODO`` per action with a due date, and one for the First Value target date. Due dates
   are whole days (``DUE;VALUE=DATE``), as they were captured.
 
-Re-exporting updates rather than duplicates: every UID is derived from the meeting id and the
-item id (``<meeting>-action-<item>@kickoff-tui``, ``<meeting>-next-meeting@kickoff-tui``,
-``<meeting>-first-value@kickoff-tui``), ``SEQUENCE`` is the row's version (it grows when the row
-is edited), and ``DTSTAMP`` is the meeting's start, so the same record always gives the same
-bytes. Internal actions are left out unless ``include_internal=True``.
+Re-exporting updates rather than duplicates: every UID is the item's or the meeting's identity
+(``<item ident>@kickoff-tui``, ``<meeting ident>-next-meeting@kickoff-tui``,
+``<meeting ident>-first-value@kickoff-tui``), ``SEQUENCE`` is the row's version (it grows when the
+row is edited), and ``DTSTAMP`` is the meeting's start, so the same record always gives the same
+bytes. Client-safe by construction: it renders a ``ClientRecord`` (no internal actions or facts).
 
 Headless: imports no Textual.
 """
@@ -20,30 +21,27 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import icalendar
-import pendulum
 
-from kickoff_tui.core.checks import item_side, match_attendee
-from kickoff_tui.core.record import Snapshot
+from kickoff_tui.core.readmodel import ClientRecord
 
 PRODID = "-//kickoff-tui//kickoff follow-through//EN"
 UID_DOMAIN = "kickoff-tui"
-NEXT_MEETING_MINUTES = 60
 
 
-def uid(meeting_id: str, what: str) -> str:
-    """``<meeting>-<what>@kickoff-tui``: stable across exports of the same meeting."""
-    return f"{meeting_id}-{what}@{UID_DOMAIN}"
+def uid(ident: str, what: str | None = None) -> str:
+    """``<ident>[-<what>]@kickoff-tui``: stable across exports of the same meeting."""
+    return f"{ident}-{what}@{UID_DOMAIN}" if what else f"{ident}@{UID_DOMAIN}"
 
 
 def _as_date(d: dt.date) -> dt.date:
     return dt.date(d.year, d.month, d.day)
 
 
-def render_ics(snap: Snapshot, *, include_internal: bool = False) -> bytes:
+def render_ics(rec: ClientRecord) -> bytes:
     """An iCalendar (RFC 5545) file for the meeting, as bytes (CRLF, UTF-8)."""
-    m = snap.meeting
+    m = rec.meeting
     zone = ZoneInfo(m.tz)
-    stamp = pendulum.instance(m.start_utc).in_timezone("UTC")
+    stamp = m.start_utc.in_timezone("UTC")
     dtstamp = dt.datetime(stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute,
                           stamp.second, tzinfo=dt.UTC)  # fmt: skip
     local_start = dtstamp.astimezone(zone)
@@ -53,39 +51,40 @@ def render_ics(snap: Snapshot, *, include_internal: bool = False) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{m.client} kickoff")
+    # An X- property is not TEXT to icalendar: a line break (a row from an older version) would
+    # fail the export, so the name goes on one line.
+    cal.add("x-wr-calname", " ".join(f"{m.client} kickoff".split()))
     cal.add("x-wr-timezone", m.tz)
 
     dates: list[dt.date] = [local_start.date()]
 
-    if m.next_meeting_utc is not None:
-        begin = m.next_meeting_utc.astimezone(dt.UTC).astimezone(zone)
+    nm = rec.next_meeting
+    if nm is not None:
+        begin = nm.start_utc.astimezone(dt.UTC).astimezone(zone)
         begin = begin.replace(microsecond=0)
         ev = icalendar.Event()
-        ev.add("uid", uid(m.id, "next-meeting"))
+        ev.add("uid", uid(m.ident, "next-meeting"))
         ev.add("dtstamp", dtstamp)
         ev.add("sequence", max(0, m.version - 1))
         ev.add("summary", f"{m.client}: next meeting after kickoff")
         ev.add("dtstart", begin)
-        ev.add("dtend", begin + dt.timedelta(minutes=NEXT_MEETING_MINUTES))
+        ev.add("dtend", begin + dt.timedelta(minutes=nm.minutes))
         desc = [f'Follow-up to the kickoff "{m.title}" on {local_start.date().isoformat()}.']
-        if (m.cadence or "").strip():
-            desc.append(f"Cadence: {' '.join((m.cadence or '').split())}")
+        if rec.cadence:
+            desc.append(f"Cadence: {' '.join(rec.cadence.split())}")
         ev.add("description", "\n".join(desc))
         ev.add("status", "CONFIRMED")
         ev.add("transp", "OPAQUE")
         cal.add_component(ev)
         dates.append(begin.date())
 
-    for item in snap.items_of("action"):
-        if item.due is None or (item.internal and not include_internal):
+    for item in rec.items_of("action"):
+        if item.due is None:
             continue
-        person = match_attendee(snap, item.owner, item.owner_attendee_id)
-        owner = person.name if person is not None else (item.owner or "").strip()
-        side = item_side(snap, item)
-        block = snap.block(item.block_id)
+        owner = item.owner_label
+        side = item.side
         todo = icalendar.Todo()
-        todo.add("uid", uid(m.id, f"action-{item.id}"))
+        todo.add("uid", uid(item.ident))
         todo.add("dtstamp", dtstamp)
         todo.add("sequence", max(0, item.version - 1))
         todo.add("summary", " ".join(item.text.split()))
@@ -93,34 +92,35 @@ def render_ics(snap: Snapshot, *, include_internal: bool = False) -> bytes:
         lines = [item.text]
         if owner:
             lines.append(f"Owner: {owner}")
-        if side:
-            lines.append("From us" if side == "us" else "From you")
-        if block is not None:
-            lines.append(f"Raised in: {block.title}")
+        if side is not None:
+            lines.append(side.owes.capitalize())
+        if item.block_title is not None:
+            lines.append(f"Raised in: {item.block_title}")
         lines.append(f"Kickoff: {m.title} ({m.id})")
         todo.add("description", "\n".join(lines))
-        todo.add("status", "COMPLETED" if item.status == "done" else "NEEDS-ACTION")
+        todo.add("status", "NEEDS-ACTION" if item.is_open else "COMPLETED")
         todo.add("categories", ["kickoff", "action"])
         cal.add_component(todo)
         dates.append(_as_date(item.due))
 
-    if m.first_value_date is not None:
-        goal = " ".join((m.first_value_goal or "").split()) or "to be agreed"
+    fv = rec.first_value
+    if fv is not None and fv.date is not None:
+        goal = " ".join(fv.goal.split()) or "to be agreed"
         todo = icalendar.Todo()
-        todo.add("uid", uid(m.id, "first-value"))
+        todo.add("uid", uid(m.ident, "first-value"))
         todo.add("dtstamp", dtstamp)
         todo.add("sequence", max(0, m.version - 1))
         todo.add("summary", f"First Value: {goal}")
-        todo.add("due", _as_date(m.first_value_date))
+        todo.add("due", _as_date(fv.date))
         todo.add("description", f'First Value goal agreed at the kickoff "{m.title}": {goal}')
         todo.add("status", "NEEDS-ACTION")
         todo.add("categories", ["kickoff", "first-value"])
         cal.add_component(todo)
-        dates.append(_as_date(m.first_value_date))
+        dates.append(_as_date(fv.date))
 
     # A VTIMEZONE covering just the years in use keeps the file small and stable.
     cal.add_missing_timezones(
         first_date=dt.date(min(dates).year - 1, 1, 1),
         last_date=dt.date(max(dates).year + 2, 1, 1),
     )
-    return cal.to_ical()
+    return bytes(cal.to_ical())

@@ -51,7 +51,7 @@ class Registry(dict[str, "type[BlockView]"]):
             self._full()
         return dict.__getitem__(self, kind)
 
-    def get(self, kind: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, kind: str, default: Any = None) -> Any:
         return dict.get(self, kind, default) if kind in self else default
 
     def __contains__(self, kind: object) -> bool:

@@ -77,7 +77,9 @@ class FiveQuestionsView(BlockView, can_focus=True):
 
     def _focus_if_free(self) -> None:
         if self.is_attached and self.is_shown(self.screen) and self.screen.focused is None:
-            self.focus()
+            # At once, not self.focus() (deferred): whatever takes focus meanwhile (a restored
+            # draft on the capture line) must not lose it to a check that is already stale.
+            self.screen.set_focus(self)
 
     # -- pointer ---------------------------------------------------------------------------
     @property

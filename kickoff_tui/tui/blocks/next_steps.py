@@ -13,11 +13,12 @@ from textual.widgets import Static
 
 from kickoff_tui.core.checks import is_open, item_side
 from kickoff_tui.core.clock import MeetingTime
+from kickoff_tui.core.vocab import Side
 from kickoff_tui.tui.blocks.base import BlockView, register
 from kickoff_tui.tui.blocks.fmt import empty, heading, item_line, warn
 from kickoff_tui.tui.state import MeetingState
 
-GROUPS = (("us", "From us"), ("them", "From you"), (None, "Side not set"))
+GROUPS = ((Side.OURS, "From us"), (Side.THEIRS, "From you"), (None, "Side not set"))
 
 
 @register("next-steps")

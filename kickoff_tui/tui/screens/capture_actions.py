@@ -28,7 +28,9 @@ class CaptureActions:
     _undo: list[int]
 
     if TYPE_CHECKING:
-        block_view: BlockView | None
+
+        @property
+        def block_view(self) -> BlockView | None: ...
 
         def query_one(self, selector: Any, expect_type: Any = None) -> Any: ...
         def notify(self, message: str, **kwargs: Any) -> None: ...
@@ -63,6 +65,7 @@ class CaptureActions:
                 line = self.query_one(CaptureLine)
                 if not line.input.value.strip():  # (the line cleared itself: bring it back)
                     line.open(kind, text, editing=message.editing)
+                line.landed(message.token)
                 return
         loaded, mid, now = state.loaded, state.meeting_id, self.now()
         meeting, people = state.snap.meeting, list(state.people)
@@ -84,12 +87,13 @@ class CaptureActions:
                                  editing=editing, answer=answer)  # fmt: skip
             return saved.message, to_row(saved.item) if saved.item is not None else None
 
-        self.run_job(run, label="capture", done=self._saved,
+        self.run_job(run, label="capture", done=lambda result: self._saved(result, message),
                      failed=lambda exc: self._unsaved(exc, message))  # fmt: skip
         if view is not None:
             view.post_message(BlockView.Saved())  # let the view advance (Five Questions)
 
-    def _saved(self, result: tuple[str, Any]) -> None:
+    def _saved(self, result: tuple[str, Any], message: CaptureLine.Submitted) -> None:
+        self.query_one(CaptureLine).landed(message.token)  # its draft is no longer needed
         said, item = result
         if item is not None:  # shown now; the change feed brings the same row a moment later
             self.refresh_items(self.state.put([item]))
@@ -99,11 +103,12 @@ class CaptureActions:
         """The store refused the line: bring it back so nothing typed is lost."""
         if isinstance(exc, ConflictError):
             self._conflict(exc, message)
-            return True
-        if not isinstance(exc, KickoffError):
+        elif isinstance(exc, KickoffError):
+            self.notify(str(exc), severity="error", markup=False)
+            self._give_back(message.kind, message.text, message.editing)
+        else:
             return False
-        self.notify(str(exc), severity="error", markup=False)
-        self._give_back(message.kind, message.text, message.editing)
+        self.query_one(CaptureLine).landed(message.token)  # its words are back, or recallable
         return True
 
     def _give_back(self, kind: str, text: str, editing: Any) -> None:

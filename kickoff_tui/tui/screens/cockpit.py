@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from kickoff_tui.core import timebox
 from kickoff_tui.core.clock import MeetingTime
+from kickoff_tui.core.drafts import DraftBox
 from kickoff_tui.core.session import MeetingSession
 from kickoff_tui.tui.blocks import view_for
 from kickoff_tui.tui.blocks.base import BlockView
@@ -75,7 +76,9 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
             with Vertical(id="panes"):
                 for kind, title in PANES:
                     yield ItemPane(kind, title, id=f"pane-{kind}")
-        yield CaptureLine(self.preview, id="capture")
+        role = getattr(self.app, "role", self.role)  # run/join's own draft, even when demoted
+        drafts = DraftBox(self.session.url, self.state.meeting_id, role)
+        yield CaptureLine(self.preview, drafts, id="capture")
         yield KeyBar(COCKPIT, id="keybar")
 
     def on_mount(self) -> None:
@@ -85,6 +88,7 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
         # The clocks show seconds: one repaint a second, on the second, is all they need.
         self.set_timer(1.0 - self.opened_at.microsecond / 1e6 + 0.01, self._start_ticking)
         self.set_interval(1.0, self.query_one(HealthPanel).recheck)
+        self.query_one(CaptureLine).restore_draft()  # what a killed terminal was typing
 
     def _start_ticking(self) -> None:
         self.tick()
@@ -97,11 +101,11 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
 
     def on_unmount(self) -> None:
         for notes in self.query("#notes"):
-            notes.flush()  # type: ignore[attr-defined]
+            notes.flush()
         self.unlink_session()
 
     def now(self) -> Any:
-        return self.app.clock()  # type: ignore[attr-defined]
+        return self.app.clock()
 
     # -- clocks ----------------------------------------------------------------------------
     def tick(self) -> None:
@@ -118,7 +122,7 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
         rung = (mt.current_block_id, bell)
         if bell != "ok" and mt.current_block_id is not None and rung not in self._rung:
             self._rung.add(rung)  # type: ignore[arg-type]
-            if self.app.bell_on:  # type: ignore[attr-defined]
+            if self.app.bell_on:
                 self.app.bell()
         self.proposal = timebox.propose(state.timeline, mt) if self.in_control else None
         self._show_banner(mt)
@@ -140,12 +144,12 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
             t.append("b rebalances: ")
             t.append(self.proposal.describe(self.state.snap.blocks))
             if t.plain != getattr(banner, "_shown", None):
-                banner._shown = t.plain  # type: ignore[attr-defined]
+                banner._shown = t.plain
                 banner.update(t)
 
     def action_toggle_bell(self) -> None:
-        self.app.bell_on = not self.app.bell_on  # type: ignore[attr-defined]
-        self.notify("bell on" if self.app.bell_on else "bell off", markup=False)  # type: ignore[attr-defined]
+        self.app.bell_on = not self.app.bell_on
+        self.notify("bell on" if self.app.bell_on else "bell off", markup=False)
 
     # -- data --------------------------------------------------------------------------------
     def on_session_changed(self, message: SessionChanged) -> None:
@@ -178,7 +182,7 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
             view.show(self.state, self.mt)
 
     def refresh_all(self) -> None:
-        self.query_one(HealthPanel).watch(self.state, self.now)
+        self.query_one(HealthPanel).follow(self.state, self.now)
         self._paint_title()
         self.tick()
         if self.viewing is None and self.state.snap.blocks:
@@ -207,7 +211,7 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
             view.show(self.state, self.mt)
         if self.role == "note-taker":
             for notes in self.query("#notes").results():
-                notes.load(block_id, self.note_text(block_id))  # type: ignore[attr-defined]
+                notes.load(block_id, self.note_text(block_id))
 
     def running_notes(self) -> Widget:
         from kickoff_tui.tui.widgets.notes import RunningNotes  # (TextArea: note-takers only)

@@ -37,7 +37,7 @@ class NewMeetingScreen(ModalScreen[str | None]):
         from kickoff_tui.core.agenda import load_templates
         from kickoff_tui.core.locations import user_template_dir
 
-        tz = pendulum.local_timezone().name
+        tz = pendulum.tz.get_local_timezone().name
         start = pendulum.now(tz).start_of("hour").add(hours=1).format("YYYY-MM-DDTHH:mm")
         templates = load_templates(user_template_dir())
         with Vertical():

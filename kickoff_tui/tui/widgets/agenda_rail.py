@@ -54,11 +54,12 @@ class AgendaRail(Widget):
         width = max(10, self.content_size.width)
         out = Text(no_wrap=True, overflow="ellipsis")
         mt = self._time
+        paused = mt is not None and mt.paused
         for b in self._blocks:
             bt = mt.blocks.get(b.id) if mt and b.id is not None else None
             current = mt is not None and mt.current_block_id == b.id
             if current:
-                mark, style = "▶", "bold reverse" if not mt.paused else "bold"
+                mark, style = "▶", "bold reverse" if not paused else "bold"
             elif b.status == "done" or (bt and bt.ended):
                 mark, style = "✓", "dim"
             elif b.status == "skipped":

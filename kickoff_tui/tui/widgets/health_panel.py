@@ -42,7 +42,7 @@ class HealthPanel(Static):
         self._dirty = True
         self._changed_at = 0.0
 
-    def watch(self, state: MeetingState, now: Callable[[], Any]) -> None:
+    def follow(self, state: MeetingState, now: Callable[[], Any]) -> None:
         """Follow this meeting; check again on the next ``recheck``."""
         self._state, self._now = state, now
         self._dirty = True

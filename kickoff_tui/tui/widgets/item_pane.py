@@ -14,6 +14,8 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 
+from kickoff_tui.core.vocab import Side
+
 if TYPE_CHECKING:
     from kickoff_tui.core.models import Item
 
@@ -125,8 +127,8 @@ def item_line(item: Item) -> Text:
             line.append("?", style="red")
     if item.due:
         line.append(f" {item.due.strftime('%a %d %b')}", style="magenta")
-    if item.side:
-        line.append(f" {'from us' if item.side == 'us' else 'from you'}", style="dim")
+    if (side := Side.parse(item.side)) is not None:
+        line.append(f" {side.owes}", style="dim")
     if item.internal:
         line.append(" internal", style="dim italic")
     if item.captured_by and item.captured_by not in ("facilitator", "cli"):

@@ -13,6 +13,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import TextArea
 
+from kickoff_tui.core.text import as_stored
+
 QUIET_S = 0.4
 CEILING_S = 0.9
 
@@ -58,9 +60,18 @@ class RunningNotes(Vertical):
         self._dirty_since = None
 
     def update_from_store(self, text: str) -> None:
-        """Another terminal changed these notes: take them unless we are mid-typing (a key
-        typed a moment ago may not have reached ``on_text_area_changed`` yet: compare text)."""
-        if self._dirty_since is None and self.area.text == self._known != text:
+        """Another terminal changed these notes: take them unless we are mid-typing. A key typed
+        a moment ago may not have reached ``on_text_area_changed`` yet (so the text is compared
+        with what was last loaded or saved); our own save, cleaned by the core — a pasted tab
+        became a space — is not a change either (reloading it would throw the cursor to the
+        top)."""
+        shown = self.area.text
+        mine = shown == self._known
+        if (
+            self._dirty_since is None
+            and mine
+            and text not in (shown, as_stored(shown, multiline=True))
+        ):
             self.area.load_text(text)
             self._known = text
 
