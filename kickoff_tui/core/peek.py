@@ -14,12 +14,13 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kickoff_tui.core.dbfile import read_uri
-from kickoff_tui.core.rows import FIELDS, ROW_CLASSES, from_columns
 from kickoff_tui.core.schema import SCHEMA_VERSION
-from kickoff_tui.core.snapshot import Snapshot
+
+if TYPE_CHECKING:  # (`kickoff status` reads ids through here: it must not load pendulum)
+    from kickoff_tui.core.snapshot import Snapshot
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,8 @@ def peek_snapshot(url: str, meeting_id: str) -> Snapshot | None:
     """The whole meeting as plain rows (``rows``), read in one transaction: enough for the
     cockpit to be complete and interactive in its first frame. None when it cannot be read
     this way (another backend, a missing file or meeting, another schema)."""
+    from kickoff_tui.core.snapshot import Snapshot
+
     conn = connect_readonly(url)
     if conn is None:
         return None
@@ -149,6 +152,8 @@ def peek_snapshot(url: str, meeting_id: str) -> Snapshot | None:
 
 
 def _rows(conn: sqlite3.Connection, table: str, where: str, *args: object) -> list[Any]:
+    from kickoff_tui.core.rows import FIELDS, ROW_CLASSES, from_columns
+
     cls = ROW_CLASSES[table]
     names = FIELDS[cls]
     cur = conn.execute(f"SELECT {', '.join(names)} FROM {table} WHERE {where}", args)
