@@ -263,3 +263,25 @@ def test_the_cockpit_predicts_what_the_timers_write(store, meeting, clock):
         assert written == ([] if plan.event is None else [tuple(plan.event)]), (op, args)
         statuses = {b.id: b.status for b in after.blocks}
         assert all(statuses[i] == s for i, s in plan.block_status.items()), (op, args)
+
+
+def test_the_cockpits_peek_never_opens_the_file_immutable(store, meeting, db_url, monkeypatch):
+    """The cockpit looks at the file in the process that has (or is about to have) the store
+    open on it. An ``immutable=1`` connection takes no locks, and closing it drops this
+    process's POSIX locks on the file — the store's — so another terminal could checkpoint and
+    delete the WAL under it (seen: a meeting just created "not found", then "disk I/O error")."""
+    import sqlite3
+
+    from kickoff_tui.core import peek
+
+    store.close()  # no connection left: no -wal beside the file, where immutable would be used
+    opened: list[str] = []
+    real = sqlite3.connect
+
+    def connect(where, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        opened.append(str(where))
+        return real(where, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    assert peek.peek_snapshot(db_url, meeting.id) is not None
+    assert opened and not any("immutable" in w for w in opened), opened
