@@ -167,9 +167,8 @@ def main() -> None:
                 bare.append(b)
                 agenda.append(a)
                 running.append(r)
-                print(f"run {n}: bare {b * 1000:5.0f} ms   agenda {a * 1000:5.0f} ms   "
-                      f"clock running after 's' {r * 1000:5.0f} ms   "
-                      f"starts saved {starts}")  # fmt: skip
+                print(f"run {n}: bare {b * 1000:5.0f} ms   agenda {a * 1000:5.0f} ms   clock "
+                      f"running after 's' {r * 1000:5.0f} ms   starts saved {starts}")  # fmt: skip
         finally:
             tmux.close()
 

@@ -95,12 +95,18 @@ def idle_cpu(url: str, meeting_id: str, seconds: float = 30.0) -> float | None:
     with os.fdopen(fd, "w") as f:
         f.write(f"#!/bin/sh\nKICKOFF_DB={shlex.quote(url)} exec {kickoff} run {meeting_id}\n")
     os.chmod(wrapper, 0o700)
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", wrapper],
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                    f"{wrapper}; sleep 30"],
                    check=True)  # fmt: skip
     try:
         time.sleep(5)  # start-up, store open, first paint, first heartbeats
         pid = subprocess.run(["pgrep", "-f", f"kickoff run {meeting_id}"], capture_output=True,
                              text=True).stdout.split()  # fmt: skip
+        if not pid:
+            pane = subprocess.run(["tmux", "capture-pane", "-p", "-t", session],
+                                  capture_output=True, text=True).stdout  # fmt: skip
+            print(f"the cockpit is not running; its pane shows:\n{pane.strip()[-600:]}")
+            return None
         stat = Path(f"/proc/{pid[0]}/stat")
         tick = os.sysconf("SC_CLK_TCK")
 

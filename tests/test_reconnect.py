@@ -34,6 +34,7 @@ async def type_capture(pilot, key: str, text: str) -> CaptureLine:
     return line
 
 
+@pytest.mark.slow
 async def test_simulated_outage_queues_everything_and_saves_it_once(store, meeting, clock,
                                                                    monkeypatch):  # fmt: skip
     app = KickoffApp(meeting_ref=meeting.id, store=store, clock=clock, bell=False)

@@ -9,6 +9,7 @@ import threading
 import time
 
 import pendulum
+import pytest
 
 from kickoff_tui.core.errors import InputError, UnavailableError
 from kickoff_tui.core.record import add_lines, list_items
@@ -150,6 +151,7 @@ def test_a_waiting_command_with_the_same_key_is_replaced(store, meeting):
         s.close()
 
 
+@pytest.mark.slow  # the lock outlasts the busy timeout (5 s)
 def test_a_real_write_lock_holds_the_queue_and_it_drains_in_order(tmp_path, store, meeting,
                                                                    db_url):  # fmt: skip
     rec = Recorder()
@@ -231,3 +233,55 @@ def test_the_peek_reads_what_the_store_reads(store, meeting, db_url, clock):
     assert peeked.meeting == to_row(snap.meeting)
     for name in ("blocks", "attendees", "items", "answers", "events", "notes"):
         assert getattr(peeked, name) == to_rows(getattr(snap, name)), name
+
+
+def test_the_cockpit_predicts_what_the_timers_write(store, meeting, clock):
+    """A timer key is shown at once from ``timebox``'s plan; ``timers`` then decides again in
+    the store. Press by press, the plan must be what the store writes (else the clock shown
+    would jump when the store answers)."""
+    from kickoff_tui.core import timebox, timers
+    from kickoff_tui.core.record import load_snapshot
+
+    plans = {
+        "start": lambda snap, mt, *a: timebox.plan_start(snap, mt),
+        "step": lambda snap, mt, *a: timebox.plan_step(snap, mt, *a),
+        "toggle_pause": lambda snap, mt, *a: timebox.plan_pause(mt),
+        "extend": lambda snap, mt, *a: timebox.plan_extend(mt),
+        "end": lambda snap, mt, *a: timebox.plan_end(snap, mt),
+    }
+    presses = [("step", 1), ("start",), ("start",), ("step", -1), ("step", 1), ("toggle_pause",),
+               ("extend",), ("toggle_pause",), ("step", 1), ("extend",), ("end",), ("step", 1),
+               ("end",)]  # fmt: skip
+    for op, *args in presses:
+        clock.advance(minutes=1)
+        snap = load_snapshot(store, meeting.id, with_items=False)
+        plan = plans[op](snap, timebox.meeting_time(snap, clock()), *args)
+        result = getattr(timers, op)(store, meeting.id, *args, clock())
+        after = load_snapshot(store, meeting.id, with_items=False)
+        written = [(e.kind, e.block_id, e.seconds) for e in after.events[len(snap.events) :]]
+        assert result == plan.result, (op, args)
+        assert written == ([] if plan.event is None else [tuple(plan.event)]), (op, args)
+        statuses = {b.id: b.status for b in after.blocks}
+        assert all(statuses[i] == s for i, s in plan.block_status.items()), (op, args)
+
+
+def test_the_cockpits_peek_never_opens_the_file_immutable(store, meeting, db_url, monkeypatch):
+    """The cockpit looks at the file in the process that has (or is about to have) the store
+    open on it. An ``immutable=1`` connection takes no locks, and closing it drops this
+    process's POSIX locks on the file — the store's — so another terminal could checkpoint and
+    delete the WAL under it (seen: a meeting just created "not found", then "disk I/O error")."""
+    import sqlite3
+
+    from kickoff_tui.core import peek
+
+    store.close()  # no connection left: no -wal beside the file, where immutable would be used
+    opened: list[str] = []
+    real = sqlite3.connect
+
+    def connect(where, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        opened.append(str(where))
+        return real(where, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    assert peek.peek_snapshot(db_url, meeting.id) is not None
+    assert opened and not any("immutable" in w for w in opened), opened

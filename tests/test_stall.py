@@ -26,6 +26,8 @@ from tests.stalls import PgFreeze, SqliteLock
 from tests.test_cockpit import screen_text
 from tests.test_sync import SIZE, until
 
+pytestmark = pytest.mark.slow  # each holds the store for longer than its busy timeout
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def stalled(request, tmp_path):

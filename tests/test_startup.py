@@ -139,6 +139,8 @@ async def test_a_burst_of_keys_reaches_what_each_key_before_it_opened(store, mee
     assert [e.block_id for e in load_snapshot(store, meeting.id).events] == blocks[:2]
 
 
+@pytest.mark.slow
+@pytest.mark.tui  # (a real cockpit process in a tmux pane)
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 def test_keys_typed_the_moment_a_real_cockpit_appears_all_land(db_url, store, meeting):
     """A real `kickoff run` in a tmux pane: s, a capture, Enter and Escape typed in one burst as

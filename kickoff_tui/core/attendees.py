@@ -9,13 +9,14 @@ from sqlmodel import select
 from kickoff_tui.core.errors import InputError
 from kickoff_tui.core.meetings import get_meeting
 from kickoff_tui.core.models import (
+    ROLES,
     Attendee,
     utcnow,
 )
 from kickoff_tui.core.people import Candidate
 from kickoff_tui.core.store import Store
 from kickoff_tui.core.text import clean
-from kickoff_tui.core.vocab import ROLES, Side, read_tags, with_tags
+from kickoff_tui.core.vocab import Side, read_tags, with_tags
 
 
 def add_attendee(

@@ -24,7 +24,7 @@ from kickoff_tui.core.models import (
     TimerEvent,
     utcnow,
 )
-from kickoff_tui.core.snapshot import Snapshot
+from kickoff_tui.core.snapshot import Snapshot as Snapshot  # (re-exported)
 from kickoff_tui.core.store import Store, retry_once_on_race
 from kickoff_tui.core.text import clean
 

@@ -27,15 +27,15 @@ from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 from kickoff_tui.core.schema import SCHEMA_VERSION  # noqa: F401  (re-exported)
-from kickoff_tui.core.vocab import (  # noqa: F401  (re-exported)
-    BLOCK_STATUSES,
-    ITEM_STATUSES,
-    MEETING_STATUSES,
-    ROLES,
-    SEVERITIES,
-    SIDES,
-    TIMER_EVENTS,
-)
+from kickoff_tui.core.vocab import ROLES as ROLES  # re-exported: the roles live in vocab
+from kickoff_tui.core.vocab import Severity, Side, Status
+
+MEETING_STATUSES = ("planned", "running", "ended")
+BLOCK_STATUSES = ("pending", "active", "done", "skipped")
+SIDES = tuple(s.value for s in Side)
+SEVERITIES = tuple(s.value for s in Severity)
+ITEM_STATUSES = tuple(s.value for s in Status)
+TIMER_EVENTS = ("block-started", "paused", "resumed", "block-ended", "extended", "meeting-ended")
 
 
 def utcnow() -> pendulum.DateTime:

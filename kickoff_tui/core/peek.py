@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kickoff_tui.core.dbfile import read_uri
+from kickoff_tui.core.dbfile import read_uri, uri
 from kickoff_tui.core.schema import SCHEMA_VERSION
 
-if TYPE_CHECKING:  # rows imports pendulum: only peek_snapshot loads it (`kickoff status` and
-    # the id lookup before a cockpit opens read here too, and stay light)
+if TYPE_CHECKING:  # (`kickoff status` reads ids through here: it must not load pendulum)
     from kickoff_tui.core.snapshot import Snapshot
 
 
@@ -52,13 +51,19 @@ def _sqlite_file(url: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def connect_readonly(url: str) -> sqlite3.Connection | None:
-    """A read-only connection to a kickoff SQLite file of this schema version, else None."""
+def connect_readonly(url: str, *, shared: bool = False) -> sqlite3.Connection | None:
+    """A read-only connection to a kickoff SQLite file of this schema version, else None.
+
+    ``shared``: this process has (or will have) the store open on the same file. Then the look
+    uses a plain read-only connection (``mode=ro``), never ``immutable=1``: an immutable
+    connection takes no locks, and closing it releases this process's POSIX locks on the file
+    — the store's own — so another process could write under it."""
     path = _sqlite_file(url)
     if path is None:
         return None
+    where = uri(path, "mode=ro") if shared else read_uri(path)
     try:
-        conn = sqlite3.connect(read_uri(path), uri=True, timeout=2)  # writes nothing
+        conn = sqlite3.connect(where, uri=True, timeout=2)  # writes nothing
         row = conn.execute("SELECT value FROM kickoff_meta WHERE key='schema_version'").fetchone()
     except sqlite3.Error:
         return None
@@ -128,7 +133,7 @@ def peek_snapshot(url: str, meeting_id: str) -> Snapshot | None:
     this way (another backend, a missing file or meeting, another schema)."""
     from kickoff_tui.core.snapshot import Snapshot
 
-    conn = connect_readonly(url)
+    conn = connect_readonly(url, shared=True)
     if conn is None:
         return None
     try:

@@ -31,6 +31,7 @@ from kickoff_tui.core.items import (
     update_item,
 )
 from kickoff_tui.core.meetings import (
+    Snapshot,
     create_meeting,
     get_meeting,
     list_meetings,
@@ -45,7 +46,6 @@ from kickoff_tui.core.notes import (
     block_notes,
     save_block_note,
 )
-from kickoff_tui.core.snapshot import Snapshot
 from kickoff_tui.core.timer_events import (
     add_timer_event,
     set_block_minutes,

@@ -44,6 +44,7 @@ class MeetingRow:
     followthrough_exported_at: pendulum.DateTime | None = None
     created_at: pendulum.DateTime | None = None
     version: int = 1
+    uid: str | None = None  # the identity that travels between stores
 
     def local_start(self) -> pendulum.DateTime:
         return pendulum.instance(self.start_utc).in_timezone(zone(self.tz))
@@ -59,6 +60,7 @@ class BlockRow:
     planned_minutes: int
     prompts_json: str = "[]"
     status: str = "pending"
+    uid: str | None = None  # the identity that travels between stores
 
     @property
     def prompts(self) -> list[str]:
@@ -76,6 +78,7 @@ class AttendeeRow:
     roles: str = ""
     present: bool = True
     created_at: pendulum.DateTime | None = None
+    uid: str | None = None  # the identity that travels between stores
 
     @property
     def role_list(self) -> list[str]:
@@ -104,6 +107,8 @@ class ItemRow:
     updated_at: pendulum.DateTime | None = None
     version: int = 1
     deleted: bool = False
+    number: int | None = None  # per meeting, the one people type
+    uid: str | None = None  # the identity that travels between stores
 
 
 @dataclass(slots=True)
@@ -116,6 +121,7 @@ class AnswerRow:
     captured_by: str = "cli"
     updated_at: pendulum.DateTime | None = None
     version: int = 1
+    uid: str | None = None  # the identity that travels between stores
 
 
 @dataclass(slots=True)
@@ -127,6 +133,7 @@ class EventRow:
     seconds: int = 0
     at: Any = None  # always set; a default only because ``seconds`` has one
     by: str = "facilitator"
+    uid: str | None = None  # the identity that travels between stores
 
 
 @dataclass(slots=True)
@@ -138,6 +145,7 @@ class NoteRow:
     updated_at: pendulum.DateTime | None = None
     by: str = "note-taker"
     version: int = 1
+    uid: str | None = None  # the identity that travels between stores
 
 
 #: Table name -> its row class (the models' ``__tablename__``s).
@@ -178,8 +186,8 @@ def parse_utc(value: Any) -> pendulum.DateTime | None:
         return None
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    moment: pendulum.DateTime = pendulum.instance(value.replace(tzinfo=dt.UTC), tz="UTC")
-    return moment
+    at: pendulum.DateTime = pendulum.instance(value.replace(tzinfo=dt.UTC), tz="UTC")
+    return at
 
 
 def parse_date(value: Any) -> dt.date | None:

@@ -63,7 +63,7 @@ class Job:
         run: Callable[[Store], Any],
         label: str = "",
         key: str | None = None,  # a newer command with the same key replaces a waiting one
-        needs_control: bool = False,  # timer commands: only the terminal in control runs them
+        needs_control: bool = False,  # timer commands: only a terminal that has joined
         tag: Any = None,
         quiet: bool = False,  # writes nothing the feed carries: no read needs to follow it
     ) -> None:
@@ -237,22 +237,18 @@ class MeetingSession:
 
     # -- presence ----------------------------------------------------------------------------
     def join(self, role: str, now: Callable[[], pendulum.DateTime], tag: Any = None) -> Job:
-        """Announce this terminal. A facilitator finding another live facilitator takes notes
-        instead (never two facilitators); a facilitator takes control of the timers."""
+        """Announce this terminal (``presence.enter``: atomic). A facilitator takes the timer
+        lease; one that finds another live terminal holding it takes notes instead (never two
+        facilitators), until the holder leaves or ctrl+t."""
 
         def run(store: Store) -> PresenceInfo:
             from kickoff_tui.core import presence
 
             at = now()
-            want, demoted_by = role, None
-            if role == "facilitator":
-                other = presence.live_facilitator(store, self.meeting_id, at)
-                if other is not None:
-                    want, demoted_by = "note-taker", other.label
-            pid = presence.join(store, self.meeting_id, want, at)
-            self.presence_id, self.role, self.demoted_by = pid, want, demoted_by
-            if want == "facilitator":
-                presence.claim_control(store, pid, at)
+            seat = presence.enter(store, self.meeting_id, role, at)
+            self.presence_id, self.role, self.demoted_by = seat.presence_id, role, None
+            if role == "facilitator" and not seat.in_control:
+                self.role, self.demoted_by = "note-taker", seat.holder or "another terminal"
             return self._look(store, at)
 
         return self.submit(run, label="join", tag=tag, quiet=True)
@@ -270,10 +266,11 @@ class MeetingSession:
             peers = presence.peers(store, self.meeting_id, at)
             mine = self.role == "facilitator" or self.demoted_by is not None
             if mine and not any(p.controls for p in peers):
-                # The controller left (or the "other facilitator" was a crashed one): take over.
-                if self.demoted_by is not None:
+                # The holder left (or was a crashed terminal): take the lease, unless a live
+                # one got it meanwhile (no force).
+                taken = presence.claim_control(store, self.presence_id, at, force=False)
+                if taken and self.demoted_by is not None:
                     self.role, self.demoted_by = "facilitator", None
-                presence.claim_control(store, self.presence_id, at)
             return self._look(store, at)
 
         return self.submit(run, label="beat", key="beat", tag=tag, quiet=True)
@@ -285,7 +282,7 @@ class MeetingSession:
             if self.presence_id is None:
                 return None
             at = now()
-            presence.claim_control(store, self.presence_id, at)
+            presence.claim_control(store, self.presence_id, at, force=True)  # ctrl+t: at once
             return self._look(store, at)
 
         return self.submit(run, label="claim", tag=tag, quiet=True)
@@ -347,8 +344,8 @@ class MeetingSession:
                 job = self._running = self._jobs[0]
                 self._busy_since = time.monotonic()
             try:
-                if job.needs_control and not self.in_control:
-                    raise InputError(NOT_IN_CONTROL)
+                if job.needs_control and self.presence_id is None:
+                    raise InputError(NOT_IN_CONTROL)  # (the timers check the lease itself)
                 assert self.store is not None
                 result = job.run(self.store)
             except Exception as exc:

@@ -18,7 +18,9 @@ The contract for a terminal (the cockpit's writer calls these; so could a script
   ``expect_paused`` does the same for pause/resume. ``None`` skips the check.
 
 Both errors are :class:`~kickoff_tui.core.errors.KickoffError`: ``str(err)`` is the one line to
-show.
+show. The clocks (``meeting_time``) and the rebalance proposal live in ``timebox``, without
+SQLModel, beside the same decisions made on the cockpit's own copy (shown before the store
+answers).
 """
 
 from __future__ import annotations
@@ -32,10 +34,9 @@ from sqlmodel import Session
 from kickoff_tui.core.clock import MeetingTime
 from kickoff_tui.core.errors import InputError, StaleAction
 from kickoff_tui.core.items import number_items
-from kickoff_tui.core.meetings import lock_meeting, snapshot_in
+from kickoff_tui.core.meetings import Snapshot, lock_meeting, snapshot_in
 from kickoff_tui.core.models import Block, Item
 from kickoff_tui.core.presence import check_control
-from kickoff_tui.core.snapshot import Snapshot
 from kickoff_tui.core.store import Store
 from kickoff_tui.core.timebox import Proposal, meeting_time, propose
 from kickoff_tui.core.timer_events import write_block_minutes, write_timer_event

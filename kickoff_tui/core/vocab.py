@@ -4,7 +4,25 @@ The command line, the capture grammar, the facts and every output use these enum
 with ``parse`` (any listed spelling, any case); output always writes the enum's value (one
 spelling). The README's "Vocabulary" table lists the same words; a test keeps the two in step.
 
-=========  ==================  ==================================================="""
+=========  ==================  ==========================================================
+enum       written as          also accepted
+=========  ==================  ==========================================================
+Side       ``ours``            ``us``, ``we``, ``our``
+           ``theirs``          ``them``, ``client``, ``customer``, ``you``, ``their``
+Kind       ``action`` …        see :data:`KIND_ALIASES` (``a``, ``actions``, ``in``, ``ms`` …)
+Status     ``open``            ``todo``, ``pending``
+           ``done``            ``closed``, ``complete``, ``completed``, ``finished``
+Presence   ``present``         ``here``, ``attending``, ``yes``
+           ``absent``          ``away``, ``missing``, ``no``
+Severity   ``high`` …          ``h``, ``med``, ``m``, ``l``
+Tag        ``#internal``       any case (``#Internal``); a near miss (``#intenral``) is refused
+=========  ==================  ==========================================================
+
+Stored rows written before this module may hold older spellings (an item's side was ``us`` /
+``them``): readers go through ``parse`` too, so old files read the same.
+
+Headless and light: imports only the standard library.
+"""
 
 from __future__ import annotations
 
@@ -252,12 +270,3 @@ def with_tags(text: str, internal: bool) -> str:
     """The stored form of a fact text: ``text`` plus ``#internal`` when it is internal."""
     text = " ".join(text.split())
     return f"{text} {INTERNAL_TAG}" if internal else text
-
-
-# The record's fixed words the screens need without SQLModel (``models`` re-exports them).
-MEETING_STATUSES = ("planned", "running", "ended")
-BLOCK_STATUSES = ("pending", "active", "done", "skipped")
-SIDES: tuple[str, ...] = tuple(s.value for s in Side)
-SEVERITIES: tuple[str, ...] = tuple(s.value for s in Severity)
-ITEM_STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
-TIMER_EVENTS = ("block-started", "paused", "resumed", "block-ended", "extended", "meeting-ended")

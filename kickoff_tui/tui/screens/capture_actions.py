@@ -36,6 +36,7 @@ class CaptureActions:
         def notify(self, message: str, **kwargs: Any) -> None: ...
         def now(self) -> Any: ...
         def run_job(self, run: Callable[[Any], Any], **kwargs: Any) -> Any: ...
+        def refresh_items(self, kinds: set[str]) -> None: ...
 
     def action_capture(self, kind: str) -> None:
         self.query_one(CaptureLine).open(kind)
@@ -61,13 +62,18 @@ class CaptureActions:
             ok, error = entry.preview(state.snap.meeting, state.people, kind, text, answer)
             if not ok:  # refused now, before anything is queued: the line keeps the text
                 self.notify(error, severity="error", markup=False)
-                self._give_back(kind, text, message.editing, message.token, quiet=True)
+                line = self.query_one(CaptureLine)
+                if not line.input.value.strip():  # (the line cleared itself: bring it back)
+                    line.open(kind, text, editing=message.editing)
+                line.landed(message.token)
                 return
         loaded, mid, now = state.loaded, state.meeting_id, self.now()
         meeting, people = state.snap.meeting, list(state.people)
         block_id, by, editing = self.viewing, self.role, message.editing
 
-        def run(store: Any) -> str:
+        def run(store: Any) -> tuple[str, Any]:
+            from kickoff_tui.core.rows import to_row
+
             m, p, block = meeting, people, block_id
             if not loaded:  # typed before the first read: read the meeting (and its block) now
                 from kickoff_tui.core.record import load_snapshot
@@ -79,26 +85,29 @@ class CaptureActions:
                 block = meeting_time(snap, now).current_block_id or shown
             saved = entry.submit(store, m, p, kind, text, block_id=block, by=by,
                                  editing=editing, answer=answer)  # fmt: skip
-            return saved.message
+            return saved.message, to_row(saved.item) if saved.item is not None else None
 
-        def done(said: str) -> None:
-            self.query_one(CaptureLine).landed(message.token)  # its draft is not needed now
-            self.notify(said, markup=False, timeout=2)
-
-        self.run_job(run, label="capture", done=done,
+        self.run_job(run, label="capture", done=lambda result: self._saved(result, message),
                      failed=lambda exc: self._unsaved(exc, message))  # fmt: skip
         if view is not None:
             view.post_message(BlockView.Saved())  # let the view advance (Five Questions)
+
+    def _saved(self, result: tuple[str, Any], message: CaptureLine.Submitted) -> None:
+        self.query_one(CaptureLine).landed(message.token)  # its draft is no longer needed
+        said, item = result
+        if item is not None:  # shown now; the change feed brings the same row a moment later
+            self.refresh_items(self.state.put([item]))
+        self.notify(said, markup=False, timeout=2)
 
     def _unsaved(self, exc: BaseException, message: CaptureLine.Submitted) -> bool:
         """The store refused the line: bring it back so nothing typed is lost."""
         if isinstance(exc, ConflictError):
             self._conflict(exc, message)
-            return True
-        if not isinstance(exc, KickoffError):
+        elif isinstance(exc, KickoffError):
+            self.notify(str(exc), severity="error", markup=False)
+            self._give_back(message.kind, message.text, message.editing, message.token)
+        else:
             return False
-        self.notify(str(exc), severity="error", markup=False)
-        self._give_back(message.kind, message.text, message.editing, message.token)
         return True
 
     def _give_back(
@@ -126,7 +135,8 @@ class CaptureActions:
         self.notify(str(exc), severity="warning", markup=False, timeout=8)
         if current is not None:
             self.notify("theirs: " + entry.to_line(current), markup=False, timeout=15)  # type: ignore[arg-type]
-            self._give_back(message.kind, message.text, current, message.token)
+        editing = current if current is not None else message.editing
+        self._give_back(message.kind, message.text, editing, message.token)
 
     def on_item_pane_act(self, message: ItemPane.Act) -> None:
         item, by = message.item, self.role

@@ -77,8 +77,8 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
                 for kind, title in PANES:
                     yield ItemPane(kind, title, id=f"pane-{kind}")
         role = getattr(self.app, "role", self.role)  # run/join's own draft, even when demoted
-        yield CaptureLine(self.preview, DraftBox(self.session.url, self.state.meeting_id, role),
-                          id="capture")  # fmt: skip
+        drafts = DraftBox(self.session.url, self.state.meeting_id, role)
+        yield CaptureLine(self.preview, drafts, id="capture")
         yield KeyBar(COCKPIT, id="keybar")
 
     def on_mount(self) -> None:

@@ -18,6 +18,7 @@ from kickoff_tui.core.session import NOT_IN_CONTROL
 
 if TYPE_CHECKING:
     from kickoff_tui.core.clock import MeetingTime
+    from kickoff_tui.core.session import MeetingSession
     from kickoff_tui.core.snapshot import Snapshot
     from kickoff_tui.tui.state import MeetingState
 
@@ -27,6 +28,7 @@ Say = Callable[[Any], None]
 
 class TimerActions:
     state: MeetingState
+    session: MeetingSession
     role: str
     in_control: bool
     proposal: timebox.Proposal | None
@@ -38,14 +40,25 @@ class TimerActions:
         def run_job(self, run: Callable[[Any], Any], **kwargs: Any) -> Any: ...
         def notify(self, message: str, **kwargs: Any) -> None: ...
 
-    def _timer(self, op: str, plan: Plan, *args: Any, say: Say | None = None) -> None:
-        """Plan here, show it now, write it in the writer thread (``core.timers.<op>``)."""
+    def _timer(
+        self, op: str, plan: Plan, *args: Any, say: Say | None = None, expect: str = ""
+    ) -> None:
+        """Plan here, show it now, write it in the writer thread (``core.timers.<op>``, with this
+        terminal's timer lease and, as ``expect``, what the user saw: a press another terminal
+        overtook is refused, never applied twice)."""
         if not self.in_control:
             self.notify(NOT_IN_CONTROL, markup=False)
             return
-        state, now, by = self.state, self.now(), self.role
-        mid = state.meeting_id
-        predicted = plan(state.timeline, state.time(now)) if state.loaded else None
+        state, now, by, session = self.state, self.now(), self.role, self.session
+        mid, seen = state.meeting_id, {}
+        predicted = None
+        if state.loaded:
+            mt = state.time(now)
+            predicted = plan(state.timeline, mt)
+            if expect == "block":
+                seen = {"expect_block": mt.current_block_id}
+            elif expect == "paused":
+                seen = {"expect_paused": mt.paused}
         if predicted is not None and predicted.event is None:
             if say is not None:
                 say(predicted.result)  # nothing to write (not started yet, already ended…)
@@ -54,7 +67,8 @@ class TimerActions:
         def run(store: Any) -> Any:
             from kickoff_tui.core import timers  # (in the writer thread: it loads SQLModel)
 
-            return getattr(timers, op)(store, mid, *args, now, by=by)
+            lease = session.presence_id
+            return getattr(timers, op)(store, mid, *args, now, by=by, lease=lease, **seen)
 
         job = self.run_job(run, label="timer", needs_control=True,
                            done=say if predicted is None else None)  # fmt: skip
@@ -72,7 +86,7 @@ class TimerActions:
         self._timer("start", timebox.plan_start, say=say)
 
     def action_pause(self) -> None:
-        self._timer("toggle_pause", lambda _snap, mt: timebox.plan_pause(mt))
+        self._timer("toggle_pause", lambda _snap, mt: timebox.plan_pause(mt), expect="paused")
 
     def _step(self, delta: int) -> None:
         def say(result: Any) -> None:
@@ -82,7 +96,8 @@ class TimerActions:
                 self.notify("meeting ended: blocks never opened went to the parking lot",
                             markup=False)  # fmt: skip
 
-        self._timer("step", lambda snap, mt: timebox.plan_step(snap, mt, delta), delta, say=say)
+        self._timer("step", lambda snap, mt: timebox.plan_step(snap, mt, delta), delta, say=say,
+                    expect="block")  # fmt: skip
 
     def action_next_block(self) -> None:
         self._step(1)
@@ -91,13 +106,13 @@ class TimerActions:
         self._step(-1)
 
     def action_extend(self) -> None:
-        self._timer("extend", lambda _snap, mt: timebox.plan_extend(mt))
+        self._timer("extend", lambda _snap, mt: timebox.plan_extend(mt), expect="block")
 
     def action_end_meeting(self) -> None:
-        self._timer("end", timebox.plan_end)
+        self._timer("end", timebox.plan_end, expect="block")
 
     def action_rebalance(self) -> None:
-        proposal, by = self.proposal, self.role
+        proposal, by, session = self.proposal, self.role, self.session
         if proposal is None:
             self.notify("on time: nothing to rebalance", markup=False)
             return
@@ -108,7 +123,7 @@ class TimerActions:
         def run(store: Any) -> bool:
             from kickoff_tui.core import timers
 
-            return timers.accept(store, proposal, by=by)
+            return timers.accept(store, proposal, by=by, lease=session.presence_id)
 
         done = f"rebalanced: {proposal.saves_min} min taken from later blocks"
         self.run_job(run, label="timer", needs_control=True,

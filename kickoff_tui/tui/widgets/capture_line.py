@@ -55,7 +55,7 @@ class CaptureLine(Vertical):
         kind: str
         text: str
         editing: Item | None
-        token: int | None = None  # the line is kept (drafts) until ``landed(token)``
+        token: int | None = None  # for :meth:`landed`, once the save landed or came back
 
     def __init__(self, preview: Preview, drafts: DraftBox | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -118,12 +118,12 @@ class CaptureLine(Vertical):
         not this one's kind)."""
         if not value.strip():
             return
-        message = self.Submitted(self.kind, value, self.editing)
-        if self._preview(self.kind, value)[0]:
-            # Cleared now, in key order: what is typed next is the next line. Its words stay in
-            # the draft file until the screen says the save landed (``landed(message.token)``).
-            message.token = self.saved(queued=True)
-        self.post_message(message)
+        kind, editing = self.kind, self.editing
+        # Cleared now, in key order (what is typed next is the next line), and kept in the
+        # draft file until the screen says the save landed (``landed``). A line the grammar
+        # refuses stays, to be fixed.
+        token = self.saved(queued=True) if self._preview(kind, value)[0] else None
+        self.post_message(self.Submitted(kind, value, editing, token))
 
     def saved(self, queued: bool = False) -> int | None:
         """The screen took the line: clear it, stay open for the next item of the same kind.

@@ -60,15 +60,17 @@ class RunningNotes(Vertical):
         self._dirty_since = None
 
     def update_from_store(self, text: str) -> None:
-        """Another terminal changed these notes: take them unless we are mid-typing (a key
-        typed a moment ago may not have reached ``on_text_area_changed`` yet: compare text).
-        Our own save, cleaned by the core (a pasted tab became a space), is not a change:
-        reloading it would throw the cursor to the top."""
+        """Another terminal changed these notes: take them unless we are mid-typing. A key typed
+        a moment ago may not have reached ``on_text_area_changed`` yet (so the text is compared
+        with what was last loaded or saved); our own save, cleaned by the core — a pasted tab
+        became a space — is not a change either (reloading it would throw the cursor to the
+        top)."""
         shown = self.area.text
+        mine = shown == self._known
         if (
             self._dirty_since is None
-            and shown == self._known != text
-            and text != as_stored(shown, multiline=True)
+            and mine
+            and text not in (shown, as_stored(shown, multiline=True))
         ):
             self.area.load_text(text)
             self._known = text

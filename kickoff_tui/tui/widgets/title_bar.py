@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 @lru_cache(maxsize=8)
 def when(start_utc: Any, tz: str) -> str:
-    return str(pendulum.instance(start_utc).in_timezone(zone(tz)).format("ddd D MMM YYYY HH:mm zz"))
+    said: str = pendulum.instance(start_utc).in_timezone(zone(tz)).format("ddd D MMM YYYY HH:mm zz")
+    return said
 
 
 MARKS = {"waiting": "⚠ waiting for the database… ", "offline": "⚠ reconnecting… "}
