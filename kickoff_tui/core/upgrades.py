@@ -84,7 +84,21 @@ def _v2_to_v3(conn: Connection) -> None:
     lease.create(conn)
 
 
-STEPS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+#: Schema 4 is being built by several changes at once (issues 10, 11, 16): each adds its own
+#: part here (a function taking the connection, same rules as a step) instead of a step of its
+#: own, so they land in any order. Schema 4 is released (and ``schema_v4.db`` written) once.
+V4_PARTS: list[Callable[[Connection], None]] = []
+#: False while schema 4 is in the making (no ``schema_v4.db`` yet: the last one is v3).
+V4_RELEASED = False
+
+
+def _v3_to_v4(conn: Connection) -> None:
+    """Schema 4: every part in :data:`V4_PARTS`, in order."""
+    for part in V4_PARTS:
+        part(conn)
+
+
+STEPS: dict[int, Callable[[Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def upgrade(conn: Connection, current: int, target: int) -> int:
