@@ -326,7 +326,7 @@ def templates() -> None:
     "fmt",
     default="md",
     show_default=True,
-    type=click.Choice(["md", "email", "csv", "ics", "json"]),
+    type=click.Choice(["md", "email", "csv", "ics", "json", "html"]),
 )
 @click.option(
     "-o",
