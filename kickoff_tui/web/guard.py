@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
 
 from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
 
 #: 32 random bytes: 256 bits, 43 URL-safe characters.
 TOKEN_BYTES = 32
 ALLOWED_METHODS = frozenset({"GET", "HEAD"})
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def new_token() -> str:
@@ -49,9 +47,7 @@ SECURITY_HEADERS = {
 }
 
 
-def guard(
-    token: str, csp: str | None = None
-) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def guard(token: str, csp: str | None = None) -> Middleware:
     """An aiohttp middleware that keeps the rules of the module docstring."""
 
     @web.middleware

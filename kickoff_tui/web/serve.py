@@ -37,7 +37,7 @@ def tab_command(meeting_id: str) -> str:
     return f"{shlex.quote(sys.executable)} -m kickoff_tui.launch join {shlex.quote(meeting_id)}"
 
 
-class TokenServer(Server):  # type: ignore[misc]
+class TokenServer(Server):
     """textual-serve's server with every route under ``/<token>/`` and the guard in front."""
 
     def __init__(self, command: str, token: str, *, title: str) -> None:
@@ -53,7 +53,7 @@ class TokenServer(Server):  # type: ignore[misc]
         app.router.add_get("/{token}/static/{path:.+}", self.handle_static)
         return app
 
-    async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]
+    async def handle_index(self, request: web.Request) -> web.Response:
         base = f"{request.host}/{self.token}/"
         context = {
             "font_size": 16,

@@ -228,7 +228,7 @@ def make_app(token: str, hub: Hub) -> web.Application:
         current = hub.latest
         await resp.write(b"retry: 1000\n\n" + current.event())
         version = current.version
-        while not hub.closing:
+        while True:
             newer = await hub.newer_than(version, KEEPALIVE_S)
             if hub.closing:
                 break
