@@ -92,10 +92,11 @@ def render(
     agenda = client_agenda(rec, now)
     stamp = now.in_timezone(rec.meeting.tz).format("HH:mm:ss")
     footer = f"Live record, read-only. Last change shown {stamp}."
-    page = render_page(client, agenda, live_script=base + "live.js", footer=footer)
+    main = scrub_output(render_main(client, agenda))
+    page = render_page(client, agenda, live_script=base + "live.js", footer=footer, main=main)
     return Rendered(
-        version, client.meeting.title, scrub_output(render_main(client, agenda)), footer,
-        scrub_output(page), int(now.timestamp() * 1000),
+        version, client.meeting.title, main, footer, scrub_output(page),
+        int(now.timestamp() * 1000),
     )  # fmt: skip
 
 

@@ -22,6 +22,7 @@ Headless: imports no Textual.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
@@ -103,6 +104,7 @@ def _t(text: object) -> str:
     return escape(str(text), quote=True)
 
 
+@functools.lru_cache(maxsize=512)  # due dates repeat, and pendulum's format costs ~50 µs
 def _date(d: dt.date | None) -> str:
     if d is None:
         return "no date yet"
@@ -294,9 +296,11 @@ def render_page(
     *,
     live_script: str | None = None,
     footer: str = "",
+    main: str | None = None,
 ) -> str:
     """A whole HTML document. ``live_script`` (a URL on the share server) adds the small
-    script that keeps the page up to date; without it the page is one self-contained file."""
+    script that keeps the page up to date; without it the page is one self-contained file.
+    ``main`` is :func:`render_main` of the same record when the caller has it already."""
     m = rec.meeting
     live = ""
     script = ""
@@ -312,7 +316,7 @@ def render_page(
         '<meta name="referrer" content="no-referrer">\n'
         f"<title>{_t(m.title)} — {_t(m.client)}</title>\n"
         f"<style>{STYLE}</style>\n{script}</head>\n<body>\n{live}"
-        f"{render_main(rec, agenda)}\n"
+        f"{main if main is not None else render_main(rec, agenda)}\n"
         f'<footer id="stamp">{foot}</footer>\n</body>\n</html>\n'
     )
 
