@@ -127,8 +127,25 @@ def test_the_tokened_page_answers_and_its_websocket_sends_a_first_frame(browser,
 
     peer = wait_for(tab_peer, 60, "the browser tab's presence")
     assert peer.role == "note-taker" and not peer.controls
+    # a second tab is a cockpit (a process) of its own, a note-taker too
+    browser.switch_to.new_window("tab")
+    browser.get(server.url)
+    WebDriverWait(browser, 60, poll_frequency=0.1).until(
+        lambda d: d.execute_script("return document.body.classList.contains('-first-byte')")
+    )
+
+    def two_tabs():
+        peers = presence.peers(store, m.id, pendulum.now("UTC"))
+        tabs = [p for p in peers if p.label.endswith(" (browser)")]
+        return tabs if len(tabs) >= 2 else None
+
+    tabs = wait_for(two_tabs, 60, "a second browser tab's presence")
+    assert len({p.pid for p in tabs}) == len(tabs)  # one process per tab
+    assert all(p.role == "note-taker" and not p.controls for p in tabs)
+    browser.close()
+    browser.switch_to.window(browser.window_handles[0])
     kind, size = first_ws_frame(server.url.replace("http://", "ws://") + "ws?width=100&height=30")
-    assert size > 0 and kind in (1, 2)  # TEXT or BINARY: the second tab's first frame
+    assert size > 0 and kind in (1, 2)  # TEXT or BINARY: a plain websocket's first frame
 
 
 @pytest.mark.slow
