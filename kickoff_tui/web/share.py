@@ -227,17 +227,20 @@ def make_app(token: str, hub: Hub) -> web.Application:
         if request.method == "HEAD":
             return resp
         current = hub.latest
-        await resp.write(b"retry: 1000\n\n" + current.event())
-        version = current.version
-        while True:
-            newer = await hub.newer_than(version, KEEPALIVE_S)
-            if hub.closing:
-                break
-            if newer is None:
-                await resp.write(b": keep-alive\n\n")
-                continue
-            version = newer.version
-            await resp.write(newer.event())
+        try:
+            await resp.write(b"retry: 1000\n\n" + current.event())
+            version = current.version
+            while True:
+                newer = await hub.newer_than(version, KEEPALIVE_S)
+                if hub.closing:
+                    break
+                if newer is None:
+                    await resp.write(b": keep-alive\n\n")
+                    continue
+                version = newer.version
+                await resp.write(newer.event())
+        except ConnectionError:  # the page was closed: nothing more to send it
+            pass
         return resp
 
     app = web.Application(middlewares=[guard(token, CSP)])
