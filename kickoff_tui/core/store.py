@@ -74,7 +74,9 @@ _SCHEMA_LOCK, _CHANGE_LOCK = 0x6B69636B, 0x6B69636C
 NOTIFY_CHANNEL = "kickoff_changes"
 
 #: How long to wait for a PostgreSQL server before saying it cannot be reached (seconds).
-CONNECT_TIMEOUT_S = 5
+CONNECT_TIMEOUT_S = 3
+#: The longest one statement may run on the server (ms): bulk imports batch well under it.
+STATEMENT_TIMEOUT_MS = 30_000
 
 
 def mask_url(url: str) -> str:
@@ -221,10 +223,28 @@ def make_engine(url: str, *, readonly: bool = False, read_uri: str | None = None
         return engine
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
     if u.get_backend_name() == "postgresql":
-        kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S,
-                                  "application_name": "kickoff-tui"}  # fmt: skip
+        # A server that stops answering must not hold a call forever: connect times out,
+        # TCP keepalives and a user timeout break a dead link (a dropped VPN) within ~10 s,
+        # and the server ends a statement or an idle transaction that hangs on its side.
+        # (A server that is alive but stopped, SIGSTOP, keeps TCP up: the cockpit says "store
+        # not answering" after a second — the session's monitor — and carries on; the call
+        # completes once the server runs again.)
+        options = [
+            f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+            f"-c idle_in_transaction_session_timeout={4 * STATEMENT_TIMEOUT_MS}",
+        ]
         if readonly:
-            kwargs["connect_args"]["options"] = "-c default_transaction_read_only=on"
+            options.append("-c default_transaction_read_only=on")
+        kwargs["connect_args"] = {
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "application_name": "kickoff-tui",
+            "keepalives": 1,
+            "keepalives_idle": 5,
+            "keepalives_interval": 2,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 10_000,  # ms: unacknowledged data for this long breaks the link
+            "options": " ".join(options),
+        }  # fmt: skip
     try:
         return create_engine(u, **kwargs)
     except NoSuchModuleError:
