@@ -102,14 +102,16 @@ def test_the_page_shows_the_record_and_follows_captures_live(browser, shared) ->
     browser.execute_script("window.__kickoffKept = 42")  # gone if the page reloads
     added = kickoff(url, "add", m.id, "action", "Book the workshop room @sam due:+3d")
     assert added.returncode == 0, added.stderr
-    wait_text(browser, "Book the workshop room", 2.0)  # from another process, within 2 s
+    # From another process, without a reload. (How fast: benchmarks/bench_share.py — the suite
+    # makes no timing assertions; the wait is only a bound for a stuck page.)
+    wait_text(browser, "Book the workshop room", 15)
     assert browser.execute_script("return window.__kickoffKept") == 42  # no reload
     actions = browser.find_element(By.ID, "actions").text
     assert "Sam Ortiz (from us)" in actions and "Book the workshop room" in actions
 
     # a decision written by a cockpit (the core, in this process) shows up too
     record.add_item(store, m, "decision", record.parse_line(store, m, "Weekly call on Tuesdays"))
-    wait_text(browser, "Weekly call on Tuesdays", 2.0)
+    wait_text(browser, "Weekly call on Tuesdays", 15)
     assert browser.execute_script("return window.__kickoffKept") == 42
 
 
@@ -124,7 +126,7 @@ def test_nothing_internal_is_ever_in_the_dom(browser, shared) -> None:
     risk = record.add_item(store, m, "risk", record.parse_line(store, m, "Scope creep"))
     record.update_item(store, risk.id, risk.version, mitigation="zqxmitigation2 weekly review")
     record.add_item(store, m, "decision", record.parse_line(store, m, "last public line"))
-    wait_text(browser, "last public line", 2.0)  # every capture above has been through
+    wait_text(browser, "last public line", 15)  # every capture above has been through
     html = page_html(browser)
     assert "public after the secret" in html
     for secret in ("zqxinternal", "zqxnote", "zqxmitigation"):
