@@ -89,9 +89,16 @@ class KickoffApp(App[None]):
         else:
             self._after_paint.append(start)
 
+    def get_default_screen(self) -> Screen[Any]:
+        """Opening a meeting, the cockpit is the first screen itself (not pushed over an empty
+        one): it is composed and laid out with the app, and its first frame is the first."""
+        if self.meeting_ref:
+            return self._cockpit(self.meeting_ref)
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
         if self.meeting_ref:
-            self.open_meeting(self.meeting_ref)
+            pass  # the cockpit is the default screen
         elif self.store is not None:
             self.store_ready(self.store)
         else:
@@ -120,6 +127,9 @@ class KickoffApp(App[None]):
 
     def open_meeting(self, meeting_id: str) -> None:
         """Show the cockpit now; its session opens the store (or uses ours) behind it."""
+        self.push_screen(self._cockpit(meeting_id))
+
+    def _cockpit(self, meeting_id: str) -> Screen[Any]:
         from kickoff_tui.core.peek import peek_snapshot
         from kickoff_tui.core.session import MeetingSession
         from kickoff_tui.tui.screens.cockpit import CockpitScreen
@@ -128,7 +138,7 @@ class KickoffApp(App[None]):
         url = self.db_url or ""
         state = MeetingState(meeting_id, peek_snapshot(url, meeting_id))
         session = MeetingSession(meeting_id, url=url, store=self.store)
-        self.push_screen(CockpitScreen(state, session, role=self.role))
+        return CockpitScreen(state, session, role=self.role)
 
     # -- keys, one after another ----------------------------------------------------------
     # Textual hands each key to whatever has focus *when the app reads it*, but a key changes

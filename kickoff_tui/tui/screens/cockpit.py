@@ -70,7 +70,8 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
         with Horizontal(id="main"):
             yield AgendaRail(id="rail")
             with Vertical(id="center"):
-                yield Vertical(id="blockarea")
+                with Vertical(id="blockarea"):
+                    yield from self._first_view()
                 if self.role == "note-taker":
                     yield self.running_notes()
             with Vertical(id="panes"):
@@ -80,6 +81,17 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
         drafts = DraftBox(self.session.url, self.state.meeting_id, role)
         yield CaptureLine(self.preview, drafts, id="capture")
         yield KeyBar(COCKPIT, id="keybar")
+
+    def _first_view(self) -> ComposeResult:
+        """The block view the first frame shows (the running block, else the first), composed
+        with the screen: mounted later, it would only appear a frame or two after the rest."""
+        snap = self.state.snap
+        if not snap.blocks:
+            return
+        current = self.state.time(self.now()).current_block_id
+        block = snap.block(current) or snap.blocks[0]
+        self.viewing = block.id
+        yield view_for(block)
 
     def on_mount(self) -> None:
         self.opened_at = self.now()
