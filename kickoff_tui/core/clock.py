@@ -227,3 +227,24 @@ def fmt_duration(seconds: float) -> str:
     if h:
         return f"{sign}{h}:{m:02d}:{s:02d}"
     return f"{sign}{m}:{s:02d}"
+
+
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def fmt_local(d: dt.datetime, *, day: bool = True, year: bool = False, zone: bool = False) -> str:
+    """``Tue 24 Nov 2026 15:00 CET`` for an aware datetime already in the wanted zone: what
+    pendulum's ``format("ddd D MMM[ YYYY] HH:mm[ zz]")`` says in English, without its formatter
+    (whose locale tables load on first use, a few milliseconds before the cockpit's first
+    frame). ``day=False`` gives ``15:00`` alone."""
+    clock = f"{d.hour:02d}:{d.minute:02d}"
+    if not day:
+        return clock
+    said = f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]}"
+    if year:
+        said += f" {d.year}"
+    said += f" {clock}"
+    if zone:
+        said += f" {d.tzname()}"
+    return said

@@ -22,7 +22,6 @@ Standard library only (no SQLAlchemy): cheap enough for the fast paths too.
 
 from __future__ import annotations
 
-import glob
 import os
 import sqlite3
 import stat
@@ -89,6 +88,8 @@ def read_uri(path: Path) -> str:
 def damaged(path: Path, what: str) -> DamagedDatabaseError:
     """The one-line message for a cut-short or corrupt file, with the ways to recover (naming
     the newest backup an upgrade left beside it, when there is one)."""
+    import glob  # (only for a damaged file: the first frame's peek does without it)
+
     try:
         backups = sorted(path.parent.glob(f"{glob.escape(path.name)}.schema-v*.bak"),
                          key=lambda p: p.stat().st_mtime)  # fmt: skip

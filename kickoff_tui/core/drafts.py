@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import re
 import sys
@@ -36,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 from kickoff_tui.core.errors import KickoffError
-from kickoff_tui.core.files import write_atomic
 from kickoff_tui.core.locations import state_dir
 
 if sys.platform != "win32":  # elsewhere every terminal of a meeting and role shares one slot
@@ -194,6 +192,8 @@ class DraftBox:
         except OSError as exc:
             self._fail(exc)
             return Kept()
+        import json  # (here: not before the first frame, which only needs to know there is none)
+
         try:
             data = json.loads(raw)
             if data.get("format") != FORMAT or data.get("meeting") != self.meeting_id:
@@ -297,6 +297,10 @@ class DraftBox:
             "line": asdict(kept.line) if kept.line is not None else None,
             "queued": [asdict(d) for d in kept.queued],
         }
+        import json
+
+        from kickoff_tui.core.files import write_atomic  # (in the writer thread)
+
         data = json.dumps(body, indent=1).encode("ascii")  # ASCII: any string round-trips
         write_atomic(self.path, data)  # temp file, fsync, rename, 0600; stale temps swept
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from kickoff_tui.core.clock import MeetingTime, fmt_duration
+from kickoff_tui.core.clock import MeetingTime, fmt_duration, fmt_local
 from kickoff_tui.core.rows import zone
 
 AMBER_S = 120
@@ -36,7 +36,7 @@ class ClockBar(Static):
         self.set_class(state == "red", "-red")
         t = Text(no_wrap=True, overflow="ellipsis")
         if not mt.started:
-            start = mt.scheduled_start.in_timezone(zone(tz)).format("ddd D MMM HH:mm")
+            start = fmt_local(mt.scheduled_start.in_timezone(zone(tz)))
             wait = (mt.scheduled_start - mt.now).total_seconds()
             t.append("Not started", style="bold")
             t.append(f" · scheduled {start}")
@@ -44,7 +44,7 @@ class ClockBar(Static):
                 t.append(f" (in {fmt_duration(wait)})")
             t.append(" · press s to start")
         elif mt.ended:
-            end = mt.ended_at.in_timezone(zone(tz)).format("HH:mm") if mt.ended_at else ""
+            end = fmt_local(mt.ended_at.in_timezone(zone(tz)), day=False) if mt.ended_at else ""
             t.append("Meeting ended", style="bold")
             t.append(f" at {end} · ran {fmt_duration(mt.elapsed_s)}")
         else:
@@ -63,7 +63,7 @@ class ClockBar(Static):
                 t.append("Between blocks", style="bold")
             end = "?"
             if mt.projected_end is not None:
-                end = mt.projected_end.in_timezone(zone(tz)).format("HH:mm")
+                end = fmt_local(mt.projected_end.in_timezone(zone(tz)), day=False)
             left = fmt_duration(max(0, mt.remaining_s))
             t.append(f"  │ meeting {fmt_duration(mt.elapsed_s)} · {left} left")
             t.append(f" · ends ~{end}")

@@ -11,6 +11,7 @@ import pendulum
 from rich.text import Text
 from textual.widgets import Static
 
+from kickoff_tui.core.clock import fmt_local
 from kickoff_tui.core.rows import zone
 
 if TYPE_CHECKING:
@@ -19,8 +20,7 @@ if TYPE_CHECKING:
 
 @lru_cache(maxsize=8)
 def when(start_utc: Any, tz: str) -> str:
-    said: str = pendulum.instance(start_utc).in_timezone(zone(tz)).format("ddd D MMM YYYY HH:mm zz")
-    return said
+    return fmt_local(pendulum.instance(start_utc).in_timezone(zone(tz)), year=True, zone=True)
 
 
 MARKS = {
