@@ -50,6 +50,67 @@ def test_the_cockpit_and_everything_a_key_needs_load_without_sqlmodel():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+#: Modules the first frame does without (each cost milliseconds before it; see TECH_NOTES):
+#: the store, pendulum's English locale (its formatter loads it on first use), the atomic file
+#: writer (drafts write in their own thread) and glob (only a damaged file needs it).
+NOT_BEFORE_THE_FIRST_FRAME = (
+    "sqlmodel", "sqlalchemy", "pendulum.locales.en", "kickoff_tui.core.files", "glob",
+)  # fmt: skip
+
+FIRST_FRAME_PROBE = """
+import asyncio, sys
+from kickoff_tui.tui.app import KickoffApp
+from kickoff_tui.tui.screens.cockpit import CockpitScreen
+
+seen = {}
+
+def on_ready(self):  # the first frame is on screen
+    if "modules" not in seen:
+        seen["modules"] = sorted(sys.modules)
+        seen["screen"] = type(self.screen).__name__
+        seen["shown"] = str(self.screen.query_one("#clockbar").render())
+    self.exit()
+
+KickoffApp.on_ready = on_ready
+
+async def main():
+    async with KickoffApp(db_url=sys.argv[1], meeting_ref=sys.argv[2]).run_test(size=(120, 40)):
+        pass
+
+asyncio.run(main())
+bad = [m for m in seen["modules"] if m.split(".")[0] in sys.argv[3:] or
+       any(m == n or m.startswith(n + ".") for n in sys.argv[3:])]
+assert seen["screen"] == "CockpitScreen", seen["screen"]
+assert "press s to start" in seen["shown"], seen["shown"]
+assert not bad, bad
+"""
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_first_frame_of_a_real_cockpit_loads_none_of_what_can_wait(db_url, meeting):
+    """In a fresh interpreter, what is loaded when the cockpit's first frame is on screen: not
+    the store, nor anything the start-up work moved after that frame (it must not creep back)."""
+    subprocess.run([sys.executable, "-c", FIRST_FRAME_PROBE, db_url, meeting.id,
+                    *NOT_BEFORE_THE_FIRST_FRAME], check=True)  # fmt: skip
+
+
+def test_local_times_read_as_pendulum_would_say_them():
+    """``fmt_local`` replaces pendulum's English ``format`` on the first frame: same words."""
+    import random
+
+    import pendulum
+
+    from kickoff_tui.core.clock import fmt_local
+
+    rng = random.Random(9)
+    for tz in ("Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC", "Australia/Lord_Howe"):
+        for _ in range(300):
+            d = pendulum.from_timestamp(rng.randint(0, 4_000_000_000)).in_timezone(tz)
+            assert fmt_local(d) == d.format("ddd D MMM HH:mm")
+            assert fmt_local(d, year=True, zone=True) == d.format("ddd D MMM YYYY HH:mm zz")
+            assert fmt_local(d, day=False) == d.format("HH:mm")
+
+
 @pytest.fixture
 def held_store(monkeypatch):
     """Store.open waits until the test lets it go: keys provably arrive before the store."""
