@@ -114,8 +114,19 @@ class BlockInfo:
     position: int
     title: str
     kind: str
-    planned_minutes: int
+    planned_minutes: int  # the plan agreed before the meeting
     status: str
+    replanned_seconds: int | None = None  # the plan once the meeting replanned it (rebalance)
+    presenter: str = ""
+
+    @property
+    def planned_seconds(self) -> int:
+        """What the clocks run on: the replanned seconds, else the planned minutes."""
+        return (
+            self.replanned_seconds
+            if self.replanned_seconds is not None
+            else (self.planned_minutes * 60)
+        )
 
 
 @dataclass(frozen=True)
@@ -154,6 +165,8 @@ class Item:
     internal: bool
     block: BlockInfo | None
     history: History
+    escalated: bool = False  # a risk escalated (esc): threatens the timeline or go-live
+    escalated_to: Owner = None  # esc:@name, resolved like an owner
 
     @property
     def visibility(self) -> str:
@@ -308,6 +321,10 @@ def _date(value: Any) -> dt.date | None:
     return dt.date(value.year, value.month, value.day)
 
 
+def _opt_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
 def _roles(row: Any) -> tuple[str, ...]:
     roles = getattr(row, "roles", "") or ""
     if isinstance(roles, str):
@@ -353,6 +370,8 @@ def build_record(snap: Any) -> MeetingRecord:
             b.kind,
             int(b.planned_minutes),
             getattr(b, "status", "pending"),
+            _opt_int(getattr(b, "replanned_seconds", None)),
+            (getattr(b, "presenter", None) or "").strip(),
         )  # fmt: skip
         for b in sorted(snap.blocks, key=lambda b: b.position)
     )
@@ -390,6 +409,8 @@ def build_record(snap: Any) -> MeetingRecord:
                     _utc(getattr(r, "created_at", None)), getattr(r, "captured_by", "") or "",
                     _utc(getattr(r, "updated_at", None)), int(getattr(r, "version", 1) or 1),
                 ),
+                escalated=bool(getattr(r, "escalated", False)),
+                escalated_to=owner_of(None, getattr(r, "escalated_to", None)),
             )
         )  # fmt: skip
 
