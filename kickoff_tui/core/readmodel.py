@@ -37,8 +37,10 @@ from kickoff_tui.core.vocab import Kind, Severity, Side, Status, split_tags
 
 #: Minutes of the next meeting when the cadence does not say ("weekly, 30 min" says 30).
 DEFAULT_MEETING_MINUTES = 60
-#: Kinds a client never sees, internal or not: notes are our working notes.
-NEVER_CLIENT_KINDS = frozenset({Kind.NOTE.value})
+#: Kinds a client never sees, internal or not: notes are our working notes; deviations (seed
+#: 002: missing attendee, scope conflict, ownership mismatch, disputed decision) are escalated
+#: to our account owner, not mailed to the customer.
+NEVER_CLIENT_KINDS = frozenset({Kind.NOTE.value, Kind.DEVIATION.value})
 
 
 def ident_of(row: Any, fallback: str) -> str:
@@ -493,7 +495,8 @@ ClientOwner = ClientPerson | Unresolved | Ambiguous[ClientPerson] | None
 
 @dataclass(frozen=True)
 class ClientItem:
-    """An item fit for the client: no visibility flag (all are public), no mitigation."""
+    """An item fit for the client: no visibility flag (all are public), no mitigation and no
+    escalation (whom we escalate to is ours)."""
 
     ident: str
     number: int
@@ -587,12 +590,13 @@ def client_view(
 ) -> ClientRecord:
     """The one rule for what a client may see of ``record``.
 
-    Left out: internal items, notes (items of kind ``note`` and the running block notes), risk
-    mitigations (our working notes), internal facts (purpose, cadence, next meeting, First
-    Value: each is ``""``/None when internal) and internal titles/notes of people. Health
-    ``findings`` (``checks.Finding``) keep their check id, severity and fix; a message naming
-    an internal item or fact is reworded without its text. ``measures`` are the play's counts
-    and yes/no answers (``checks.play_measures``), which carry no captured text.
+    Left out: internal items, notes (items of kind ``note`` and the running block notes),
+    deviations, risk mitigations and escalations (our working notes), internal facts (purpose,
+    cadence, next meeting, First Value: each is ``""``/None when internal) and internal
+    titles/notes of people. Health ``findings`` (``checks.Finding``) keep their check id,
+    severity and fix; a message naming an internal item or fact is reworded without its text.
+    ``measures`` are the play's counts and yes/no answers (``checks.play_measures``), which
+    carry no captured text.
     """
     from kickoff_tui.core.checks import CHECKS, play_measures, quote
 
