@@ -66,7 +66,10 @@ def _at(blocks: Sequence[Block], position: int, expect_uid: str | None) -> Block
 
 def _minutes(minutes: int) -> int:
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60:
-        raise InputError(f"minutes must be a whole number from 1 to 1440, not {minutes!r}")
+        raise InputError(
+            f"minutes must be a whole number from 1 to 1440, not {minutes!r} — give the "
+            "block at least one minute"
+        )
     return minutes
 
 
