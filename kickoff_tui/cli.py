@@ -197,8 +197,9 @@ def new(
 @handled
 def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None) -> None:
     """Capture an item: KIND is action, decision, risk, question, note, in-scope,
-    out-of-scope, milestone or metric. TEXT uses the quick-capture grammar
-    (@owner due:fri sev:high side:them status:done #internal); '-' reads one item per line
+    out-of-scope, milestone, metric, assumption or deviation. TEXT uses the quick-capture
+    grammar (@owner due:fri sev:high side:them status:done mit:"…" esc esc:@name #internal);
+    '-' reads one item per line
     from stdin, all or nothing. KIND may also be a fact word: person, role, cadence, next,
     first-value, present, absent (e.g. `add acme cadence weekly Tue 10:00, 30 min #internal`)."""
     from kickoff_tui.core.capture import describe
