@@ -410,11 +410,17 @@ def done(item: str, undo: bool, db: str | None) -> None:
 def delete_item(item: str, undo: bool, db: str | None) -> None:
     """Delete an item named MEETING#NUMBER (acme#12); --undo brings it back. The row is kept
     (soft delete), so its number is never reused."""
+    delete_item_ref(item, undo, db)
+
+
+def delete_item_ref(ref: str, undo: bool, db: str | None) -> None:
+    """``kickoff delete MEETING#NUMBER [--undo]``, as a function: a ``kickoff delete`` that
+    also deletes whole meetings (issue 16) hands a reference with ``#NUMBER`` to this."""
     from kickoff_tui.core.errors import InputError
     from kickoff_tui.core.record import set_deleted
 
     store = _cli.open_store(db)
-    m, it = _item(store, item)
+    m, it = _item(store, ref)
     if it.deleted != undo:
         state = "not deleted" if undo else "already deleted"
         fix = "" if undo else f" (kickoff delete {m.id}#{it.number} --undo brings it back)"
