@@ -9,6 +9,7 @@ import pytest
 
 from kickoff_tui.core import agenda_edits, timers
 from kickoff_tui.core.attendees import put_attendee, remove_attendee
+from kickoff_tui.core.clock import standing_end
 from kickoff_tui.core.errors import InputError
 from kickoff_tui.core.record import (
     add_attendee,
@@ -94,9 +95,12 @@ def test_reopen_undoes_an_end_and_the_clock_resumes_from_stored_events(store, me
     assert not mt.ended and mt.current_block_id == snap.blocks[1].id
     # block 2 ran 10 minutes before the end, and 5 since the reopen: the 30 between are not time
     assert mt.current.elapsed_s == 15 * 60
-    # and it ends again as usual
+    assert standing_end(snap.events) is None  # the checks and the record see it running
+    # and it ends again as usual; that end is the one that stands
     assert timers.end(store, meeting.id, end_at.add(minutes=40)) == 6
-    assert load_snapshot(store, meeting.id).meeting.status == "ended"
+    snap = load_snapshot(store, meeting.id)
+    assert snap.meeting.status == "ended"
+    assert standing_end(snap.events) == end_at.add(minutes=40)
 
 
 def test_reopen_is_refused_unless_ended_the_same_day(store, meeting, db_url):
