@@ -177,7 +177,7 @@ def _ctx(db: str | None) -> tuple[Store, Meeting]:
     """The store (``--db`` after the sub-command, else before it) and the meeting."""
     from kickoff_tui.core.record import resolve_meeting
 
-    meeting, group_db = click.get_current_context().find_object(tuple)
+    meeting, group_db = click.get_current_context().find_object(tuple) or (None, None)
     store = _cli.open_store(db if db is not None else group_db)
     return store, resolve_meeting(store, meeting)
 
