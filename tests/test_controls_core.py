@@ -56,6 +56,11 @@ def test_minutes_changed_once_running_are_a_replan_and_the_plan_stays(store, mee
     assert (b.planned_minutes, b.replanned_seconds) == (25, 12 * 60)
     snap = load_snapshot(store, meeting.id)
     assert timers.meeting_time(snap, T0).blocks[b.id].planned_s == 12 * 60
+    # a block added during the meeting was never in the plan
+    new = agenda_edits.add_block(store, meeting.id, "Security review", 5, after=3)
+    assert (new.planned_minutes, new.replanned_seconds) == (0, 5 * 60)
+    snap = load_snapshot(store, meeting.id)
+    assert timers.meeting_time(snap, T0).blocks[new.id].planned_s == 5 * 60
 
 
 def test_a_rebalance_takes_exactly_what_is_behind_in_seconds(store, meeting):
