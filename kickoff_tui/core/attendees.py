@@ -165,8 +165,10 @@ def put_attendee(
                 meeting_id=meeting_id, name=name, side=side or Side.THEIRS.value,
                 title=title or "", seniority=seniority or 0, roles=",".join(role_list or ()),
                 present=True if present is None else present, created_at=utcnow(),
-                **{k: v for k, v in extra.items() if v is not None},
             )  # fmt: skip
+            for field, value in extra.items():
+                if value is not None:
+                    setattr(a, field, value)
             s.add(a)
             return PutResult(a, True, ())
         a = namesakes[0]
