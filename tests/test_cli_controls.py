@@ -254,3 +254,15 @@ def test_answers_and_facts_from_the_command_line(k):
     k.refused("add", "acme", "next", "fri", match="next needs a time")
     k.refused("add", "acme", "person", "Li", "Wei", match="already an attendee")
     k.refused("add", "acme", "role", "boss", "@li", match="unknown role")
+
+
+def test_text_that_cannot_be_stored_is_refused(k):
+    bad = b"Jos\xe9".decode("utf-8", "surrogateescape")  # what a Latin-1 terminal sends
+    k.refused("agenda", "acme", "rename", "2", bad, match="not valid UTF-8")
+    k.refused("agenda", "acme", "add", bad, "--minutes", "5", match="not valid UTF-8")
+    k.refused("agenda", "acme", "presenter", "2", bad, match="not valid UTF-8")
+    k.refused("answer", "acme", "@maria", "1", bad, match="not valid UTF-8")
+    k.ok("add", "acme", "action", "Send the deck")
+    k.refused("edit", "acme#1", bad, match="not valid UTF-8")
+    k.refused("edit", "acme#1", "--mitigation", bad, match="not valid UTF-8")
+    k.refused("attendee", "acme", "Maria Lopez", "--title", bad, match="not valid UTF-8")
