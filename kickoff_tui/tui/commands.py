@@ -37,7 +37,12 @@ COCKPIT: tuple[Cmd, ...] = (
         "Capture anything: note, in-scope, milestone, person...", key_display="a/d/r/q/:"),
     Cmd("toggle_health", "h", "Health", "Show or hide the kickoff health panel"),
     Cmd("export", "e", "Export", "Export the follow-through pack"),
-    Cmd("end_meeting", "ctrl+e", "End meeting", "End the meeting now", show=False),
+    Cmd("end_meeting", "ctrl+e", "End meeting", "End the meeting (asks first: y ends, n keeps)",
+        show=False),
+    Cmd("reopen", "", "Reopen", "Undo the end of the meeting (the same day): the clocks resume",
+        show=False),
+    Cmd("edit_agenda", "g", "Agenda", "Edit the agenda: add, retime, rename, move, remove; fit"),
+    Cmd("edit_people", "w", "People", "Edit or remove the people in the meeting", show=False),
     Cmd("take_control", "ctrl+t", "Take control", "Note-taker: take control of the timers",
         show=False),
     Cmd("toggle_bell", "ctrl+g", "Bell on/off", "Turn the terminal bell at 2 min and 0 on or off",
@@ -49,5 +54,7 @@ COCKPIT: tuple[Cmd, ...] = (
 
 def bindings(cmds: Iterable[Cmd]) -> list[BindingType]:
     return [
-        Binding(c.keys, c.action, c.title, show=c.show, key_display=c.key_display) for c in cmds
+        Binding(c.keys, c.action, c.title, show=c.show, key_display=c.key_display)
+        for c in cmds
+        if c.keys  # (a palette-only command has no key)
     ]

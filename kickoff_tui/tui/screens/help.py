@@ -52,7 +52,7 @@ class HelpScreen(ModalScreen[None]):
         t = Text()
         t.append("Keys\n", style="bold underline")
         for c in COCKPIT:
-            keys = c.key_display or c.keys.replace(",", " ")
+            keys = c.key_display or c.keys.replace(",", " ") or "palette"
             t.append(f"  {keys:<14}", style="bold")
             t.append(f"{c.help}\n")
         for keys, what in PANE_KEYS:

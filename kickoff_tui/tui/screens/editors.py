@@ -1,0 +1,75 @@
+"""The cockpit's editors: the agenda (``g``) and the people (``w``), each a small screen over the
+cockpit, plus the over-box banner.
+
+An editor never writes itself: each change is one command on the cockpit's meeting session
+(``run_job``), written in the writer thread by a core unit of work; the change feed brings it
+back to every terminal (this one included), and the open editor repaints from the cockpit's
+state when it arrives. So two terminals editing one agenda see each other's edits live.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from kickoff_tui.tui.state import MeetingState
+
+
+def agenda_fit(state: MeetingState) -> tuple[int, int]:
+    """(planned minutes of the agenda, minutes of the meeting's box)."""
+    return sum(b.planned_minutes for b in state.snap.blocks), state.snap.meeting.planned_minutes
+
+
+class Editors:
+    state: MeetingState
+    role: str
+
+    if TYPE_CHECKING:
+
+        @property
+        def app(self) -> App[Any]: ...
+
+        def run_job(self, run: Callable[[Any], Any], **kwargs: Any) -> Any: ...
+        def notify(self, message: str, **kwargs: Any) -> None: ...
+
+    def action_edit_agenda(self) -> None:
+        from kickoff_tui.tui.screens.agenda_editor import AgendaEditor
+
+        if not self.state.loaded:
+            self.notify("the meeting is still opening — press g again in a moment", markup=False)
+            return
+        self.app.push_screen(AgendaEditor(self))
+
+    def action_edit_people(self) -> None:
+        from kickoff_tui.tui.screens.people_editor import PeopleEditor
+
+        if not self.state.loaded:
+            self.notify("the meeting is still opening — press w again in a moment", markup=False)
+            return
+        self.app.push_screen(PeopleEditor(self))
+
+    def editors_follow(self) -> None:
+        """The record changed: an open editor shows it."""
+        for screen in self.app.screen_stack:
+            follow = getattr(screen, "follow", None)
+            if getattr(screen, "cockpit", None) is self and follow is not None:
+                follow()
+
+    def edit(self, run: Callable[[Any], Any], said: Callable[[Any], str] | str) -> None:
+        """Queue one edit (``run(store)`` in the writer thread); say what it did once saved."""
+
+        def done(result: Any) -> None:
+            self.notify(said(result) if callable(said) else said, markup=False, timeout=3)
+
+        self.run_job(run, label="edit", done=done)
+
+    def over_box(self) -> str | None:
+        """The banner's words when the agenda does not fit its box."""
+        planned, box = agenda_fit(self.state)
+        if not self.state.snap.blocks or planned <= box:
+            return None
+        return (f"The agenda is {planned - box} min over its {box}-minute box "
+                f"({planned} min planned): g edits it, f there fits it to the box.")  # fmt: skip
