@@ -8,6 +8,7 @@ tick is then run explicitly (``screen.tick()``) so nothing depends on wall-clock
 from __future__ import annotations
 
 import io
+import re
 import time
 from collections.abc import Callable
 
@@ -336,7 +337,7 @@ async def test_rebalance_brings_the_projected_end_back_to_plan(store, meeting, c
         assert not banner.display
         assert cockpit(app).proposal is None
         # the rail shows the new plans
-        assert [line.split()[-2] for line in rail_lines(app)][1:] == [
+        assert [re.findall(r"\d+/\d+", line)[-1] for line in rail_lines(app)][1:] == [
             f"0/{after[i]}" for i in later
         ]
 
@@ -347,6 +348,9 @@ async def test_next_after_the_last_block_ends_the_meeting(store, meeting, clock)
         for _ in TITLES:
             clock.advance(minutes=1)
             await pilot.press("n")
+        await settle(pilot)
+        assert not stored_time(store, meeting, clock).ended  # the last 'n' asks first
+        await pilot.press("y")
         await settle(pilot)
         mt = stored_time(store, meeting, clock)
         assert mt.ended
@@ -366,7 +370,7 @@ async def test_ending_early_parks_never_opened_blocks(store, meeting, clock):
         clock.advance(minutes=8)
         await pilot.press("n")  # now in block 3
         clock.advance(minutes=5)
-        await pilot.press("ctrl+e")
+        await pilot.press("ctrl+e", "y")
         await settle(pilot)
         snap = load_snapshot(store, meeting.id)
         assert snap.meeting.status == "ended"

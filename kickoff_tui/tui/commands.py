@@ -35,6 +35,8 @@ COCKPIT: tuple[Cmd, ...] = (
     Cmd("capture('question')", "q", "Question", "Capture an open question", show=False),
     Cmd("capture('')", "colon", "Capture",
         "Capture anything: note, in-scope, milestone, person...", key_display="a/d/r/q/:"),
+    Cmd("next_pane", "v", "Next pane",
+        "Narrow terminal: show the next capture pane (actions, decisions, risks)", show=False),
     Cmd("toggle_health", "h", "Health", "Show or hide the kickoff health panel"),
     Cmd("export", "e", "Export", "Export the follow-through pack"),
     Cmd("end_meeting", "ctrl+e", "End meeting", "End the meeting (asks first: y ends, n keeps)",

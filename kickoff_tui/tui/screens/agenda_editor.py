@@ -43,6 +43,7 @@ def fit_line(planned: int, box: int) -> Text:
 
 
 class AgendaEditor(ModalScreen[None]):
+    AUTO_FOCUS = ""  # keys belong to the list until a question is asked
     BINDINGS = [
         Binding("escape,g", "close", "Close"),
         Binding("up,k", "cursor(-1)", show=False),

@@ -40,6 +40,7 @@ def person_line(a: AttendeeRow) -> str:
 
 
 class PeopleEditor(ModalScreen[None]):
+    AUTO_FOCUS = ""  # keys belong to the list until a line is edited
     BINDINGS = [
         Binding("escape,w", "close", "Close"),
         Binding("up,k", "cursor(-1)", show=False),
