@@ -24,8 +24,8 @@ class AgendaRail(Widget):
     """Renders from (blocks, meeting time) pushed down by the screen; never reads the store."""
 
     DEFAULT_CSS = """
-    AgendaRail { width: 46; height: 1fr; border: round $primary 40%; padding: 0 1; }
-    AgendaRail.-wide { width: 56; }
+    AgendaRail { width: 44; height: 1fr; border: round $primary 40%; padding: 0 1; }
+    AgendaRail.-wide { width: 54; }
     AgendaRail.-narrow { width: 14; }
     """
 
@@ -86,12 +86,12 @@ class AgendaRail(Widget):
                 out.append_text(line)
                 out.append("\n")
                 continue
-            nums = f"{actual:>3.0f}/{planned:<3.0f}"
-            title_w = width - 2 - 3 - len(nums) - (_BAR + 1 if bar else 0)
+            nums = f"{actual:.0f}/{planned:.0f}".rjust(6)  # " 12/16": whole titles at 44 wide
+            title_w = width - 4 - len(nums) - (_BAR + 1 if bar else 0)
             title = b.title if len(b.title) <= title_w else b.title[: max(1, title_w - 1)] + "…"
             line.append(f"{mark} {b.position + 1:>1} ", style=style)
             line.append(title.ljust(title_w), style=style)  # user text: a Text, never markup
-            line.append(" " + nums, style="red" if over else "")
+            line.append(nums, style="red" if over else "")
             if bar:
                 frac = min(1.0, (bt.elapsed_s / bt.budget_s) if bt and bt.budget_s else 0.0)
                 fill = round(frac * _BAR)
