@@ -204,6 +204,15 @@ async def test_a_running_block_cannot_be_removed(store, meeting, clock):
         assert [b.title for b in blocks] == [TITLES[0], *TITLES[2:]]
         assert isinstance(app.screen, AgendaEditor)
         assert TITLES[1] not in screen_text(app)
+        # during the meeting minutes replan (the plan stays for the record); a presenter
+        await pilot.press("up", "plus", "p")
+        await type_text(pilot, "@sam")
+        await pilot.press("enter")
+        await settle(pilot)
+        first = load_snapshot(store, meeting.id).blocks[0]
+        assert (first.planned_minutes, first.replanned_seconds) == (8, 9 * 60)
+        assert first.presenter == "Sam Patel"
+        assert "8→9" in screen_text(app) and "Sam Patel" in screen_text(app)
 
 
 # --- people --------------------------------------------------------------------------------
@@ -245,7 +254,7 @@ async def test_people_edited_and_marked_absent_from_the_cockpit(store, meeting, 
 async def test_people_removed_from_the_cockpit(store, meeting, clock):
     async with make_app(store, meeting, clock).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("w", "up", "delete")  # Sam Patel, the last one
+        await pilot.press("w", "down", "down", "delete")  # Sam Patel, the third
         await settle(pilot)
         assert "Sam Patel" in [a.name for a in load_snapshot(store, meeting.id).attendees]
         await pilot.press("delete")  # the second press removes

@@ -30,6 +30,13 @@ KEYS = ("↑↓ choose · + − a minute · m minutes · r rename · a add after
 ADD = re.compile(r"^(?P<title>.*\S)\s+(?P<min>\d{1,4})\s*(min|m)?$")
 
 
+def minutes(b: BlockRow) -> int:
+    """The minutes a block is planned for now (its replan, once the meeting replanned it)."""
+    from kickoff_tui.core.clock import planned_seconds
+
+    return round(planned_seconds(b) / 60)
+
+
 def fit_line(planned: int, box: int) -> Text:
     t = Text(no_wrap=True, overflow="ellipsis")
     t.append(f"Agenda {planned} min · box {box} min · ", style="bold")
@@ -53,6 +60,7 @@ class AgendaEditor(ModalScreen[None]):
         Binding("m", "ask('minutes')", "Minutes"),
         Binding("r", "ask('rename')", "Rename"),
         Binding("a", "ask('add')", "Add"),
+        Binding("p", "ask('presenter')", "Presenter"),
         Binding("shift+up,K", "move(-1)", "Move up"),
         Binding("shift+down,J", "move(1)", "Move down"),
         Binding("delete,x", "remove", "Remove"),
@@ -116,8 +124,16 @@ class AgendaEditor(ModalScreen[None]):
             line = Text(no_wrap=True, overflow="ellipsis")
             line.append(f"{b.position + 1:>2}. ")
             line.append(b.title)  # user text: data, never markup
-            line.pad_right(max(1, 52 - len(line.plain)))
-            line.append(f"{b.planned_minutes:>4} min  ")
+            if b.presenter:
+                line.append(" · ", style="dim")
+                line.append(b.presenter, style="cyan")
+            line.pad_right(max(1, 56 - len(line.plain)))
+            now = minutes(b)
+            if now != b.planned_minutes:  # replanned during the meeting: the plan stays
+                line.append(f"{b.planned_minutes:>3}→{now:<3}", style="yellow")
+            else:
+                line.append(f"{now:>7}")
+            line.append(" min  ")
             line.append(mark, style="dim")
             if n == self.cursor:
                 line.stylize("reverse")
@@ -140,7 +156,7 @@ class AgendaEditor(ModalScreen[None]):
     def action_minutes(self, delta: int) -> None:
         b = self.block
         if b is not None:
-            self._set_minutes(b, b.planned_minutes + delta)
+            self._set_minutes(b, minutes(b) + delta)
 
     def _set_minutes(self, b: BlockRow, minutes: int) -> None:
         mid, pos, uid, by = self.cockpit.state.meeting_id, b.position + 1, b.uid, self.cockpit.role
@@ -208,10 +224,13 @@ class AgendaEditor(ModalScreen[None]):
         if what == "minutes" and b is not None:
             line.placeholder, line.value = (
                 f"minutes for '{b.title}' (1-1440)",
-                str(b.planned_minutes),
+                str(minutes(b)),
             )
         elif what == "rename" and b is not None:
             line.placeholder, line.value = "the block's new title", b.title
+        elif what == "presenter" and b is not None:
+            line.placeholder = "who presents it: @name (empty: nobody)"
+            line.value = f'@"{b.presenter}"' if b.presenter else ""
         else:
             after = self.cursor + 1 if b is not None else 0
             line.placeholder, line.value = f"new block after {after}: title, then minutes", ""
@@ -243,6 +262,16 @@ class AgendaEditor(ModalScreen[None]):
                 return rename_block(store, mid, pos, text, by=by, expect_uid=uid)
 
             self.cockpit.edit(rename, f"block {pos} renamed")
+        elif what == "presenter" and b is not None:
+            pos, uid = b.position + 1, b.uid
+
+            def present(store: Any) -> Any:
+                from kickoff_tui.core.agenda_edits import set_presenter
+
+                return set_presenter(store, mid, pos, text, by=by, expect_uid=uid)
+
+            self.cockpit.edit(present, lambda block: f"block {pos}: presented by "
+                              f"{block.presenter or 'nobody'}")  # fmt: skip
         elif what == "add":
             found = ADD.match(text)
             if found is None:

@@ -19,8 +19,11 @@ if TYPE_CHECKING:
 
 
 def agenda_fit(state: MeetingState) -> tuple[int, int]:
-    """(planned minutes of the agenda, minutes of the meeting's box)."""
-    return sum(b.planned_minutes for b in state.snap.blocks), state.snap.meeting.planned_minutes
+    """(minutes the agenda plans now — replans counted —, minutes of the meeting's box)."""
+    from kickoff_tui.core.clock import planned_seconds
+
+    seconds = sum(planned_seconds(b) for b in state.snap.blocks)
+    return round(seconds / 60), state.snap.meeting.planned_minutes
 
 
 class Editors:

@@ -49,7 +49,8 @@ class AgendaRail(Widget):
         for b in self._blocks:
             bt = mt.blocks.get(b.id) if mt and b.id is not None else None
             fill = int(bt.elapsed_s * _BAR / bt.budget_s) if bt and bt.budget_s else 0
-            rows.append((b.id, b.title, b.status, b.planned_minutes,
+            plan = (b.planned_minutes, getattr(b, "replanned_seconds", None))
+            rows.append((b.id, b.title, b.status, plan,
                          bt and (round(bt.elapsed_s / 60), bt.budget_s, bt.ended, min(fill, _BAR),
                                  bt.elapsed_s > bt.budget_s)))  # fmt: skip
         current = (mt.current_block_id, mt.paused) if mt else None
