@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from kickoff_tui.core.rows import BlockRow
     from kickoff_tui.tui.screens.cockpit import CockpitScreen
 
-KEYS = ("↑↓ choose · + − a minute · m minutes · r rename · a add after · shift+↑↓ move · "
-        "del remove · f fit to the box · esc close")  # fmt: skip
+KEYS = ("↑↓ choose · + − a minute · m minutes · r rename · a add after · p presenter · "
+        "shift+↑↓ move · del remove · f fit to the box · esc close")  # fmt: skip
 ADD = re.compile(r"^(?P<title>.*\S)\s+(?P<min>\d{1,4})\s*(min|m)?$")
 
 

@@ -74,5 +74,7 @@ class Editors:
         planned, box = agenda_fit(self.state)
         if not self.state.snap.blocks or planned <= box:
             return None
-        return (f"The agenda is {planned - box} min over its {box}-minute box "
-                f"({planned} min planned): g edits it, f there fits it to the box.")  # fmt: skip
+        return (
+            f"The agenda is {planned - box} min over its {box}-minute box "
+            f"({planned} min planned) — g opens the agenda; f there fits it to the box"
+        )
