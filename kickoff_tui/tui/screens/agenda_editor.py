@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from kickoff_tui.tui.screens.editors import agenda_fit
+from kickoff_tui.tui.screens.editors import agenda_fit, fit_line, minutes
 
 if TYPE_CHECKING:
     from kickoff_tui.core.rows import BlockRow
@@ -28,25 +28,6 @@ if TYPE_CHECKING:
 KEYS = ("↑↓ choose · + − a minute · m minutes · r rename · a add after · p presenter · "
         "shift+↑↓ move · del remove · f fit to the box · esc close")  # fmt: skip
 ADD = re.compile(r"^(?P<title>.*\S)\s+(?P<min>\d{1,4})\s*(min|m)?$")
-
-
-def minutes(b: BlockRow) -> int:
-    """The minutes a block is planned for now (its replan, once the meeting replanned it)."""
-    from kickoff_tui.core.clock import planned_seconds
-
-    return round(planned_seconds(b) / 60)
-
-
-def fit_line(planned: int, box: int) -> Text:
-    t = Text(no_wrap=True, overflow="ellipsis")
-    t.append(f"Agenda {planned} min · box {box} min · ", style="bold")
-    if planned > box:
-        t.append(f"{planned - box} min over — f fits it to the box", style="bold red")
-    elif planned < box:
-        t.append(f"fits, {box - planned} min spare", style="green")
-    else:
-        t.append("fits exactly", style="green")
-    return t
 
 
 class AgendaEditor(ModalScreen[None]):
@@ -75,6 +56,7 @@ class AgendaEditor(ModalScreen[None]):
     AgendaEditor #agenda-input { display: none; }
     AgendaEditor #agenda-input.-asking { display: block; }
     AgendaEditor #agenda-keys { color: $text-muted; }
+    AgendaEditor #agenda-said { height: 1; }
     """
 
     def __init__(self, cockpit: CockpitScreen) -> None:
@@ -82,12 +64,14 @@ class AgendaEditor(ModalScreen[None]):
         self.cockpit = cockpit
         self.cursor = 0
         self.asking: str | None = None
+        self._asked: dict[str | None, int] = {}  # block uid -> minutes asked, not yet shown
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("", id="agenda-fit")
             yield Static("", id="agenda-blocks")
             yield Input(id="agenda-input")
+            yield Static("", id="agenda-said")
             yield Static(KEYS, id="agenda-keys")
 
     def on_mount(self) -> None:
@@ -111,6 +95,9 @@ class AgendaEditor(ModalScreen[None]):
         state, mt = self.cockpit.state, self.cockpit.mt
         blocks = self.blocks
         self.cursor = max(0, min(self.cursor, len(blocks) - 1))
+        for b in blocks:  # what was asked has arrived
+            if self._asked.get(b.uid) == minutes(b):
+                del self._asked[b.uid]
         self.query_one("#agenda-fit", Static).update(fit_line(*agenda_fit(state)))
         t = Text(no_wrap=True, overflow="ellipsis")
         for n, b in enumerate(blocks):
@@ -142,6 +129,14 @@ class AgendaEditor(ModalScreen[None]):
         t.rstrip()
         self.query_one("#agenda-blocks", Static).update(t or Text("no blocks: a adds one"))
 
+    def _edit(self, run: Any, said: Any) -> None:
+        self.cockpit.edit(run, said, show=self.said)
+
+    def said(self, text: str) -> None:
+        """What the last edit did, on the editor's own line (toasts would cover the list)."""
+        if self.is_attached:
+            self.query_one("#agenda-said", Static).update(Text("✓ " + text, style="green"))
+
     # -- keys ------------------------------------------------------------------------------
     def action_cursor(self, delta: int) -> None:
         self.cursor = max(0, min(len(self.blocks) - 1, self.cursor + delta))
@@ -155,8 +150,8 @@ class AgendaEditor(ModalScreen[None]):
 
     def action_minutes(self, delta: int) -> None:
         b = self.block
-        if b is not None:
-            self._set_minutes(b, minutes(b) + delta)
+        if b is not None:  # (counted from what was asked last: quick presses add up)
+            self._set_minutes(b, self._asked.get(b.uid, minutes(b)) + delta)
 
     def _set_minutes(self, b: BlockRow, minutes: int) -> None:
         mid, pos, uid, by = self.cockpit.state.meeting_id, b.position + 1, b.uid, self.cockpit.role
@@ -164,12 +159,14 @@ class AgendaEditor(ModalScreen[None]):
             self.notify("a block needs at least 1 minute (del removes it)", markup=False)
             return
 
+        self._asked[b.uid] = minutes
+
         def run(store: Any) -> Any:
             from kickoff_tui.core.agenda_edits import set_minutes
 
             return set_minutes(store, mid, pos, minutes, by=by, expect_uid=uid)
 
-        self.cockpit.edit(run, f"block {pos}: {minutes} min")
+        self._edit(run, f"block {pos}: {minutes} min")
 
     def action_move(self, delta: int) -> None:
         b = self.block
@@ -184,7 +181,7 @@ class AgendaEditor(ModalScreen[None]):
             return move_block(store, mid, pos, to, by=by, expect_uid=uid)
 
         self.cursor += delta  # the cursor goes with the block
-        self.cockpit.edit(run, f"moved to {to}")
+        self._edit(run, f"moved to {to}")
 
     def action_remove(self) -> None:
         b = self.block
@@ -197,7 +194,7 @@ class AgendaEditor(ModalScreen[None]):
 
             return remove_block(store, mid, pos, by=by, expect_uid=uid)
 
-        self.cockpit.edit(run, lambda removed: f"removed block {pos} '{removed.title}'")
+        self._edit(run, lambda removed: f"removed block {pos} '{removed.title}'")
 
     def action_fit(self) -> None:
         mid, by = self.cockpit.state.meeting_id, self.cockpit.role
@@ -212,7 +209,7 @@ class AgendaEditor(ModalScreen[None]):
             return f"fitted to the box: {n} block{'s' if n != 1 else ''} retimed" if n else (
                 "already fits the box: nothing changed")  # fmt: skip
 
-        self.cockpit.edit(run, said)
+        self._edit(run, said)
 
     # -- typed answers: minutes, a new title, a new block ----------------------------------
     def action_ask(self, what: str) -> None:
@@ -261,7 +258,7 @@ class AgendaEditor(ModalScreen[None]):
 
                 return rename_block(store, mid, pos, text, by=by, expect_uid=uid)
 
-            self.cockpit.edit(rename, f"block {pos} renamed")
+            self._edit(rename, f"block {pos} renamed")
         elif what == "presenter" and b is not None:
             pos, uid = b.position + 1, b.uid
 
@@ -270,7 +267,7 @@ class AgendaEditor(ModalScreen[None]):
 
                 return set_presenter(store, mid, pos, text, by=by, expect_uid=uid)
 
-            self.cockpit.edit(present, lambda block: f"block {pos}: presented by "
+            self._edit(present, lambda block: f"block {pos}: presented by "
                               f"{block.presenter or 'nobody'}")  # fmt: skip
         elif what == "add":
             found = ADD.match(text)
@@ -287,5 +284,5 @@ class AgendaEditor(ModalScreen[None]):
                 return add_block(store, mid, title, minutes, after=after, by=by)
 
             self.cursor = after  # on the new block once it arrives
-            self.cockpit.edit(add, f"added '{title}' ({minutes} min) as block {after + 1}")
+            self._edit(add, f"added '{title}' ({minutes} min) as block {after + 1}")
         self._stop_asking()

@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
+
 if TYPE_CHECKING:
     from textual.app import App
 
+    from kickoff_tui.core.rows import BlockRow
     from kickoff_tui.tui.state import MeetingState
 
 
@@ -24,6 +27,25 @@ def agenda_fit(state: MeetingState) -> tuple[int, int]:
 
     seconds = sum(planned_seconds(b) for b in state.snap.blocks)
     return round(seconds / 60), state.snap.meeting.planned_minutes
+
+
+def minutes(b: BlockRow) -> int:
+    """The minutes a block is planned for now (its replan, once the meeting replanned it)."""
+    from kickoff_tui.core.clock import planned_seconds
+
+    return round(planned_seconds(b) / 60)
+
+
+def fit_line(planned: int, box: int) -> Text:
+    t = Text(no_wrap=True, overflow="ellipsis")
+    t.append(f"Agenda {planned} min · box {box} min · ", style="bold")
+    if planned > box:
+        t.append(f"{planned - box} min over — f fits it to the box", style="bold red")
+    elif planned < box:
+        t.append(f"fits, {box - planned} min spare", style="green")
+    else:
+        t.append("fits exactly", style="green")
+    return t
 
 
 class Editors:
@@ -61,11 +83,20 @@ class Editors:
             if getattr(screen, "cockpit", None) is self and follow is not None:
                 follow()
 
-    def edit(self, run: Callable[[Any], Any], said: Callable[[Any], str] | str) -> None:
-        """Queue one edit (``run(store)`` in the writer thread); say what it did once saved."""
+    def edit(
+        self, run: Callable[[Any], Any], said: Callable[[Any], str] | str,
+        show: Callable[[str], None] | None = None,
+    ) -> None:  # fmt: skip
+        """Queue one edit (``run(store)`` in the writer thread); say what it did once saved —
+        on the editor's own line (``show``) when it has one, else as a toast. A refusal is a
+        toast (the session reports it)."""
 
         def done(result: Any) -> None:
-            self.notify(said(result) if callable(said) else said, markup=False, timeout=3)
+            text = said(result) if callable(said) else said
+            if show is not None:
+                show(text)
+            else:
+                self.notify(text, markup=False, timeout=3)
 
         self.run_job(run, label="edit", done=done)
 

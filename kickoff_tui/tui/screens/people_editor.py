@@ -60,6 +60,7 @@ class PeopleEditor(ModalScreen[None]):
     PeopleEditor #people-check.-asking { display: block; }
     PeopleEditor #people-check.-error { color: $error; }
     PeopleEditor #people-keys { color: $text-muted; }
+    PeopleEditor #people-said { height: 1; }
     """
 
     def __init__(self, cockpit: CockpitScreen) -> None:
@@ -74,6 +75,7 @@ class PeopleEditor(ModalScreen[None]):
             yield Static("", id="people-list")
             yield Input(id="people-input")
             yield Static("", id="people-check")
+            yield Static("", id="people-said")
             yield Static(KEYS, id="people-keys")
 
     def on_mount(self) -> None:
@@ -113,6 +115,14 @@ class PeopleEditor(ModalScreen[None]):
         t.rstrip()
         self.query_one("#people-list", Static).update(t or Text("nobody yet"))
 
+    def _edit(self, run: Any, said: Any) -> None:
+        self.cockpit.edit(run, said, show=self.said)
+
+    def said(self, text: str) -> None:
+        """What the last edit did, on the editor's own line (toasts would cover the list)."""
+        if self.is_attached:
+            self.query_one("#people-said", Static).update(Text("✓ " + text, style="green"))
+
     def action_cursor(self, delta: int) -> None:
         self.cursor = max(0, min(len(self.people) - 1, self.cursor + delta))
         self.removing = None
@@ -135,7 +145,7 @@ class PeopleEditor(ModalScreen[None]):
 
             return update_attendee(store, aid, by=by, present=present)
 
-        self.cockpit.edit(run, f"{a.name} marked {'present' if present else 'absent'}")
+        self._edit(run, f"{a.name} marked {'present' if present else 'absent'}")
 
     def action_remove(self) -> None:
         a = self.person
@@ -154,7 +164,7 @@ class PeopleEditor(ModalScreen[None]):
 
             return remove_attendee(store, mid, f'"{name}"', by=by)
 
-        self.cockpit.edit(run, lambda said: str(said))
+        self._edit(run, lambda said: str(said))
 
     # -- the edit line ---------------------------------------------------------------------
     def action_edit(self) -> None:
@@ -216,5 +226,5 @@ class PeopleEditor(ModalScreen[None]):
 
             return update_attendee(store, aid, by=by, **change)
 
-        self.cockpit.edit(run, f"updated {fact.name}")
+        self._edit(run, f"updated {fact.name}")
         self._stop_editing()
