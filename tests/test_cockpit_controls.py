@@ -88,6 +88,9 @@ async def test_ctrl_e_asks_naming_parked_blocks_and_n_or_esc_keeps(store, meetin
         await settle(pilot)
         assert ended(store, meeting, clock)
         assert len(parked(store, meeting)) == 7
+        rail = app.screen.query_one(AgendaRail).render().plain.splitlines()
+        assert not any(line.startswith("▶") for line in rail)  # nothing runs any more
+        assert rail[0].startswith("✓ 1")
 
 
 async def test_next_on_the_last_block_asks_too(store, meeting, clock):

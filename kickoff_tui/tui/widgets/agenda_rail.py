@@ -53,7 +53,7 @@ class AgendaRail(Widget):
             rows.append((b.id, b.title, b.status, plan,
                          bt and (round(bt.elapsed_s / 60), bt.budget_s, bt.ended, min(fill, _BAR),
                                  bt.elapsed_s > bt.budget_s)))  # fmt: skip
-        current = (mt.current_block_id, mt.paused) if mt else None
+        current = (mt.current_block_id, mt.paused, mt.ended) if mt else None
         mode = (self.has_class("-narrow"), self.has_class("-wide"), self.content_size.width)
         return (current, self._viewing, mode, tuple(rows))
 
@@ -65,7 +65,7 @@ class AgendaRail(Widget):
         paused = mt is not None and mt.paused
         for b in self._blocks:
             bt = mt.blocks.get(b.id) if mt and b.id is not None else None
-            current = mt is not None and mt.current_block_id == b.id
+            current = mt is not None and mt.current_block_id == b.id and not mt.ended
             if current:
                 mark, style = "▶", "bold reverse" if not paused else "bold"
             elif b.status == "done" or (bt and bt.ended):
