@@ -9,6 +9,7 @@ import pytest
 
 from kickoff_tui.core import agenda_edits, timers
 from kickoff_tui.core.attendees import put_attendee, remove_attendee
+from kickoff_tui.core.clock import standing_end
 from kickoff_tui.core.errors import InputError
 from kickoff_tui.core.record import (
     add_attendee,
@@ -55,6 +56,11 @@ def test_minutes_changed_once_running_are_a_replan_and_the_plan_stays(store, mee
     assert (b.planned_minutes, b.replanned_seconds) == (25, 12 * 60)
     snap = load_snapshot(store, meeting.id)
     assert timers.meeting_time(snap, T0).blocks[b.id].planned_s == 12 * 60
+    # a block added during the meeting was never in the plan
+    new = agenda_edits.add_block(store, meeting.id, "Security review", 5, after=3)
+    assert (new.planned_minutes, new.replanned_seconds) == (0, 5 * 60)
+    snap = load_snapshot(store, meeting.id)
+    assert timers.meeting_time(snap, T0).blocks[new.id].planned_s == 5 * 60
 
 
 def test_a_rebalance_takes_exactly_what_is_behind_in_seconds(store, meeting):
@@ -94,9 +100,12 @@ def test_reopen_undoes_an_end_and_the_clock_resumes_from_stored_events(store, me
     assert not mt.ended and mt.current_block_id == snap.blocks[1].id
     # block 2 ran 10 minutes before the end, and 5 since the reopen: the 30 between are not time
     assert mt.current.elapsed_s == 15 * 60
-    # and it ends again as usual
+    assert standing_end(snap.events) is None  # the checks and the record see it running
+    # and it ends again as usual; that end is the one that stands
     assert timers.end(store, meeting.id, end_at.add(minutes=40)) == 6
-    assert load_snapshot(store, meeting.id).meeting.status == "ended"
+    snap = load_snapshot(store, meeting.id)
+    assert snap.meeting.status == "ended"
+    assert standing_end(snap.events) == end_at.add(minutes=40)
 
 
 def test_reopen_is_refused_unless_ended_the_same_day(store, meeting, db_url):

@@ -66,7 +66,10 @@ def _at(blocks: Sequence[Block], position: int, expect_uid: str | None) -> Block
 
 def _minutes(minutes: int) -> int:
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60:
-        raise InputError(f"minutes must be a whole number from 1 to 1440, not {minutes!r}")
+        raise InputError(
+            f"minutes must be a whole number from 1 to 1440, not {minutes!r} — give the "
+            "block at least one minute"
+        )
     return minutes
 
 
@@ -156,7 +159,8 @@ def add_block(
     store: Store, meeting_id: str, title: str, minutes: int, *, kind: str = "general",
     after: int | None = None, by: str = "cli",
 ) -> Block:  # fmt: skip
-    """A new block after position ``after`` (0 = first; default: at the end)."""
+    """A new block after position ``after`` (0 = first; default: at the end). Added once the
+    meeting runs, it is a replan: planned 0 minutes (it was not in the plan), replanned N."""
     title, minutes = _title(title), _minutes(minutes)
     if kind not in BLOCK_KINDS:
         raise InputError(f"unknown block kind '{kind}' — use one of: {', '.join(BLOCK_KINDS)}")
@@ -166,8 +170,12 @@ def add_block(
         if not 0 <= at <= len(blocks):
             raise InputError(f"no block {at} to add after — use 0 to {len(blocks)}")
         spare = max((b.position for b in blocks), default=0) + 1  # _renumber puts it in place
+        # Added once the meeting runs, a block was never in the plan: planned 0, replanned N.
+        running = bool(_started(s, meeting_id))
         block = Block(meeting_id=meeting_id, position=spare, title=title, kind=kind,
-                      planned_minutes=minutes, prompts_json="[]")  # fmt: skip
+                      planned_minutes=0 if running else minutes,
+                      replanned_seconds=minutes * 60 if running else None,
+                      prompts_json="[]")  # fmt: skip
         s.add(block)
         s.flush()
         _renumber(s, [*blocks[:at], block, *blocks[at:]])

@@ -193,9 +193,11 @@ def local_date_of(meeting: Any) -> pendulum.Date:
 
 def meeting_end(record: MeetingRecord) -> pendulum.DateTime:
     """When the meeting ended (its meeting-ended event), else when it was planned to end."""
-    ended = [e for e in record.events if e.kind == "meeting-ended"]
-    if ended:
-        return pendulum.instance(min(ended, key=lambda e: (e.at, e.id)).at)
+    from kickoff_tui.core.clock import standing_end
+
+    ended = standing_end(record.events)  # an end undone by a reopen does not count
+    if ended is not None:
+        return pendulum.instance(ended)
     started = [e for e in record.events if e.kind == "block-started"]
     base = (
         pendulum.instance(min(started, key=lambda e: (e.at, e.id)).at)

@@ -142,6 +142,16 @@ class MeetingTime:
         return self.blocks.get(self.current_block_id)
 
 
+def standing_end(events: Sequence[EventLike]) -> dt.datetime | None:
+    """When the meeting ended, if it still stands: the last ``meeting-ended`` that no
+    ``meeting-reopened`` followed (``timers.reopen`` undoes an end); None otherwise."""
+    marks = [e for e in events if e.kind in ("meeting-ended", "meeting-reopened")]
+    if not marks:
+        return None
+    last = max(marks, key=lambda e: (e.at, e.id or 0))
+    return last.at if last.kind == "meeting-ended" else None
+
+
 def planned_seconds(block: BlockLike) -> int:
     """The seconds a block is planned to take now: the replanned seconds once the meeting
     replanned it (a rebalance), else its planned minutes (``models.block_seconds``)."""
