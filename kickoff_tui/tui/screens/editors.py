@@ -10,7 +10,7 @@ state when it arrives. So two terminals editing one agenda see each other's edit
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from kickoff_tui.core.rows import BlockRow
+    from kickoff_tui.tui.screens.cockpit import CockpitScreen
     from kickoff_tui.tui.state import MeetingState
 
 
@@ -66,7 +67,7 @@ class Editors:
         if not self.state.loaded:
             self.notify("the meeting is still opening — press g again in a moment", markup=False)
             return
-        self.app.push_screen(AgendaEditor(self))
+        self.app.push_screen(AgendaEditor(cast("CockpitScreen", self)))
 
     def action_edit_people(self) -> None:
         from kickoff_tui.tui.screens.people_editor import PeopleEditor
@@ -74,7 +75,7 @@ class Editors:
         if not self.state.loaded:
             self.notify("the meeting is still opening — press w again in a moment", markup=False)
             return
-        self.app.push_screen(PeopleEditor(self))
+        self.app.push_screen(PeopleEditor(cast("CockpitScreen", self)))
 
     def editors_follow(self) -> None:
         """The record changed: an open editor shows it."""

@@ -190,7 +190,7 @@ class PeopleEditor(ModalScreen[None]):
 
         me = self.editing.id if self.editing is not None else None
         others = [(i, n) for i, n in self.cockpit.state.people if i != me]
-        return parse_fact("person " + text, self.cockpit.state.snap.meeting, others)  # type: ignore[arg-type]
+        return parse_fact("person " + text, self.cockpit.state.snap.meeting, others)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         from kickoff_tui.core.errors import KickoffError
