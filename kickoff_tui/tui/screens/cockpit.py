@@ -128,6 +128,7 @@ class CockpitScreen(
         self._show_banner(mt)
         if mt.current_block_id is not None and mt.current_block_id != self.viewing:
             self.show_block(mt.current_block_id)  # everyone follows the running block
+        self.place_toasts()  # (the capture line may have grown: toasts stay above it)
 
     def _start_due(self, mt: MeetingTime) -> bool:
         """Start by itself when the scheduled time arrives while the cockpit is open (or was
