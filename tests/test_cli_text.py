@@ -169,7 +169,7 @@ def test_every_export_format_is_free_of_control_bytes(acme, tmp_path):
     r = run("export", ID, "--all", str(out), db=acme)
     assert r.returncode == 0, r.stderr
     files = sorted(out.iterdir())
-    assert len(files) == 5
+    assert len(files) == 6  # md, email, csv, ics, json, html
     for name, data in [("stdout.md", md.stdout), *((p.name, p.read_bytes()) for p in files)]:
         bad = [b for b in data if (b < 0x20 and b not in (0x0A, 0x0D)) or b == 0x7F]
         assert not bad, bad
