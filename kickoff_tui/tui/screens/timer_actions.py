@@ -148,11 +148,10 @@ class TimerActions:
                 return
 
             def say(parked_n: Any) -> None:
+                said = "meeting ended"
                 if isinstance(parked_n, int) and parked_n:
-                    self.notify(f"meeting ended: {parked_n} block(s) went to the parking lot",
-                                markup=False)  # fmt: skip
-                else:
-                    self.notify("meeting ended", markup=False)
+                    said += f": {parked_n} block(s) went to the parking lot"
+                self.notify(said + " (ctrl+p → Reopen undoes it today)", markup=False)
 
             self._timer("end", timebox.plan_end, say=say, expect="block", seen_block=seen)
 
