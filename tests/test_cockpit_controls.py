@@ -301,6 +301,15 @@ async def test_layout_80x24_shows_the_prompts_and_one_pane_at_a_time(store, meet
         await pilot.press("v")
         shown = [p.kind for p in app.screen.query(ItemPane) if p.display]
         assert shown == ["decision"]
+        await pilot.press("tab")  # into the shown pane; v there moves the focus along
+        while not isinstance(app.focused, ItemPane):
+            await pilot.press("tab")
+        assert app.focused.kind == "decision"
+        await pilot.press("v")
+        assert isinstance(app.focused, ItemPane) and app.focused.kind == "risk"
+        await pilot.press("v")
+        assert [p.kind for p in app.screen.query(ItemPane) if p.display] == ["action"]
+        app.screen.set_focus(None)
         await pilot.press("r")  # a saved risk shows its pane
         await type_text(pilot, "API may slip")
         await pilot.press("enter")

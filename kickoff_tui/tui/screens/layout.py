@@ -85,6 +85,8 @@ class CockpitLayout:
         for kind in PANE_KINDS:
             pane = self.query_one(f"#pane-{kind}", ItemPane)
             pane.display = not narrow or kind == self.shown_pane
+            if not pane.display and pane.has_focus:  # in a pane, v moves to the next one
+                self.query_one(f"#pane-{self.shown_pane}", ItemPane).focus()
         tabs = self.query_one("#pane-tabs", Static)
         tabs.display = narrow
         if narrow:
