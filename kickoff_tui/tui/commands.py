@@ -21,8 +21,8 @@ class Cmd:
 COCKPIT: tuple[Cmd, ...] = (
     Cmd("start", "s", "Start", "Start the meeting clock and the first block"),
     Cmd("pause", "space", "Pause", "Pause or resume the block timer"),
-    Cmd("next_block", "n,right", "Next", "Move to the next block (ends the meeting after the last)",
-        key_display="n/→"),
+    Cmd("next_block", "n,right", "Next",
+        "Move to the next block (on the last, asks to end the meeting)", key_display="n/→"),
     Cmd("prev_block", "p,left", "Prev", "Go back to the previous block", key_display="p/←",
         show=False),
     Cmd("extend", "plus,+", "+1 min", "Add a minute to the current block", key_display="+",
