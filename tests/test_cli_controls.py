@@ -7,8 +7,6 @@ fix, exit 2, and leaves every row of the store as it was (compared row by row)."
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pendulum
 import pytest
 from click.testing import CliRunner
@@ -30,8 +28,8 @@ from tests.dbutil import dump
 
 
 class Kick:
-    def __init__(self, path: Path) -> None:
-        self.url = "sqlite:///" + str(path)
+    def __init__(self, url: str) -> None:
+        self.url = url
         self.store = Store.open(self.url)
         m = create_meeting(self.store, "Acme Corp", get_template("kickoff-90"), START,
                            "Europe/Berlin")  # fmt: skip
@@ -42,11 +40,10 @@ class Kick:
             ("Sam Patel", "ours", ("primary-contact",)),
         ):
             add_attendee(self.store, m.id, name, side=side, roles=roles)
-        self.path = path
 
     def run(self, *args: str):
         runner = CliRunner(env={"KICKOFF_DB": None})
-        return runner.invoke(main, ["--db", str(self.path), *args], catch_exceptions=False)
+        return runner.invoke(main, ["--db", self.url, *args], catch_exceptions=False)
 
     def ok(self, *args: str) -> str:
         r = self.run(*args)
@@ -75,12 +72,24 @@ class Kick:
 
 @pytest.fixture
 def k(tmp_path):
-    kick = Kick(tmp_path / "k.db")
+    kick = Kick("sqlite:///" + str(tmp_path / "k.db"))
     yield kick
     kick.store.close()
 
 
-def test_agenda_edits_from_the_command_line(k):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def kb(request, tmp_path):
+    """:func:`k` on a SQLite file and on PostgreSQL (where storage matters: renumbering blocks
+    under the unique position, the soft delete, the same-name rule)."""
+    url = (request.getfixturevalue("pg_url") if request.param == "postgresql"
+           else "sqlite:///" + str(tmp_path / "k.db"))  # fmt: skip
+    kick = Kick(url)
+    yield kick
+    kick.store.close()
+
+
+def test_agenda_edits_from_the_command_line(kb):
+    k = kb
     out = k.ok("agenda", "acme")
     assert out.splitlines()[0].startswith(" 1  Welcome & introductions  8 min")
     assert out.splitlines()[-1] == "90 min planned in a 90-min box: fits"
@@ -112,7 +121,8 @@ def test_agenda_edits_from_the_command_line(k):
     assert k.ok("fit", "acme").startswith(("fitted", "the agenda already fits"))
 
 
-def test_agenda_bad_input_changes_nothing(k):
+def test_agenda_bad_input_changes_nothing(kb):
+    k = kb
     k.store.close()
     k.store = Store.open(k.url)
     add_attendee(k.store, k.id, "Maria Schmidt", side="ours")
@@ -164,7 +174,8 @@ def test_reopen_is_refused_the_next_day(k):
     k.refused("reopen", "acme", match="only the day it ended")
 
 
-def test_attendee_updates_instead_of_duplicating_and_removes(k):
+def test_attendee_updates_instead_of_duplicating_and_removes(kb):
+    k = kb
     out = k.ok("attendee", "acme", "maria lopez", "--title", "COO", "--role", "executive-sponsor",
                "--presence", "absent")  # fmt: skip
     assert out == "updated Maria Lopez (theirs): title, roles, present\n"
@@ -187,7 +198,8 @@ def test_attendee_updates_instead_of_duplicating_and_removes(k):
     k.ok("attendee", "acme", "Dana Kim", "--side", "ours", "--title", "CTO")
 
 
-def test_items_by_number_edit_done_delete_undo(k):
+def test_items_by_number_edit_done_delete_undo(kb):
+    k = kb
     assert k.ok("add", "acme", "risk", 'SSO may slip @dana sev:high mit:"Start the form" esc')
     (risk,) = list_items(k.store, k.id)
     assert (risk.mitigation, risk.escalated, risk.severity) == ("Start the form", True, "high")
@@ -254,3 +266,15 @@ def test_answers_and_facts_from_the_command_line(k):
     k.refused("add", "acme", "next", "fri", match="next needs a time")
     k.refused("add", "acme", "person", "Li", "Wei", match="already an attendee")
     k.refused("add", "acme", "role", "boss", "@li", match="unknown role")
+
+
+def test_text_that_cannot_be_stored_is_refused(k):
+    bad = b"Jos\xe9".decode("utf-8", "surrogateescape")  # what a Latin-1 terminal sends
+    k.refused("agenda", "acme", "rename", "2", bad, match="not valid UTF-8")
+    k.refused("agenda", "acme", "add", bad, "--minutes", "5", match="not valid UTF-8")
+    k.refused("agenda", "acme", "presenter", "2", bad, match="not valid UTF-8")
+    k.refused("answer", "acme", "@maria", "1", bad, match="not valid UTF-8")
+    k.ok("add", "acme", "action", "Send the deck")
+    k.refused("edit", "acme#1", bad, match="not valid UTF-8")
+    k.refused("edit", "acme#1", "--mitigation", bad, match="not valid UTF-8")
+    k.refused("attendee", "acme", "Maria Lopez", "--title", bad, match="not valid UTF-8")

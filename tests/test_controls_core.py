@@ -63,6 +63,18 @@ def test_minutes_changed_once_running_are_a_replan_and_the_plan_stays(store, mee
     assert timers.meeting_time(snap, T0).blocks[new.id].planned_s == 5 * 60
 
 
+def test_a_fit_during_the_meeting_clears_the_overrun_finding(store, meeting):
+    from kickoff_tui.core.checks import run_checks
+
+    agenda_edits.add_block(store, meeting.id, "Security review", 10)  # 100 in a 90-min box
+    timers.start(store, meeting.id, T0)
+    ids = lambda: {f.id for f in run_checks(load_snapshot(store, meeting.id), T0)}  # noqa: E731
+    assert "agenda-overrun" in ids()
+    agenda_edits.fit_agenda(store, meeting.id)  # a replan: the plan itself stays
+    assert sum(b.planned_minutes for b in load_snapshot(store, meeting.id).blocks) == 100
+    assert "agenda-overrun" not in ids()
+
+
 def test_a_rebalance_takes_exactly_what_is_behind_in_seconds(store, meeting):
     timers.start(store, meeting.id, T0)
     first = load_snapshot(store, meeting.id).blocks[0]

@@ -31,6 +31,7 @@ from kickoff_tui.core.meetings import lock_meeting
 from kickoff_tui.core.models import Attendee, Block, BlockNote, Item, TimerEvent
 from kickoff_tui.core.people import Ambiguous, Unresolved, match
 from kickoff_tui.core.store import Store
+from kickoff_tui.core.text import clean
 
 __all__ = [
     "add_block", "fit_agenda", "move_block", "remove_block", "rename_block", "set_minutes",
@@ -74,7 +75,7 @@ def _minutes(minutes: int) -> int:
 
 
 def _title(title: str) -> str:
-    title = " ".join(title.split())
+    title = " ".join(clean(title, field="the block title").split())
     if not title:
         raise InputError("the block title is empty — type a title")
     return title
@@ -123,7 +124,9 @@ def set_presenter(
     """Who presents the block at ``position``: an attendee, named as owners are (``@maria``,
     ``@"Maria Lopez"``, ``lopez``). ``None`` or ``""`` clears it. A name that is nobody or
     fits two people is refused, naming the fix."""
-    raw = " ".join((name or "").strip().removeprefix("@").strip('"').split())
+    raw = " ".join(
+        clean(name or "", field="the presenter").strip().removeprefix("@").strip('"').split()
+    )
     with store.write(by) as s:
         block = _at(_blocks(s, meeting_id), position, expect_uid)
         if not raw:

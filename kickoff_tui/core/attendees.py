@@ -134,13 +134,15 @@ def put_attendee(
     roles: Iterable[str] | None = None,
     present: bool | None = None,
     by: str = "cli",
+    **extra: object,
 ) -> PutResult:
     """Add a person, or update the one with this name (what ``kickoff attendee`` does).
 
     The name compares folded. ``side`` picks among namesakes on both sides; given for a person
     who exists on one side only, it moves them. Only the fields given (not None) change;
-    ``roles`` replaces the person's roles. One unit of work: the look-up and the write share a
-    transaction, so two terminals adding the same name at once add one person.
+    ``roles`` replaces the person's roles. ``extra`` are more columns (``email=``, already
+    checked by the caller), set the same way when not None. One unit of work: the look-up and
+    the write share a transaction, so two terminals adding the same name at once add one person.
     """
     name = _name(name)
     side = _side(side) if side is not None else None
@@ -164,12 +166,16 @@ def put_attendee(
                 title=title or "", seniority=seniority or 0, roles=",".join(role_list or ()),
                 present=True if present is None else present, created_at=utcnow(),
             )  # fmt: skip
+            for field, value in extra.items():
+                if value is not None:
+                    setattr(a, field, value)
             s.add(a)
             return PutResult(a, True, ())
         a = namesakes[0]
         wanted = {
             "side": side, "title": title, "seniority": seniority,
             "roles": None if role_list is None else ",".join(role_list), "present": present,
+            **extra,
         }  # fmt: skip
         changed = []
         for field, value in wanted.items():

@@ -492,7 +492,8 @@ def _time(rec: MeetingRecord, now: pendulum.DateTime) -> Iterator[Finding]:
     from kickoff_tui.core.clock import compute
 
     m = rec.meeting
-    planned = sum(b.planned_minutes for b in rec.blocks)
+    # The plan as it stands (a fit or a replan during the meeting counts), whole minutes.
+    planned = round(sum(b.planned_seconds for b in rec.blocks) / 60)
     if planned > m.planned_minutes:
         yield Finding(
             "agenda-overrun", WARNING,

@@ -130,12 +130,18 @@ class Proposal(NamedTuple):
         return round(self.saves_s / 60)
 
     def describe(self, blocks: Sequence[Any]) -> str:
+        """``Scope 16→15, Plan 16→15``: whole minutes for display; m:ss where rounding would
+        hide the change (``Roles 12:00→11:47``)."""
         titles = {b.id: b.title for b in blocks}
-        parts = [
-            f"{titles[i]} {fmt_duration(self.before[i])}→{fmt_duration(s)}"
-            for i, s in self.plan.items()
-            if s != self.before[i]
-        ]
+        parts = []
+        for i, s in self.plan.items():
+            was = self.before[i]
+            if s == was:
+                continue
+            if round(s / 60) != round(was / 60):
+                parts.append(f"{titles[i]} {round(was / 60)}→{round(s / 60)}")
+            else:
+                parts.append(f"{titles[i]} {fmt_duration(was)}→{fmt_duration(s)}")
         return ", ".join(parts)
 
 
