@@ -100,6 +100,7 @@ class CockpitScreen(
 
     def on_mount(self) -> None:
         self.opened_at = self.now()
+        self.fit(self.app.size)  # the layout for this terminal from the first frame
         self.link_session()  # starts the session (the store opens behind the screen); joins
         self.refresh_all()
         # The clocks show seconds: one repaint a second, on the second, is all they need.

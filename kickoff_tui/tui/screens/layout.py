@@ -50,7 +50,12 @@ class CockpitLayout:
         def call_after_refresh(self, callback: Any, *args: Any) -> Any: ...
 
     def on_resize(self) -> None:
-        width, height = self.size.width, self.size.height
+        self.fit(self.size)
+
+    def fit(self, size: Size) -> None:
+        """The classes for a terminal of ``size``. Called on mount with the app's size too, so
+        that the first frame already has them (Resize reaches the screen after it)."""
+        width, height = size.width, size.height
         narrow, wide = width < NARROW_BELOW, width >= WIDE_FROM
         self.set_class(narrow, "-narrow")
         self.set_class(wide, "-wide")
