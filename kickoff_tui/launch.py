@@ -37,10 +37,42 @@ def parse(args: list[str]) -> tuple[str, str, str | None] | None:
     return ROLES[rest[0]], rest[1], db
 
 
+def defer_dateutil_parser() -> None:
+    """Let ``import pendulum`` skip dateutil's parser until something parses with it.
+
+    pendulum imports ``dateutil.parser`` (and with it dateutil.tz, ctypes and the zoneinfo
+    tarball's readers: ~10 ms) only to fall back on it for text that is not ISO 8601, and the
+    cockpit's first frame parses no text at all. A stand-in module takes its place in
+    ``sys.modules``; the first attribute anyone reads from it imports the real module (under
+    a lock: any thread may be first) and the stand-in takes on its contents.
+    """
+    if "dateutil.parser" in sys.modules:
+        return
+    import threading
+    import types
+
+    lock = threading.Lock()
+    stand_in = types.ModuleType("dateutil.parser", "imported on first use (kickoff.launch)")
+
+    def load(name: str) -> object:
+        with lock:
+            if sys.modules.get("dateutil.parser") is stand_in:
+                del sys.modules["dateutil.parser"]
+            import importlib
+
+            real = importlib.import_module("dateutil.parser")
+            stand_in.__dict__.update(real.__dict__)  # (its next reads need no import)
+        return getattr(real, name)
+
+    stand_in.__getattr__ = load  # type: ignore[method-assign]
+    sys.modules["dateutil.parser"] = stand_in
+
+
 def run_tui(url: str, meeting_ref: str | None, role: str, demo: bool = False) -> None:
     # No garbage collection until the first frame is on screen (the app turns it back on):
     # start-up allocates much and frees little, and every collection would delay the frame.
     gc.disable()
+    defer_dateutil_parser()
     from kickoff_tui.tui.app import KickoffApp
 
     app = KickoffApp(db_url=url, meeting_ref=meeting_ref, role=role, demo=demo)
