@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -64,6 +65,7 @@ class CockpitScreen(
         self._rung: set[tuple[int, str]] = set()
         self._undo: list[int] = []
         self._notes_sent: dict[int, str] = {}
+        self._resumed = False
 
     # -- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -107,6 +109,13 @@ class CockpitScreen(
         self.set_timer(1.0 - self.opened_at.microsecond / 1e6 + 0.01, self._start_ticking)
         self.set_interval(1.0, self.query_one(HealthPanel).recheck)
         self.query_one(CaptureLine).restore_draft()  # what a killed terminal was typing
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first time, the widgets have just been styled as they mounted: styling them all
+        again (Textual's default on every resume) would only delay the first frame."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def _start_ticking(self) -> None:
         self.tick()
