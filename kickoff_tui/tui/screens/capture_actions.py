@@ -44,8 +44,8 @@ class CaptureActions:
     def preview(self, kind: str, text: str) -> tuple[bool, str]:
         from kickoff_tui.core import entry  # (not needed for the first frame)
 
-        view = self.block_view
-        target = view.answer_target if view is not None else None
+        view, line = self.block_view, self.query_one(CaptureLine)
+        target = line.target or (view.answer_target if view is not None else None)
         return entry.preview(self.state.snap.meeting, self.state.people, kind, text, target)
 
     def on_capture_line_submitted(self, message: CaptureLine.Submitted) -> None:
@@ -56,7 +56,7 @@ class CaptureActions:
         from kickoff_tui.core import entry
 
         view = self.block_view
-        answer = view.answer_target if view is not None else None
+        answer = message.target or (view.answer_target if view is not None else None)
         state, kind, text = self.state, message.kind, message.text
         if state.loaded:
             ok, error = entry.preview(state.snap.meeting, state.people, kind, text, answer)
@@ -64,7 +64,7 @@ class CaptureActions:
                 self.notify(error, severity="error", markup=False)
                 line = self.query_one(CaptureLine)
                 if not line.input.value.strip():  # (the line cleared itself: bring it back)
-                    line.open(kind, text, editing=message.editing)
+                    line.open(kind, text, editing=message.editing, target=message.target)
                 line.landed(message.token)
                 return
         loaded, mid, now = state.loaded, state.meeting_id, self.now()
@@ -90,7 +90,8 @@ class CaptureActions:
         self.run_job(run, label="capture", done=lambda result: self._saved(result, message),
                      failed=lambda exc: self._unsaved(exc, message))  # fmt: skip
         if view is not None:
-            view.post_message(BlockView.Saved())  # let the view advance (Five Questions)
+            # let the view advance (the Five Questions' pointer moves on at once)
+            view.post_message(BlockView.Saved(answer if kind == "answer" else None))
 
     def _saved(self, result: tuple[str, Any], message: CaptureLine.Submitted) -> None:
         self.query_one(CaptureLine).landed(message.token)  # its draft is no longer needed
@@ -105,13 +106,20 @@ class CaptureActions:
             self._conflict(exc, message)
         elif isinstance(exc, KickoffError):
             self.notify(str(exc), severity="error", markup=False)
-            self._give_back(message.kind, message.text, message.editing, message.token)
+            self._give_back(message.kind, message.text, message.editing, message.token,
+                            target=message.target)  # fmt: skip
         else:
             return False
         return True
 
     def _give_back(
-        self, kind: str, text: str, editing: Any, token: int | None = None, quiet: bool = False
+        self,
+        kind: str,
+        text: str,
+        editing: Any,
+        token: int | None = None,
+        quiet: bool = False,
+        target: Any = None,
     ) -> None:
         line = self.query_one(CaptureLine)
         if line.input.value.strip():  # busy with the next line: ↑ on an empty line brings it
@@ -120,7 +128,7 @@ class CaptureActions:
                 self.notify("↑ on an empty capture line brings the unsaved line back",
                             markup=False)  # fmt: skip
         else:
-            line.open(kind, text, editing=editing)
+            line.open(kind, text, editing=editing, target=target)
             line.landed(token)  # back on the line: the line's own draft keeps it now
 
     def _conflict(self, exc: ConflictError, message: CaptureLine.Submitted) -> None:
@@ -152,7 +160,9 @@ class CaptureActions:
         if message.verb == "edit":
             from kickoff_tui.core.entry import to_line
 
-            self.query_one(CaptureLine).open(item.kind, to_line(item), editing=item)
+            # Led by its kind word: change the word to change the kind (a misfiled item).
+            line, number = f"{item.kind} {to_line(item)}", getattr(item, "number", None) or iid
+            self.query_one(CaptureLine).open("", line, editing=item, label=f"edit #{number}")
         elif message.verb == "delete":
             self._undo.append(iid)  # (u right away undoes it: the commands run in order)
             self._deleted(iid, True, "deleted — u to undo")

@@ -29,12 +29,21 @@ GRAMMAR = (
 PANE_KEYS = (
     ("tab", "move between the agenda, panes and capture line"),
     ("↑ ↓", "move in a pane"),
-    ("enter", "edit the selected item on the capture line"),
+    (
+        "enter",
+        "edit the selected item on the capture line (change its kind word to change the kind)",
+    ),
     ("x", "mark done / open"),
     ("i", "mark internal / client-safe"),
     ("del", "delete (soft)"),
     ("u", "undo the last delete"),
+    ("enter (line)", "save and close the line: a d r q : open the next one, of any kind"),
     ("esc", "leave the capture line; ↑ on an empty line brings back what Esc cancelled"),
+    (
+        "w j k [ ] J K",
+        "Five Questions: write ▶'s answer (or edit it), point elsewhere, move "
+        "▶'s person later/earlier in the order",
+    ),
     ("ctrl+p", "command palette: every command"),
     ("ctrl+q", "quit (everything is already saved)"),
 )
