@@ -730,3 +730,16 @@ async def test_a_line_taken_before_its_save_lands_is_kept_until_it_lands(tmp_pat
             line.landed(token)
         await settle(line, pilot)
     assert read_file(path) is None  # everything landed, nothing on the line: no file
+
+
+async def test_ctrl_q_with_half_a_risk_keeps_it_for_the_next_open(store, meeting, db_url):
+    """Quitting never drops what was typed (issue 16, point 3): ctrl+q with half a risk on the
+    line quits, and the next open of the meeting offers the risk back on the line."""
+    app = make_app(db_url, meeting.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("r", *keys("SSO may sl"), "ctrl+q")  # one key after the other, fast
+        await until(pilot, lambda: not app.is_running)
+    assert list_items(store, meeting.id) == []  # not saved: it was half typed
+    assert (read_draft(draft_path(db_url, meeting.id)) or {}).get("text") == "SSO may sl"
+    assert (await _restored(db_url, meeting.id))[:2] == ("risk", "SSO may sl")

@@ -45,7 +45,7 @@ PANE_KEYS = (
         "▶'s person later/earlier in the order",
     ),
     ("ctrl+p", "command palette: every command"),
-    ("ctrl+q", "quit (everything is already saved)"),
+    ("ctrl+q", "quit: everything is saved; a half-typed line is offered back on the next open"),
 )
 
 
