@@ -314,7 +314,11 @@ def templates() -> None:
     from kickoff_tui.core.agenda import load_templates
     from kickoff_tui.core.locations import user_template_dir
 
-    for t in sorted(load_templates(user_template_dir()).values(), key=lambda t: t.name):
+    broken: list[str] = []  # a broken file of the user's: named on stderr, the rest listed
+    found = load_templates(user_template_dir(), broken)
+    for line in broken:
+        click.echo(f"kickoff: warning: {line}", err=True)
+    for t in sorted(found.values(), key=lambda t: t.name):
         flag = f"  OVER BY {t.overrun} MIN" if t.overrun > 0 else ""
         click.echo(f"{t.name}\t{t.minutes} min\t{len(t.blocks)} blocks\t{t.title}{flag}")
 
@@ -502,16 +506,24 @@ main.command(name="join", help="Join a meeting as note-taker from a second termi
 
 
 @main.command()
+@click.option("--reset", is_flag=True, help="Start the demo afresh (deletes the old demo).")
 @db_option
 @handled
-def demo(db: str | None) -> None:
-    """Create a realistic sample kickoff and open it in the cockpit."""
-    from kickoff_tui.core.demo import create_demo
+def demo(reset: bool, db: str | None) -> None:
+    """Open the realistic sample kickoff in the cockpit (the same one each time)."""
+    from kickoff_tui.core.demo import open_demo
 
     store = open_store(db, create=True)
-    m = create_demo(store)
-    click.echo(m.id, err=True)
+    m, done = open_demo(store, reset=reset)
+    click.echo(f"{m.id} ({done}{'; --reset starts it afresh' if done == 'reopened' else ''})",
+               err=True)  # fmt: skip
     run_tui(store.url, meeting_ref=m.id, role="facilitator")
+
+
+# Issue 16's meeting commands (delete a meeting; MEETING#NUMBER: an item) in their own module.
+from kickoff_tui.cli_meetings import register as _register_meetings  # noqa: E402
+
+_register_meetings(main)
 
 
 if __name__ == "__main__":  # pragma: no cover
