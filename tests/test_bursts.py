@@ -175,3 +175,20 @@ def _meetings(store: Store) -> list:
     from kickoff_tui.core.record import list_meetings
 
     return list_meetings(store)
+
+
+@pytest.mark.slow
+@pytest.mark.tui
+@needs_tmux
+def test_the_pickers_filter_takes_every_letter_of_a_burst(db_url, store, tmp_path):
+    for n in (1, 2, 10, 11):
+        create_meeting(store, f"Client {n}", get_template("kickoff-90"), START, "UTC")
+    db = db_url.removeprefix("sqlite:///")
+    term = Tmux(f"env HOME={tmp_path} " + kickoff(db))
+    try:
+        term.wait_for("Client 11 kickoff")
+        term.type("c10\r")  # the first letter starts the filter; none is lost
+        term.wait_for("Client 10 kickoff ·")  # the cockpit's title bar
+        term.quit()
+    finally:
+        term.close()
