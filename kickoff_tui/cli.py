@@ -188,7 +188,8 @@ def new(
     click.echo(meeting.id)
 
 
-@main.command()
+# Text may start with '-' ("-5% discount"): taken as text, not as an unknown option.
+@main.command(context_settings={"ignore_unknown_options": True})
 @click.argument("meeting")
 @click.argument("kind")
 @click.argument("text", nargs=-1, required=True)
@@ -202,6 +203,7 @@ def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None)
     from stdin, all or nothing. KIND may also be a fact word: person, role, cadence, next,
     first-value, present, absent (e.g. `add acme cadence weekly Tue 10:00, 30 min #internal`)."""
     from kickoff_tui.core.capture import describe
+    from kickoff_tui.core.errors import InputError
     from kickoff_tui.core.facts import apply_fact, fact_word, parse_fact
     from kickoff_tui.core.record import (
         add_item,
@@ -214,6 +216,9 @@ def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None)
     )
     from kickoff_tui.core.text import input_lines
 
+    if typo := next((w for w in text if w.startswith("--") and w != "--"), None):
+        raise InputError(f"unknown option '{typo}' — text that starts with '-' goes after --: "
+                         f'kickoff add {meeting} {kind} -- "{typo} …"')  # fmt: skip
     if fact_word(kind) is not None and text != ("-",):
         store = open_store(db)
         m = resolve_meeting(store, meeting)

@@ -168,7 +168,7 @@ class CaptureActions:
             self._deleted(iid, True, "deleted — u to undo")
         elif message.verb in ("done", "internal"):
 
-            def toggle(store: Any) -> None:
+            def toggle(store: Any) -> Any:
                 from kickoff_tui.core.record import get_item, update_item
 
                 # Decided from the stored row: two quick presses toggle twice.
@@ -178,9 +178,22 @@ class CaptureActions:
                     change = {"status": "open" if now.status == "done" else "done"}
                 else:
                     change = {"internal": not now.internal}
-                update_item(store, iid, now.version, by=by, **change)
+                from kickoff_tui.core.rows import to_row
 
-            self.run_job(toggle, label="edit")
+                return to_row(update_item(store, iid, now.version, by=by, **change))
+
+            verb = message.verb
+            self.run_job(toggle, label="edit", done=lambda item: self._toggled(item, verb))
+
+    def _toggled(self, item: Any, verb: str) -> None:
+        """Say what `x` or `i` changed (the pane shows it a moment later)."""
+        name = f"#{getattr(item, 'number', None) or item.id} {item.text}"
+        if verb == "internal":
+            said = (f"🔒 {name}: internal now — kept out of every client output" if item.internal
+                    else f"{name}: client-safe now — it goes into the client outputs")  # fmt: skip
+        else:
+            said = f"{name}: {'done' if item.status == 'done' else 'open again'}"
+        self.notify(said, markup=False)
 
     def _deleted(self, iid: int, deleted: bool, said: str) -> None:
         by = self.role

@@ -49,6 +49,18 @@ PANE_KEYS = (
 )
 
 
+def cli_commands(mid: str) -> list[str]:
+    """The commands people run on this meeting, with its id filled in (the header shows it)."""
+    return [
+        f"kickoff join {mid}                # the note-taker's terminal",
+        f'kickoff add {mid} action "Send recap @maria due:fri"',
+        f"kickoff status {mid} --json",
+        f"kickoff check {mid}",
+        f"kickoff export {mid} --all DIR   # the follow-through pack",
+        f"kickoff delete {mid}              # asks first",
+    ]
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
     DEFAULT_CSS = """
@@ -64,13 +76,20 @@ class HelpScreen(ModalScreen[None]):
             keys = c.key_display or c.keys.replace(",", " ")
             t.append(f"  {keys:<14}", style="bold")
             t.append(f"{c.help}\n")
-        for keys, what in PANE_KEYS:
-            t.append(f"  {keys:<14}", style="bold")
-            t.append(f"{what}\n")
         t.append("\nQuick capture\n", style="bold underline")
         for token, what in GRAMMAR:
             t.append(f"  {token:<18}", style="bold cyan")
             t.append(f"{what}\n")
+        t.append("\nIn a pane, and everywhere\n", style="bold underline")
+        for keys, what in PANE_KEYS:
+            t.append(f"  {keys:<14}", style="bold")
+            t.append(f"{what}\n")
+        mid = next((sc.state.meeting_id for sc in self.app.screen_stack if hasattr(sc, "state")),
+                   None)  # fmt: skip
+        if mid:
+            t.append(f"\nThis meeting from the command line ({mid})\n", style="bold underline")
+            for command in cli_commands(mid):
+                t.append(f"  {command}\n")
         t.append(
             "\nClocks come from stored timer events: closing or crashing loses no time.\n",
             style="italic",

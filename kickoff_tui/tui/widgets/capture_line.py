@@ -123,7 +123,19 @@ class CaptureLine(Vertical):
             return
         ok, msg = self._preview(self.kind, text)
         preview.set_class(not ok, "-error")
-        preview.update(Text(("✓ " if ok else "✗ ") + msg))
+        said = Text("✓ " if ok else "✗ ")
+        parts = msg.split(" · ")
+        if ok:  # what must not be missed goes first, where a narrow line never cuts it off
+            for warning in [p for p in parts if " — " in p]:  # "due … is 12 months after …"
+                said.append(f"⚠ {warning}", style="bold yellow")
+                said.append(" · ")
+                parts.remove(warning)
+            if "internal" in parts:  # #internal applies
+                said.append("🔒 internal: kept out of every client output", style="bold yellow")
+                said.append(" · ")
+                parts.remove("internal")
+        said.append(" · ".join(parts))
+        preview.update(said)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

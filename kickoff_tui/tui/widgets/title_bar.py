@@ -46,6 +46,7 @@ class TitleBar(Static):
         if mark:
             t.append(mark + (f"({queued} to save) " if queued else ""), style="bold reverse")
         t.append(meeting.title, style="bold")  # user text: appended, never markup
+        t.append(f" · {meeting.id}")  # what every CLI command wants (? shows them)
         if meeting.client or meeting.template:  # not the "opening…" placeholder
             t.append(f" · {when(meeting.start_utc, meeting.tz)}")
         if score is not None:
