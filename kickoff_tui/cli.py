@@ -335,7 +335,7 @@ def templates() -> None:
     "fmt",
     default="md",
     show_default=True,
-    type=click.Choice(["md", "email", "csv", "ics", "json"]),
+    type=click.Choice(["md", "email", "csv", "ics", "json", "html"]),
 )
 @click.option(
     "-o",
@@ -508,6 +508,55 @@ main.command(name="run", help="Open the facilitator cockpit for a meeting.")(
 main.command(name="join", help="Join a meeting as note-taker from a second terminal.")(
     click.argument("meeting")(db_option(_tui_command("note-taker")))
 )
+
+
+@main.command()
+@click.argument("meeting")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True,
+    help="Address to listen on: 0.0.0.0 shows it to the meeting room's screen or the LAN.",
+)  # fmt: skip
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@db_option
+@handled
+def share(meeting: str, host: str, port: int, db: str | None) -> None:
+    """Show the client-safe record as a live, read-only web page until Ctrl+C.
+
+    Prints the page's address once: it holds a random key, and whoever has it can read the
+    page (agenda and clock, decisions, actions, open questions, scope, First Value, next
+    meeting; never an #internal item, a mitigation, a note or a health finding)."""
+    from kickoff_tui.core.record import resolve_meeting
+    from kickoff_tui.web.share import share as run_share
+
+    store = open_store(db, readonly=True)
+    m = resolve_meeting(store, meeting)
+    run_share(store, m.id, host=host, port=port, out=click.echo,
+              err=lambda s: click.echo(s, err=True))  # fmt: skip
+
+
+@main.command()
+@click.argument("meeting")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True,
+    help="Address to listen on: 0.0.0.0 lets a colleague's browser on the LAN in.",
+)  # fmt: skip
+@click.option("--port", type=click.IntRange(0, 65535), default=8766, show_default=True)
+@db_option
+@handled
+def serve(meeting: str, host: str, port: int, db: str | None) -> None:
+    """Open the note-taker cockpit in a browser: prints a link (with a random key) until
+    Ctrl+C. Each browser tab is a note-taker of its own, shown as a browser to the others."""
+    from kickoff_tui.core.record import resolve_meeting
+    from kickoff_tui.core.text import scrub
+    from kickoff_tui.web.serve import serve as run_serve
+
+    store = open_store(db, readonly=True)
+    m = resolve_meeting(store, meeting)
+    title = scrub(m.title, multiline=False)
+    url = store.url
+    store.close()
+    run_serve(url, m.id, title, host=host, port=port, out=click.echo,
+              err=lambda s: click.echo(s, err=True))  # fmt: skip
 
 
 @main.command()

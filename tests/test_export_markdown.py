@@ -530,6 +530,7 @@ def test_escape_inline(text: str | None, expected: str) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.text())
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_escape_cell_keeps_one_cell(text: str) -> None:
     doc = f"| Text | End |\n|---|---|\n| {escape_cell(text)} | END |\n"
     tokens = md().parse(doc)
@@ -576,6 +577,7 @@ def test_any_action_text_adds_no_heading(meeting: Snapshot, text: str) -> None:
 # Performance
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_ten_thousand_items_all_rendered(meeting: Snapshot) -> None:
     """10,000 items all reach the record (speed is measured in benchmarks/, not asserted)."""
     kinds = ("action", "decision", "risk", "question", "note", "milestone", "metric", "in-scope")

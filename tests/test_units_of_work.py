@@ -106,6 +106,7 @@ def test_ending_with_its_last_write_failing_changes_nothing_and_the_retry_parks_
     assert len(parking(store, meeting.id)) == 6
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_next_after_the_last_block_ends_in_the_same_unit(store, meeting, db_url):
     now = running(store, meeting.id, blocks=8)
     fault = Fault(store, "timer_event", "NEW.kind = 'meeting-ended'")
