@@ -21,6 +21,19 @@ if TYPE_CHECKING:
     from kickoff_tui.tui.state import MeetingState
 
 
+def edit_kind(kind: str, text: str, editing: Any) -> str:
+    """An edit's line is led by the item's kind word: another kind word changes the kind (a
+    misfiled item); a line without one keeps the item's kind (its words were retyped)."""
+    from kickoff_tui.core.capture import normalize_kind
+
+    if kind or editing is None:
+        return kind
+    lead = text.split(maxsplit=1)[0] if text.split() else ""
+    if len(lead) > 3 and normalize_kind(lead):  # (as the grammar reads a leading kind word)
+        return ""
+    return str(getattr(editing, "kind", "") or "")
+
+
 class CaptureActions:
     state: MeetingState
     role: str
@@ -46,6 +59,7 @@ class CaptureActions:
 
         view, line = self.block_view, self.query_one(CaptureLine)
         target = line.target or (view.answer_target if view is not None else None)
+        kind = edit_kind(kind, text, line.editing)
         return entry.preview(self.state.snap.meeting, self.state.people, kind, text, target)
 
     def on_capture_line_submitted(self, message: CaptureLine.Submitted) -> None:
@@ -57,14 +71,15 @@ class CaptureActions:
 
         view = self.block_view
         answer = message.target or (view.answer_target if view is not None else None)
-        state, kind, text = self.state, message.kind, message.text
+        state, text = self.state, message.text
+        kind = edit_kind(message.kind, text, message.editing)
         if state.loaded:
             ok, error = entry.preview(state.snap.meeting, state.people, kind, text, answer)
             if not ok:  # refused now, before anything is queued: the line keeps the text
                 self.notify(error, severity="error", markup=False)
                 line = self.query_one(CaptureLine)
                 if not line.input.value.strip():  # (the line cleared itself: bring it back)
-                    line.open(kind, text, editing=message.editing, target=message.target)
+                    line.open(message.kind, text, editing=message.editing, target=message.target)
                 line.landed(message.token)
                 return
         loaded, mid, now = state.loaded, state.meeting_id, self.now()
