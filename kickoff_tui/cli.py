@@ -232,8 +232,11 @@ def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None)
     store = open_store(db)
     m = resolve_meeting(store, meeting)
     if lines is not None:
-        ids = import_lines(store, m, kind, lines, by=by)
+        said: list[str] = []
+        ids = import_lines(store, m, kind, lines, by=by, warnings=said)
         click.echo(f"added {len(ids)} {kind} item{'s' if len(ids) != 1 else ''} to {m.id}")
+        for warning in said:
+            click.echo(f"kickoff: warning: {warning}", err=True)
         return
     capture = parse_line(store, m, " ".join(text))
     item = add_item(store, m, kind, capture, by=by)

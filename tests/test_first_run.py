@@ -144,8 +144,14 @@ def test_cli_confirms_the_date_on_stderr_and_takes_text_starting_with_a_dash(db_
     assert r.returncode == 0, r.stderr
     r = kickoff(db_url, "add", meeting.id, "action", "--frobnicate")
     assert r.returncode == 2 and "goes after --" in r.stderr
+    r = subprocess.run([sys.executable, "-m", "kickoff_tui.cli", "--db", db_url, "add",
+                        meeting.id, "action", "-"], input="Fine due:fri\nOld due:2026-01-05\n",
+                       capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == ("kickoff: warning: line 2: due Mon 5 Jan 2026 is before the meeting — "
+                        "check the date\n")  # fmt: skip
     texts = sorted(i.text for i in list_items(store, meeting.id))
-    assert texts == ["-5% discount for year one", "Renew the licence"]
+    assert texts == ["-5% discount for year one", "Fine", "Old", "Renew the licence"]
 
 
 async def test_the_preview_shows_the_date_it_chose_first(store: Store, meeting, clock):

@@ -187,9 +187,11 @@ def import_lines(
     *,
     block_id: int | None = None,
     by: str = "cli",
+    warnings: list[str] | None = None,
 ) -> list[int]:
     """Parse every line first, then save them all in one transaction, or none at all; return
-    the new ids. Blank lines are skipped; a bad line raises with its line number.
+    the new ids. Blank lines are skipped; a bad line raises with its line number. What a line
+    saved but wants confirmed (a due date far from the meeting) goes to ``warnings``.
 
     Built for 100,000 lines: the rows go in as batched bulk inserts (no ORM object per item),
     so time and memory grow linearly with the input.
@@ -204,6 +206,8 @@ def import_lines(
             continue
         try:
             parsed.append(parse_capture(line, start, names, tz=meeting.tz))
+            if warnings is not None:
+                warnings.extend(f"line {n}: {w}" for w in parsed[-1].warnings)
         except CaptureError as exc:
             raise CaptureError(f"line {n}: {exc} (nothing was saved)", exc.token) from None
     if not parsed:
