@@ -268,6 +268,9 @@ class CaptureLine(Vertical):
         return draft
 
     def _offer_next(self) -> None:
+        if getattr(self.app, "_keys", None):  # keys of a burst still on their way: they are
+            self.set_timer(0.3, self._offer_next)  # the cockpit's, not the offered line's
+            return
         if self._restored and not self.input.value.strip():
             draft = self._restored.pop(0)
             self._keep_queued()
