@@ -198,8 +198,9 @@ def new(
 @handled
 def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None) -> None:
     """Capture an item: KIND is action, decision, risk, question, note, in-scope,
-    out-of-scope, milestone or metric. TEXT uses the quick-capture grammar
-    (@owner due:fri sev:high side:them status:done #internal); '-' reads one item per line
+    out-of-scope, milestone, metric, assumption or deviation. TEXT uses the quick-capture
+    grammar (@owner due:fri sev:high side:them status:done mit:"…" esc esc:@name #internal);
+    '-' reads one item per line
     from stdin, all or nothing. KIND may also be a fact word: person, role, cadence, next,
     first-value, present, absent (e.g. `add acme cadence weekly Tue 10:00, 30 min #internal`)."""
     from kickoff_tui.core.capture import describe
@@ -251,42 +252,57 @@ def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None)
 @click.argument("meeting")
 @click.argument("name")
 @click.option(
-    "--side", default="theirs", show_default=True, metavar="SIDE",
-    help="ours (us, we) or theirs (them, client, customer).",
+    "--side", metavar="SIDE",
+    help="ours (us, we) or theirs (them, client, customer); new people: theirs.",
 )  # fmt: skip
-@click.option("--title", default="", help="Job title or a note; '#internal' keeps it in-house.")
-@click.option("--seniority", type=int, default=0, help="Higher is more senior.")
-@click.option("--role", "roles", multiple=True, help="A role (repeatable), e.g. decision-maker.")
+@click.option("--title", help="Job title or a note; '#internal' keeps it in-house.")
+@click.option("--seniority", type=int, help="Higher is more senior.")
+@click.option(
+    "--role", "roles", multiple=True,
+    help="A role (repeatable), e.g. decision-maker; on an update they replace the person's roles.",
+)  # fmt: skip
 @click.option("--absent", is_flag=True, help="Invited but not present.")
 @click.option("--presence", metavar="WORD", help="present (here, attending) or absent (away).")
+@click.option("--remove", is_flag=True, help="Remove this person (added by mistake).")
 @db_option
 @handled
 def attendee(
     meeting: str,
     name: str,
-    side: str,
-    title: str,
-    seniority: int,
+    side: str | None,
+    title: str | None,
+    seniority: int | None,
     roles: tuple[str, ...],
     absent: bool,
     presence: str | None,
+    remove: bool,
     db: str | None,
 ) -> None:
-    """Add an attendee to a meeting."""
-    from kickoff_tui.core.record import add_attendee, resolve_meeting
+    """Add an attendee, or update the one with this name (title, side, roles, presence): never
+    two people with one name on one side. --remove takes a person off the meeting."""
+    from kickoff_tui.core.attendees import put_attendee, remove_attendee
+    from kickoff_tui.core.errors import InputError
+    from kickoff_tui.core.record import resolve_meeting
     from kickoff_tui.core.vocab import Presence, Side
 
-    chosen = Side.read(side, "side")
-    present = not absent
+    chosen = Side.read(side, "side").value if side is not None else None
+    present = False if absent else None
     if presence is not None:
         present = Presence.read(presence, "presence") is Presence.PRESENT
+    changes = (side, title, seniority, roles or None, present)
+    if remove and any(c is not None for c in changes):
+        raise InputError("--remove takes no other option — remove, or update, one at a time")
     store = open_store(db)
     m = resolve_meeting(store, meeting)
-    a = add_attendee(
-        store, m.id, name, side=chosen.value, title=title, seniority=seniority, roles=roles,
-        present=present,
+    if remove:
+        click.echo(remove_attendee(store, m.id, name))
+        return
+    done = put_attendee(
+        store, m.id, name, side=chosen, title=title, seniority=seniority,
+        roles=roles or None, present=present,
     )  # fmt: skip
-    click.echo(f"attendee #{a.id} {a.name} ({a.side})")
+    a = done.attendee
+    click.echo(f"attendee #{a.id} {a.name} ({a.side})" if done.created else done.describe())
 
 
 @main.command(name="list")
@@ -577,7 +593,13 @@ def demo(reset: bool, db: str | None) -> None:
     run_tui(store.url, meeting_ref=m.id, role="facilitator")
 
 
-# Issue 16's meeting commands (delete a meeting; MEETING#NUMBER: an item) in their own module.
+# Issue 10's controls (agenda, fit, reopen, edit, done, delete, answer) live in their own module.
+from kickoff_tui.cli_controls import register as _register_controls  # noqa: E402
+
+_register_controls(main)
+
+# Issue 16's `kickoff delete` (registered after issue 10's, so this one wins): a meeting, or
+# MEETING#NUMBER handed to issue 10's item delete.
 from kickoff_tui.cli_meetings import register as _register_meetings  # noqa: E402
 
 _register_meetings(main)

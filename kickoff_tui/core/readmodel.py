@@ -37,8 +37,10 @@ from kickoff_tui.core.vocab import Kind, Severity, Side, Status, split_tags
 
 #: Minutes of the next meeting when the cadence does not say ("weekly, 30 min" says 30).
 DEFAULT_MEETING_MINUTES = 60
-#: Kinds a client never sees, internal or not: notes are our working notes.
-NEVER_CLIENT_KINDS = frozenset({Kind.NOTE.value})
+#: Kinds a client never sees, internal or not: notes are our working notes; deviations (seed
+#: 002: missing attendee, scope conflict, ownership mismatch, disputed decision) are escalated
+#: to our account owner, not mailed to the customer.
+NEVER_CLIENT_KINDS = frozenset({Kind.NOTE.value, Kind.DEVIATION.value})
 
 
 def ident_of(row: Any, fallback: str) -> str:
@@ -114,8 +116,19 @@ class BlockInfo:
     position: int
     title: str
     kind: str
-    planned_minutes: int
+    planned_minutes: int  # the plan agreed before the meeting
     status: str
+    replanned_seconds: int | None = None  # the plan once the meeting replanned it (rebalance)
+    presenter: str = ""
+
+    @property
+    def planned_seconds(self) -> int:
+        """What the clocks run on: the replanned seconds, else the planned minutes."""
+        return (
+            self.replanned_seconds
+            if self.replanned_seconds is not None
+            else (self.planned_minutes * 60)
+        )
 
 
 @dataclass(frozen=True)
@@ -154,6 +167,8 @@ class Item:
     internal: bool
     block: BlockInfo | None
     history: History
+    escalated: bool = False  # a risk escalated (esc): threatens the timeline or go-live
+    escalated_to: Owner = None  # esc:@name, resolved like an owner
 
     @property
     def visibility(self) -> str:
@@ -308,6 +323,10 @@ def _date(value: Any) -> dt.date | None:
     return dt.date(value.year, value.month, value.day)
 
 
+def _opt_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
 def _roles(row: Any) -> tuple[str, ...]:
     roles = getattr(row, "roles", "") or ""
     if isinstance(roles, str):
@@ -353,6 +372,8 @@ def build_record(snap: Any) -> MeetingRecord:
             b.kind,
             int(b.planned_minutes),
             getattr(b, "status", "pending"),
+            _opt_int(getattr(b, "replanned_seconds", None)),
+            (getattr(b, "presenter", None) or "").strip(),
         )  # fmt: skip
         for b in sorted(snap.blocks, key=lambda b: b.position)
     )
@@ -390,6 +411,8 @@ def build_record(snap: Any) -> MeetingRecord:
                     _utc(getattr(r, "created_at", None)), getattr(r, "captured_by", "") or "",
                     _utc(getattr(r, "updated_at", None)), int(getattr(r, "version", 1) or 1),
                 ),
+                escalated=bool(getattr(r, "escalated", False)),
+                escalated_to=owner_of(None, getattr(r, "escalated_to", None)),
             )
         )  # fmt: skip
 
@@ -472,7 +495,8 @@ ClientOwner = ClientPerson | Unresolved | Ambiguous[ClientPerson] | None
 
 @dataclass(frozen=True)
 class ClientItem:
-    """An item fit for the client: no visibility flag (all are public), no mitigation."""
+    """An item fit for the client: no visibility flag (all are public), no mitigation and no
+    escalation (whom we escalate to is ours)."""
 
     ident: str
     number: int
@@ -566,12 +590,13 @@ def client_view(
 ) -> ClientRecord:
     """The one rule for what a client may see of ``record``.
 
-    Left out: internal items, notes (items of kind ``note`` and the running block notes), risk
-    mitigations (our working notes), internal facts (purpose, cadence, next meeting, First
-    Value: each is ``""``/None when internal) and internal titles/notes of people. Health
-    ``findings`` (``checks.Finding``) keep their check id, severity and fix; a message naming
-    an internal item or fact is reworded without its text. ``measures`` are the play's counts
-    and yes/no answers (``checks.play_measures``), which carry no captured text.
+    Left out: internal items, notes (items of kind ``note`` and the running block notes),
+    deviations, risk mitigations and escalations (our working notes), internal facts (purpose,
+    cadence, next meeting, First Value: each is ``""``/None when internal) and internal
+    titles/notes of people. Health ``findings`` (``checks.Finding``) keep their check id,
+    severity and fix; a message naming an internal item or fact is reworded without its text.
+    ``measures`` are the play's counts and yes/no answers (``checks.play_measures``), which
+    carry no captured text.
     """
     from kickoff_tui.core.checks import CHECKS, play_measures, quote
 

@@ -62,6 +62,8 @@ class BlockRow:
     prompts_json: str = "[]"
     status: str = "pending"
     uid: str | None = None  # the identity that travels between stores
+    presenter: str | None = None
+    replanned_seconds: int | None = None  # the plan once the meeting replanned it
 
     @property
     def prompts(self) -> list[str]:
@@ -110,6 +112,8 @@ class ItemRow:
     deleted: bool = False
     number: int | None = None  # per meeting, the one people type
     uid: str | None = None  # the identity that travels between stores
+    escalated: bool = False
+    escalated_to: str | None = None
 
 
 @dataclass(slots=True)
@@ -166,7 +170,7 @@ FIELDS: dict[type[Any], tuple[str, ...]] = {
 TIME_COLUMNS = frozenset({"start_utc", "next_meeting_utc", "followthrough_exported_at",
                           "created_at", "updated_at", "at"})  # fmt: skip
 DATE_COLUMNS = frozenset({"contract_close", "first_value_date", "due"})
-BOOL_COLUMNS = frozenset({"present", "owner_known", "internal", "deleted"})
+BOOL_COLUMNS = frozenset({"present", "owner_known", "internal", "deleted", "escalated"})
 
 
 def to_row(obj: Any) -> Any:

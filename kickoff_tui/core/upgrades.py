@@ -95,6 +95,18 @@ def _next_meeting_internal(conn: Connection) -> None:
 
 
 V4_PARTS: list[Callable[[Connection], None]] = [_next_meeting_internal]
+
+
+def _v4_agenda_and_raid(conn: Connection) -> None:
+    """Issue 10: a presenter per block and the plan as replanned during the meeting (seconds);
+    risks escalated (and to whom). Existing blocks keep their plan; nothing is escalated."""
+    conn.execute(text("ALTER TABLE block ADD COLUMN presenter TEXT"))
+    conn.execute(text("ALTER TABLE block ADD COLUMN replanned_seconds INTEGER"))
+    conn.execute(text("ALTER TABLE item ADD COLUMN escalated BOOLEAN NOT NULL DEFAULT false"))
+    conn.execute(text("ALTER TABLE item ADD COLUMN escalated_to TEXT"))
+
+
+V4_PARTS.append(_v4_agenda_and_raid)
 #: False while schema 4 is in the making (no ``schema_v4.db`` yet: the last one is v3).
 V4_RELEASED = False
 

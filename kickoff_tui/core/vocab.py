@@ -110,6 +110,8 @@ class Kind(Word):
     OUT_OF_SCOPE = "out-of-scope"
     MILESTONE = "milestone"
     METRIC = "metric"
+    ASSUMPTION = "assumption"  # a scope assumption, beside in/out of scope (issue 10)
+    DEVIATION = "deviation"  # seed 002: missing attendee, scope conflict, ownership mismatch…
 
 
 class Status(Word):
@@ -150,6 +152,8 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "out-of-scope": ("out", "scope-out"),
         "milestone": ("milestones", "ms"),
         "metric": ("metrics",),
+        "assumption": ("assumptions", "assume"),
+        "deviation": ("deviations", "dev"),
     },
     "Status": {
         "open": ("todo", "pending"),

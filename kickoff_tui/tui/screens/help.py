@@ -73,7 +73,7 @@ class HelpScreen(ModalScreen[None]):
         t = Text()
         t.append("Keys\n", style="bold underline")
         for c in COCKPIT:
-            keys = c.key_display or c.keys.replace(",", " ")
+            keys = c.key_display or c.keys.replace(",", " ") or f"^p {c.title}"
             t.append(f"  {keys:<14}", style="bold")
             t.append(f"{c.help}\n")
         t.append("\nQuick capture\n", style="bold underline")
