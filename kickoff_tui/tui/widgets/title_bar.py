@@ -54,7 +54,9 @@ class TitleBar(Static):
                 t.append(problem[:60] + " ", style="reverse")
         t.append(meeting.title, style="bold")  # user text: appended, never markup
         t.append(f" · {meeting.id}")  # what every CLI command wants (? shows them)
-        if meeting.client or meeting.template:  # not the "opening…" placeholder
+        # (below 100 columns the date gives way to the id, the score and the role; the clock
+        # bar says when it is scheduled)
+        if (meeting.client or meeting.template) and self.app.size.width >= 100:
             t.append(f" · {when(meeting.start_utc, meeting.tz)}")
         if score is not None:
             t.append(f" · health {score}", style="bold")
