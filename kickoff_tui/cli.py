@@ -251,6 +251,7 @@ def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None)
 @click.option("--role", "roles", multiple=True, help="A role (repeatable), e.g. decision-maker.")
 @click.option("--absent", is_flag=True, help="Invited but not present.")
 @click.option("--presence", metavar="WORD", help="present (here, attending) or absent (away).")
+@click.option("--email", metavar="ADDRESS", help="Their email address (for invitations and mail).")
 @db_option
 @handled
 def attendee(
@@ -262,6 +263,7 @@ def attendee(
     roles: tuple[str, ...],
     absent: bool,
     presence: str | None,
+    email: str | None,
     db: str | None,
 ) -> None:
     """Add an attendee to a meeting."""
@@ -276,7 +278,7 @@ def attendee(
     m = resolve_meeting(store, meeting)
     a = add_attendee(
         store, m.id, name, side=chosen.value, title=title, seniority=seniority, roles=roles,
-        present=present,
+        present=present, email=email,
     )  # fmt: skip
     click.echo(f"attendee #{a.id} {a.name} ({a.side})")
 
@@ -514,5 +516,16 @@ def demo(db: str | None) -> None:
     run_tui(store.url, meeting_ref=m.id, role="facilitator")
 
 
+# Issue 11's commands (prep, ready, invite, mail, sent, promise, actions) live in their own module,
+# which imports its helpers from this one: registered on the module as imported (run as a script,
+# this file hands over to that module instead of defining the group a second time).
+if __name__ != "__main__":
+    from kickoff_tui import cli_around
+
+    cli_around.register(main)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    from kickoff_tui.cli import main as _main
+
+    _main()

@@ -175,6 +175,7 @@ def _insert_meeting(
         while mid in taken:
             mid, n = f"{base}-{n}", n + 1
         meeting = new_meeting(mid)
+        meeting.series_id = mid  # its own series until it is linked (``series.link``)
         s.add(meeting)
         s.flush()
         for pos, spec in enumerate(specs):

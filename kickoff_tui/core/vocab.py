@@ -110,6 +110,8 @@ class Kind(Word):
     OUT_OF_SCOPE = "out-of-scope"
     MILESTONE = "milestone"
     METRIC = "metric"
+    OBJECTIVE = "objective"  # the customer's business outcome, in their words (handoff)
+    PROMISE = "promise"  # what sales promised, reconciled in the kickoff (seed 004)
 
 
 class Status(Word):
@@ -126,6 +128,17 @@ class Severity(Word):
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
+
+
+class Resolution(Word):
+    """How a promise from the sales handoff was reconciled in the kickoff (seed 004's "sales
+    hangover"): confirmed as promised, corrected (with the corrected text), out of scope, or
+    turned into a risk."""
+
+    CONFIRMED = "confirmed"
+    CORRECTED = "corrected"
+    OUT_OF_SCOPE = "out-of-scope"
+    RISK = "risk"
 
 
 class Tag(Word):
@@ -150,6 +163,8 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "out-of-scope": ("out", "scope-out"),
         "milestone": ("milestones", "ms"),
         "metric": ("metrics",),
+        "objective": ("objectives", "goal"),
+        "promise": ("promises", "promised"),
     },
     "Status": {
         "open": ("todo", "pending"),
@@ -160,6 +175,12 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "absent": ("away", "missing", "no"),
     },
     "Severity": {"high": ("h",), "medium": ("med", "m"), "low": ("l",)},
+    "Resolution": {
+        "confirmed": ("confirm", "ok", "kept"),
+        "corrected": ("correct", "changed"),
+        "out-of-scope": ("out", "scope-out", "dropped"),
+        "risk": ("risky", "to-risk"),
+    },
     "Tag": {},
 }
 

@@ -1,0 +1,108 @@
+"""Commands for before and after the call (issue 11): ``prep``, ``ready``, ``invite``, ``mail``,
+``sent``, ``promise`` and the commitments ledger ``actions``.
+
+Registered on the ``kickoff`` group by :func:`register` (called from ``cli.py``), so this file
+can grow without touching the shared command module. Same rules as every command: the core does
+the work, errors are one line on stderr (exit 2 for bad input, 1 for failures) and leave the
+database as it was; Textual is never imported here.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kickoff_tui.cli import db_option, handled, notes, open_store
+
+
+@click.command()
+@click.argument("meeting")
+@click.option(
+    "--from", "source", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE", help="The sales handoff (TOML or JSON; see data/handoff-example.toml).",
+)  # fmt: skip
+@db_option
+@handled
+def prep(meeting: str, source: Path, db: str | None) -> None:
+    """Import the sales handoff into a meeting: attendees with emails and roles, objectives,
+    promises, risks, pre-reads, contract date. Importing again updates, never duplicates."""
+    from kickoff_tui.core.handoff import import_handoff, read_file
+    from kickoff_tui.core.record import resolve_meeting
+
+    handoff = read_file(source)  # a bad file fails before the store is opened
+    store = open_store(db)
+    m = resolve_meeting(store, meeting)
+    done = import_handoff(store, m.id, handoff)
+    click.echo(f"{m.id}: {done.describe()}")
+    notes(done.notes)
+
+
+@click.command()
+@click.option("--open", "open_only", is_flag=True, help="Only what is not done.")
+@click.option("--overdue", "overdue_only", is_flag=True, help="Only open items past their due.")
+@click.option("--owner", metavar="NAME", help="Owned by this person (any part of the name).")
+@click.option("--client", metavar="C", help="For this client (any part of the name or id).")
+@click.option("--side", metavar="us|them", help="Who owes it: us (ours) or them (theirs).")
+@click.option("--kind", metavar="KIND", help="action, risk or question.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable list.")
+@db_option
+@handled
+def actions(
+    open_only: bool,
+    overdue_only: bool,
+    owner: str | None,
+    client: str | None,
+    side: str | None,
+    kind: str | None,
+    as_json: bool,
+    db: str | None,
+) -> None:
+    """The commitments ledger: every action, risk and question across every meeting, overdue
+    first."""
+    import json
+
+    import pendulum
+
+    from kickoff_tui.core.errors import NoDatabaseError
+    from kickoff_tui.core.ledger import Filters, counts, query
+    from kickoff_tui.core.text import scrub
+
+    filters = Filters.read(open_only=open_only, overdue_only=overdue_only, owner=owner,
+                           client=client, side=side, kind=kind)  # fmt: skip
+    try:
+        store = open_store(db, readonly=True)
+    except NoDatabaseError:
+        store = None
+    entries = query(store, filters, today=pendulum.today().date()) if store is not None else []
+    if as_json:
+        data = {"counts": counts(entries), "items": [e.to_json() for e in entries]}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if not entries:
+        click.echo("nothing in the ledger matches", err=True)
+        return
+    for e in entries:
+        state = "OVERDUE" if e.overdue else e.status.value
+        due = e.due.isoformat() if e.due else "-"
+        who = scrub(e.owner, multiline=False) or "(no owner)"
+        side_word = e.side.value if e.side else "-"
+        text = scrub(" ".join(e.text.split()), multiline=False)
+        tag = " #internal" if e.internal else ""
+        click.echo(f"{e.ref}\t{state}\t{due}\t{e.kind}\t{side_word}\t{who}\t{text}{tag}")
+    c = counts(entries)
+    click.echo(f"{len(entries)} item(s): {c['open']} open, {c['overdue']} overdue, "
+               f"{c['done']} done", err=True)  # fmt: skip
+
+
+COMMANDS: tuple[click.Command, ...] = (prep, actions)
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to the ``kickoff`` group."""
+    for command in COMMANDS:
+        group.add_command(command)
+
+
+__all__ = ["register", "sys"]
