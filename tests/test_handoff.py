@@ -66,9 +66,11 @@ def test_a_good_file_imports_everything_and_twice_updates_never_duplicates(store
     assert (again.added_people, again.added_items, again.updated_items) == (0, 0, 0)
     assert dump(db_url) == before  # nothing written at all
 
-    changed = EXAMPLE.read_text(encoding="utf-8").replace(
-        'email = "dana.kim@acme.example"', 'email = "dana@acme.example"'
-    ).replace('id = "training", text = "Two on-site', 'id = "training", text = "Three on-site')
+    changed = (
+        EXAMPLE.read_text(encoding="utf-8")
+        .replace('email = "dana.kim@acme.example"', 'email = "dana@acme.example"')
+        .replace('id = "training", text = "Two on-site', 'id = "training", text = "Three on-site')
+    )
     path = Path(db_url.split("///")[-1]).with_name("h2.toml") if "sqlite" in db_url else None
     path = path or Path(__import__("tempfile").mkdtemp()) / "h2.toml"
     path.write_text(changed, encoding="utf-8")
@@ -95,7 +97,7 @@ def test_json_in_the_same_shape_imports_the_same(store, acme, tmp_path):
 
 
 BAD = [
-    ('client = 3\n', "field 'client' is a number"),
+    ("client = 3\n", "field 'client' is a number"),
     ('contract_close = "soon"\n', "field 'contract_close'"),
     ('colour = "red"\n', "unknown field 'colour'"),
     ('[[attendees]]\ntitle = "VP"\n', "attendees[1]: field 'name' is missing"),
@@ -105,12 +107,12 @@ BAD = [
     ('[[attendees]]\nname = "Ann"\nseniority = "x"\n', "field 'seniority'"),
     ('[[attendees]]\nname = "Ann"\nnickname = "A"\n', "unknown field 'nickname'"),
     ('[[attendees]]\nname = "Ann"\n[[attendees]]\nname = "ann"\n', "listed twice"),
-    ('promises = [3]\n', "promises[1]: the entry is a number"),
+    ("promises = [3]\n", "promises[1]: the entry is a number"),
     ('promises = [{ owner = "Sam" }]\n', "promises[1]: field 'text' is missing"),
     ('risks = [{ text = "x", severity = "huge" }]\n', "risks[1] (\"x\"): field 'severity'"),
     ('risks = [{ text = "x", due = "next week" }]\n', "risks[1] (\"x\"): field 'due'"),
     ('objectives = "grow"\n', "field 'objectives' is not a list"),
-    ('objectives = ["a", "A"]\n', "objectives[2] (\"A\"): the same entry is listed twice"),
+    ('objectives = ["a", "A"]\n', 'objectives[2] ("A"): the same entry is listed twice'),
     ('client = "Other Co"\n', "field 'client' is 'Other Co' but meeting"),
     ("client = \n", "not valid TOML"),
 ]

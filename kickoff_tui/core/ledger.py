@@ -107,6 +107,32 @@ class Filters:
                    (client or "").strip() or None, chosen_side, chosen_kind)  # fmt: skip
 
 
+FILTER_WORDS = "open · overdue · owner:NAME · client:C · side:us|them · kind:action|risk|question"
+
+
+def read_filter_words(text: str) -> Filters:
+    """Filters from the words typed on the ledger screen's filter line (:data:`FILTER_WORDS`):
+    ``open overdue owner:maria side:them``. A name with spaces takes quotes or underscores
+    (``owner:maria_lopez``). Raises ``InputError`` naming the word it cannot read."""
+    import shlex
+
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        words = text.split()
+    flags: dict[str, Any] = {}
+    for word in words:
+        key, _, value = word.partition(":")
+        key = key.lower()
+        if not value and key in ("open", "overdue"):
+            flags["overdue_only" if key == "overdue" else "open_only"] = True
+        elif value and key in ("owner", "client", "side", "kind"):
+            flags[key] = value.replace("_", " ")
+        else:
+            raise InputError(f"cannot read '{word}' — use {FILTER_WORDS}")
+    return Filters.read(**flags)
+
+
 def _sort_key(e: Entry) -> tuple[Any, ...]:
     return (
         not e.is_open,

@@ -1,0 +1,113 @@
+"""The ledger screen (issue 11 part 7): `l` in the picker opens it; its filters narrow it; a
+commit from another process shows without a key pressed (live-synced like the cockpit)."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+
+import pendulum
+import pytest
+import time_machine
+
+from kickoff_tui.core.agenda import get_template
+from kickoff_tui.core.record import add_attendee, add_item, create_meeting, parse_line
+from kickoff_tui.tui.app import KickoffApp
+from kickoff_tui.tui.screens.ledger import LedgerScreen
+
+pytestmark = pytest.mark.tui
+
+
+@pytest.fixture
+def filled(store):
+    start = pendulum.datetime(2026, 12, 1, 15, tz="Europe/Berlin")
+    acme = create_meeting(store, "Acme Corp", get_template("kickoff-90"), start, "Europe/Berlin")
+    nord = create_meeting(store, "Nordwind AG", get_template("kickoff-90"), start.add(days=1),
+                          "Europe/Berlin")  # fmt: skip
+    add_attendee(store, acme.id, "Maria Lopez", side="theirs")
+    for m, kind, line in (
+        (acme, "action", "Send the [b]SOW[/b] @maria due:2026-12-05"),
+        (acme, "risk", "Budget freeze [/]"),
+        (nord, "action", "Share the plan side:us due:2026-12-20"),
+        (nord, "action", "Old one side:us status:done"),
+    ):
+        add_item(store, m, kind, parse_line(store, m, line))
+    return acme, nord
+
+
+async def wait_loads(pilot, screen: LedgerScreen, at_least: int) -> None:
+    for _ in range(200):
+        await pilot.pause(0.05)
+        if screen.loads >= at_least:
+            await pilot.pause()
+            return
+    raise AssertionError(f"the ledger loaded {screen.loads} times, expected {at_least}")
+
+
+def cells(screen: LedgerScreen) -> list[list[str]]:
+    from kickoff_tui.tui.screens.ledger import COLUMNS
+
+    table = screen.query_one("DataTable")
+    return [[str(c) for c in table.get_row_at(r)][: len(COLUMNS)] for r in range(table.row_count)]
+
+
+@time_machine.travel(pendulum.datetime(2026, 12, 10, 12), tick=True)
+async def test_l_opens_the_ledger_filters_narrow_it_and_another_terminal_shows(
+    store, filled, db_url
+):
+    acme, nord = filled
+    app = KickoffApp(store=store, bell=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("l")
+        screen = app.screen
+        assert isinstance(screen, LedgerScreen)
+        await wait_loads(pilot, screen, 1)
+        rows = cells(screen)
+        # Open only by default, overdue first; markup in user text shown as typed.
+        assert [r[0] for r in rows] == [f"{acme.id}#1", f"{nord.id}#1", f"{acme.id}#2"]
+        assert rows[0][1] == "OVERDUE" and rows[0][6] == "Send the [b]SOW[/b]"
+        assert rows[2][6] == "Budget freeze [/]" and rows[2][5] == "(no owner)"
+
+        await pilot.press("o")  # open only off: the done one shows, last
+        await wait_loads(pilot, screen, 2)
+        assert [r[6] for r in cells(screen)][-1] == "Old one"
+
+        await pilot.press("slash")
+        filt = screen.query_one("#ledger-filter")
+        filt.value = "side:us"
+        await pilot.press("enter")
+        await wait_loads(pilot, screen, 3)
+        assert [r[6] for r in cells(screen)] == ["Share the plan", "Old one"]
+
+        filt.value = "owner:nobody_here overdue"
+        await pilot.press("slash", "enter")
+        await wait_loads(pilot, screen, 4)
+        assert cells(screen) == []
+
+        filt.value = "colour:red"
+        await pilot.press("slash", "enter")
+        await pilot.pause(0.3)
+        assert "cannot read 'colour:red'" in str(screen.query_one("#ledger-status").render())
+
+        filt.value = "open"
+        loads = screen.loads
+        await pilot.press("slash", "enter")
+        await wait_loads(pilot, screen, loads + 1)
+        # Another terminal (a real process) adds an overdue action: it shows, no key pressed.
+        code = (
+            "from kickoff_tui.core.store import Store\n"
+            "from kickoff_tui.core.record import add_item, parse_line, resolve_meeting\n"
+            f"s = Store.open({db_url!r}); m = resolve_meeting(s, {nord.id!r})\n"
+            "add_item(s, m, 'action', parse_line(s, m, 'From elsewhere due:2026-12-02'))\n"
+        )
+        await asyncio.to_thread(subprocess.run, [sys.executable, "-c", code], check=True)
+        loads = screen.loads
+        await wait_loads(pilot, screen, loads + 1)
+        assert cells(screen)[0][6] == "From elsewhere" and cells(screen)[0][1] == "OVERDUE"
+
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, LedgerScreen)
