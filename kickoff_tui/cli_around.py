@@ -96,7 +96,56 @@ def actions(
                f"{c['done']} done", err=True)  # fmt: skip
 
 
-COMMANDS: tuple[click.Command, ...] = (prep, actions)
+@click.command()
+@click.argument("meeting")
+@click.option(
+    "-o", "--output", "directory", required=True, metavar="DIR",
+    type=click.Path(path_type=Path), help="The folder for the .eml files.",
+)  # fmt: skip
+@db_option
+@handled
+def mail(meeting: str, directory: Path, db: str | None) -> None:
+    """Write the follow-through as mail: the team recap (with the calendar file) and one
+    message per owner with their own items. Client-safe: no #internal item, no mitigation.
+    Writing is not sending: run `kickoff sent` once they went out."""
+    import pendulum
+
+    from kickoff_tui.core import files
+    from kickoff_tui.core.delivery import write_followthrough
+    from kickoff_tui.core.record import resolve_meeting
+
+    files.check_target(directory, folder=True)  # a bad -o fails before anything is read
+    store = open_store(db, readonly=True)
+    m = resolve_meeting(store, meeting)
+    written, extra = write_followthrough(store, m.id, directory, pendulum.now("UTC"))
+    for path in written:
+        click.echo(str(path))
+    notes([*written.notes, *extra])
+
+
+@click.command()
+@click.argument("meeting")
+@db_option
+@handled
+def sent(meeting: str, db: str | None) -> None:
+    """Record that the follow-through was sent (now). Exporting or writing mail is not sending:
+    only this is called "sent" in the record and the CRM JSON."""
+    import pendulum
+
+    from kickoff_tui.core.delivery import mark_sent
+    from kickoff_tui.core.record import resolve_meeting
+
+    store = open_store(db)
+    m = resolve_meeting(store, meeting)
+    recorded, at = mark_sent(store, m.id, pendulum.now("UTC"))
+    local = at.in_timezone(m.tz).format("ddd D MMM YYYY HH:mm zz")
+    if recorded:
+        click.echo(f"{m.id}: follow-through sent {local}")
+    else:
+        click.echo(f"{m.id}: already recorded as sent {local} (the first time is kept)")
+
+
+COMMANDS: tuple[click.Command, ...] = (prep, actions, mail, sent)
 
 
 def register(group: click.Group) -> None:

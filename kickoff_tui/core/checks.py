@@ -498,15 +498,20 @@ def _time(rec: MeetingRecord, now: pendulum.DateTime) -> Iterator[Finding]:
                 "recover momentum.",
             )  # fmt: skip
     deadline = followthrough_deadline(rec)
-    sent = m.followthrough_exported_at
+    # `kickoff sent` says when it went out; without it, the first export is the best evidence
+    # of a follow-through ready in time (and is never called "sent").
+    sent = m.followthrough_sent_at
+    went = "was sent" if sent is not None else "was exported"
+    sent = sent if sent is not None else m.followthrough_exported_at
     if sent is not None:
         if sent > deadline:
             hours = (sent - meeting_end(rec)).total_seconds() / 3600
             yield Finding(
                 "followthrough-late", WARNING,
-                f"Follow-through went out {hours:.0f} hours after the meeting "
+                f"Follow-through {went} {hours:.0f} hours after the meeting "
                 f"(within {FOLLOWTHROUGH_HOURS} expected)",
-                "Export and send the follow-through the same day next time.",
+                "Send the follow-through the same day next time (kickoff mail, then kickoff "
+                "sent).",
             )  # fmt: skip
     elif now > deadline:
         hours = (now - meeting_end(rec)).total_seconds() / 3600
@@ -514,7 +519,8 @@ def _time(rec: MeetingRecord, now: pendulum.DateTime) -> Iterator[Finding]:
             "followthrough-late", WARNING,
             f"Follow-through not sent: {hours:.0f} hours since the meeting "
             f"(within {FOLLOWTHROUGH_HOURS} expected)",
-            "Export the follow-through pack now (kickoff export) and send the email.",
+            "Write the follow-through now (kickoff mail ID -o DIR), send it, then record it "
+            "(kickoff sent ID).",
         )  # fmt: skip
 
 
@@ -560,8 +566,9 @@ def play_measures(rec: MeetingRecord, now: pendulum.DateTime | None = None) -> d
         days_after_close = (dt.date(day.year, day.month, day.day) - m.contract_close).days
     deadline = followthrough_deadline(rec)
     within: bool | None
-    if m.followthrough_exported_at is not None:
-        within = m.followthrough_exported_at <= deadline
+    went = m.followthrough_sent_at or m.followthrough_exported_at
+    if went is not None:
+        within = went <= deadline
     elif now is not None and now > deadline:
         within = False
     else:
@@ -581,6 +588,9 @@ def play_measures(rec: MeetingRecord, now: pendulum.DateTime | None = None) -> d
         "first_value_defined": rec.first_value.defined,
         "next_meeting_scheduled": rec.next_meeting is not None,
         "followthrough_exported_at": sent.isoformat() if sent is not None else None,
+        "followthrough_sent_at": (
+            m.followthrough_sent_at.isoformat() if m.followthrough_sent_at is not None else None
+        ),
         "followthrough_within_24h": within,
     }
 

@@ -243,6 +243,11 @@ class MeetingInfo:
     contract_close: dt.date | None
     followthrough_exported_at: pendulum.DateTime | None
     version: int
+    followthrough_sent_at: pendulum.DateTime | None = None  # `kickoff sent`: only this is "sent"
+    invited_at: pendulum.DateTime | None = None  # customer invitation written
+    briefed_at: pendulum.DateTime | None = None  # internal brief written
+    after_id: str | None = None  # the meeting before this one in its series
+    series_id: str | None = None  # the series' first meeting
 
     def local_start(self) -> pendulum.DateTime:
         return self.start_utc.in_timezone(self.tz)
@@ -328,6 +333,10 @@ def build_record(snap: Any) -> MeetingRecord:
         contract_close=_date(getattr(m, "contract_close", None)),
         followthrough_exported_at=_utc(getattr(m, "followthrough_exported_at", None)),
         version=int(getattr(m, "version", 1) or 1),
+        followthrough_sent_at=_utc(getattr(m, "followthrough_sent_at", None)),
+        invited_at=_utc(getattr(m, "invited_at", None)),
+        briefed_at=_utc(getattr(m, "briefed_at", None)),
+        after_id=getattr(m, "after_id", None), series_id=getattr(m, "series_id", None) or mid,
     )  # fmt: skip
 
     people: list[Person] = []
