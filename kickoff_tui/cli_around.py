@@ -145,7 +145,36 @@ def sent(meeting: str, db: str | None) -> None:
         click.echo(f"{m.id}: already recorded as sent {local} (the first time is kept)")
 
 
-COMMANDS: tuple[click.Command, ...] = (prep, actions, mail, sent)
+@click.command()
+@click.argument("meeting")
+@click.option(
+    "-o", "--output", "directory", required=True, metavar="DIR",
+    type=click.Path(path_type=Path), help="The folder for the .eml and .ics files.",
+)  # fmt: skip
+@click.option("--internal", is_flag=True, help="The brief for our side instead (24 h before).")
+@db_option
+@handled
+def invite(meeting: str, directory: Path, internal: bool, db: str | None) -> None:
+    """Write the customer invitation (an .eml to the attendees with emails, and an .ics REQUEST
+    with ORGANIZER and ATTENDEEs), or with --internal the brief for our side. Records when it
+    was written, for `kickoff ready`."""
+    import pendulum
+
+    from kickoff_tui.core import files
+    from kickoff_tui.core.delivery import write_invitation
+    from kickoff_tui.core.record import resolve_meeting
+
+    files.check_target(directory, folder=True)  # a bad -o fails before anything is read
+    store = open_store(db)
+    m = resolve_meeting(store, meeting)
+    written, extra = write_invitation(store, m.id, directory, pendulum.now("UTC"),
+                                      internal=internal)  # fmt: skip
+    for path in written:
+        click.echo(str(path))
+    notes([*written.notes, *extra])
+
+
+COMMANDS: tuple[click.Command, ...] = (prep, actions, mail, sent, invite)
 
 
 def register(group: click.Group) -> None:

@@ -71,6 +71,55 @@ def write_followthrough(
     return write_files(directory, outbox.files()), outbox.notes
 
 
+def write_invitation(
+    store: Store, meeting_id: str, directory: Path, now: pendulum.DateTime, *, internal: bool
+) -> tuple[files.Written, list[str]]:
+    """``kickoff invite``: the customer invitation (``.eml`` with the calendar request attached,
+    and the ``.ics`` beside it), or with ``internal`` the brief for our side; records when it
+    was first written (``invited_at`` / ``briefed_at``) for the readiness gate."""
+    from kickoff_tui.core.export.invite import agenda, customer_invitation, internal_brief
+    from kickoff_tui.core.export.mail import PLACEHOLDER_FROM, sender
+    from kickoff_tui.core.handoff import load_prep
+    from kickoff_tui.core.record import load_snapshot
+    from kickoff_tui.core.text import scrub_output
+
+    rec, client = safe_views(store, meeting_id, now)
+    snap = load_snapshot(store, meeting_id, with_items=False)
+    presenters = {int(b.id): str(p) for b in snap.blocks if (p := getattr(b, "presenter", None))}
+    lines = agenda(rec, presenters)
+    notes: list[str] = []
+    if sender(client) is None:
+        notes.append(
+            "nobody on our side has an email address: the message is From "
+            f"{PLACEHOLDER_FROM} — add one (kickoff attendee … --email, or the handoff file)"
+        )
+    mid = rec.meeting.id
+    if internal:
+        brief = internal_brief(rec, client, lines, now)
+        rendered = [(f"{mid}-brief.eml", brief.as_bytes())]
+        if brief["To"] is None:
+            notes.append("nobody on our side has an email address: the brief has no recipient")
+    else:
+        from email import policy
+
+        msg, ics = customer_invitation(client, lines, load_prep(snap.meeting.prep).get(
+            "pre_reads", []), now)  # fmt: skip
+        calendar = scrub_output(ics.decode("utf-8")).encode("utf-8")
+        rendered = [(f"{mid}-invite.eml", msg.as_bytes(policy=policy.SMTP)),
+                    (f"{mid}-invite.ics", calendar)]  # fmt: skip
+        missing = [p.name for p in client.people if not p.email]
+        if missing:
+            notes.append(f"no email for {', '.join(missing)}: not invited")
+        if msg["To"] is None:
+            notes.append("no customer attendee has an email address: the invitation has no To")
+    written = write_files(directory, rendered)
+    if getattr(store, "readonly", False):
+        notes.append("the store is read-only: the time was not recorded for the readiness gate")
+    else:
+        stamp_invited(store, meeting_id, now, internal=internal)
+    return written, notes
+
+
 def mark_sent(
     store: Store, meeting_id: str, at: pendulum.DateTime, by: str = "cli"
 ) -> tuple[bool, pendulum.DateTime]:
