@@ -174,7 +174,73 @@ def invite(meeting: str, directory: Path, internal: bool, db: str | None) -> Non
     notes([*written.notes, *extra])
 
 
-COMMANDS: tuple[click.Command, ...] = (prep, actions, mail, sent, invite)
+@click.command()
+@click.argument("meeting")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable checks.")
+@click.option("--tick", metavar="CHECK", help="Mark a check done (another way).")
+@click.option("--deviation", metavar="CHECK", help="Record a failing check as a deviation.")
+@click.option("--owner", metavar="NAME", help="Who the deviation is escalated to.")
+@click.option("--note", default="", help="What the deviation is about.")
+@db_option
+@handled
+def ready(
+    meeting: str,
+    as_json: bool,
+    tick: str | None,
+    deviation: str | None,
+    owner: str | None,
+    note: str,
+    db: str | None,
+) -> None:
+    """The readiness gate: each check with pass/fail and the fix; exit 1 while a blocking check
+    fails. --tick CHECK marks one done; --deviation CHECK --owner NAME records it as a
+    deviation escalated to NAME."""
+    import json
+
+    import pendulum
+
+    from kickoff_tui.core import readiness
+    from kickoff_tui.core.errors import InputError
+    from kickoff_tui.core.record import load_snapshot, resolve_meeting
+
+    if tick and deviation:
+        raise InputError("--tick and --deviation name one check each — give one of them")
+    if deviation and not owner:
+        raise InputError("a deviation needs an owner — add --owner NAME (who escalates it)")
+    if owner and not deviation:
+        raise InputError("--owner goes with --deviation CHECK")
+    for word in (tick, deviation):
+        if word:
+            readiness.check_id(word)  # a bad check fails before the store is opened
+    now = pendulum.now("UTC")
+    store = open_store(db, readonly=not (tick or deviation))
+    m = resolve_meeting(store, meeting)
+    if tick or deviation:
+        readiness.record(store, m.id, tick or deviation or "", now, deviation_owner=owner,
+                         note=note)  # fmt: skip
+    snap = load_snapshot(store, m.id)
+    checks = readiness.evaluate(snap, snap.meeting.prep, now)
+    ok = readiness.ready(checks)
+    if as_json:
+        data = {"meeting": m.id, "ready": ok, "checks": [c.to_json() for c in checks]}
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        from kickoff_tui.core.text import scrub
+
+        click.echo(f"{m.id}: {readiness.summary(checks)}")
+        for c in checks:
+            failed = "FAIL" if c.blocking else "warn"
+            mark = failed if c.status == "fail" else c.status
+            extra = f" (by {c.by})" if c.status == "ticked" and c.by else ""
+            if c.status == "deviation":
+                extra = f" (escalated to {c.by}{': ' + c.note if c.note else ''})"
+            fix = f" — {c.fix}" if c.status == "fail" else ""
+            click.echo(scrub(f"[{mark}] {c.id}: {c.detail}{extra}{fix}", multiline=False))
+    if not ok:
+        sys.exit(1)
+
+
+COMMANDS: tuple[click.Command, ...] = (prep, actions, mail, sent, invite, ready)
 
 
 def register(group: click.Group) -> None:
