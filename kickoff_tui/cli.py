@@ -130,24 +130,31 @@ def run_tui(url: str, meeting_ref: str | None, role: str, demo: bool = False) ->
 # ---------------------------------------------------------------------------------------------
 @main.command()
 @click.argument("client")
-@click.option("--template", "-t", default="kickoff-90", show_default=True, help="Agenda template.")
+@click.option(
+    "--template", "-t", help="Agenda template (default: kickoff-90; check-in with --after)."
+)
 @click.option("--start", help="Scheduled start, YYYY-MM-DDTHH:MM in the meeting's zone.")
 @click.option("--tz", help="IANA time zone of the meeting (default: this machine's).")
 @click.option("--minutes", type=click.IntRange(min=5), help="Time box (default: the template's).")
 @click.option("--fit", is_flag=True, help="Scale the blocks to fit the time box.")
 @click.option("--title", help="Meeting title (default: '<client> kickoff').")
 @click.option("--contract-close", help="Contract close date, YYYY-MM-DD (for the 7-day check).")
+@click.option(
+    "--after", metavar="ID",
+    help="A follow-up of this meeting: same series, opens with its open items (Since last time).",
+)  # fmt: skip
 @db_option
 @handled
 def new(
     client: str,
-    template: str,
+    template: str | None,
     start: str | None,
     tz: str | None,
     minutes: int | None,
     fit: bool,
     title: str | None,
     contract_close: str | None,
+    after: str | None,
     db: str | None,
 ) -> None:
     """Create a meeting from a template and print its id."""
@@ -158,8 +165,15 @@ def new(
     from kickoff_tui.core.locations import user_template_dir
     from kickoff_tui.core.record import create_meeting, parse_start
 
-    tmpl = get_template(template, user_template_dir())
-    zone = tz or pendulum.tz.get_local_timezone().name
+    tmpl = get_template(template or ("check-in" if after else "kickoff-90"), user_template_dir())
+    before = None
+    if after is not None:  # the meeting it follows must exist (and lends its zone)
+        from kickoff_tui.core.record import resolve_meeting
+
+        before = resolve_meeting(open_store(db), after)
+        if title is None:
+            title = f"{client.strip()} {tmpl.title.split(' (')[0].lower()}"
+    zone = tz or (before.tz if before is not None else pendulum.tz.get_local_timezone().name)
     warnings: list[str] = []
     begin = parse_start(start, zone, warnings=warnings)
     close = None
@@ -175,7 +189,7 @@ def new(
     store = open_store(db, create=True)
     meeting = create_meeting(
         store, client, tmpl, begin, zone, title=title, minutes=box, fit_to_box=fit,
-        contract_close=close,
+        contract_close=close, after=before,
     )  # fmt: skip
     for warning in warnings:
         click.echo(f"kickoff: warning: {warning}", err=True)

@@ -240,7 +240,64 @@ def ready(
         sys.exit(1)
 
 
-COMMANDS: tuple[click.Command, ...] = (prep, actions, mail, sent, invite, ready)
+@click.command()
+@click.argument("meeting")
+@click.argument("item", required=False)
+@click.argument("step", required=False, metavar="[done|slip DATE|drop|reopen]")
+@click.argument("date", required=False)
+@click.option("--by", default="cli", show_default=True, help="Who made the change.")
+@db_option
+@handled
+def since(
+    meeting: str, item: str | None, step: str | None, date: str | None, by: str,
+    db: str | None,
+) -> None:  # fmt: skip
+    """Since last time: the open items of the earlier meetings of MEETING's series (the same
+    items, not copies). With ITEM (MEETING#NUMBER, or #NUMBER as listed) and a step, mark it
+    done, slip it to DATE, drop it or reopen it: it changes everywhere, and its history says so."""
+    import datetime as dt
+
+    from kickoff_tui.core import series
+    from kickoff_tui.core.errors import InputError
+    from kickoff_tui.core.record import load_snapshot, resolve_meeting
+    from kickoff_tui.core.text import scrub
+
+    if item is not None and step is None:
+        raise InputError("say what happened to it: done, slip YYYY-MM-DD, drop or reopen")
+    due = None
+    if step is not None:
+        step = step.lower()
+        if step not in series.ACTIONS:
+            raise InputError(f"unknown step '{step}' — use done, slip YYYY-MM-DD, drop or reopen")
+        if step == "slip":
+            try:
+                due = dt.date.fromisoformat((date or "").strip())
+            except ValueError:
+                raise InputError(
+                    f"cannot read the new date '{date or ''}' — slip YYYY-MM-DD"
+                ) from None
+        elif date is not None:
+            raise InputError(f"'{date}' is one word too many — only slip takes a date")
+    store = open_store(db, readonly=step is None)
+    m = resolve_meeting(store, meeting)
+    if item is not None and step is not None:
+        found = series.find(store, item, m)
+        changed = series.mark(store, int(found.id or 0), step, in_meeting=m.id, due=due, by=by)
+        click.echo(f"{changed.meeting_id}#{changed.number} {series.history(changed)[-1]['what']}")
+        return
+    snap = load_snapshot(store, m.id)
+    if not snap.carried:
+        click.echo(f"{m.id}: nothing open from earlier meetings of its series", err=True)
+        return
+    for row in snap.carried:
+        state = row.resolution or row.status
+        due_text = row.due.isoformat() if row.due else "-"
+        cells = [f"{row.meeting_id}#{row.number}", state, due_text, row.kind,
+                 row.owner or "(no owner)", " ".join(row.text.split())]  # fmt: skip
+        click.echo("\t".join(scrub(c, multiline=False) for c in cells))
+
+
+COMMANDS: tuple[click.Command, ...] = (prep, actions, mail, sent, invite, ready, since)
 
 
 def register(group: click.Group) -> None:

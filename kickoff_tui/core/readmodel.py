@@ -137,6 +137,16 @@ class History:
 
 
 @dataclass(frozen=True)
+class ItemEvent:
+    """One step in an item's life after capture (``core.series``): done, slipped, dropped…"""
+
+    at: pendulum.DateTime | None
+    by: str
+    meeting_id: str
+    what: str
+
+
+@dataclass(frozen=True)
 class Item:
     ident: str
     row_id: int  # internal: what the write functions take until identities land
@@ -154,6 +164,10 @@ class Item:
     internal: bool
     block: BlockInfo | None
     history: History
+    meeting_id: str = ""  # the meeting it was captured in (another one for a carried item)
+    events: tuple[ItemEvent, ...] = ()  # its history across the series, oldest first
+    resolution: str | None = None  # a promise's reconciliation, or "dropped"
+    resolution_note: str = ""
 
     @property
     def visibility(self) -> str:
@@ -271,6 +285,10 @@ class MeetingRecord:
     _match: Matcher[Person] = field(
         repr=False, compare=False, hash=False, default_factory=lambda: Matcher(())
     )
+    #: "Since last time": the open items of the earlier meetings of the series (same identities).
+    carried: tuple[Item, ...] = ()
+    #: Their meetings: id -> (title, local start).
+    carried_from: dict[str, tuple[str, pendulum.DateTime]] = field(default_factory=dict)
 
     def items_of(self, kind: str) -> list[Item]:
         return [i for i in self.items if i.kind == kind]
@@ -318,6 +336,29 @@ def _roles(row: Any) -> tuple[str, ...]:
     if isinstance(roles, str):
         return tuple(r for r in roles.split(",") if r)
     return tuple(roles)
+
+
+def _events(row: Any) -> tuple[ItemEvent, ...]:
+    """The item's history column (JSON, see ``core.series``) as events."""
+    text = getattr(row, "history", None)
+    if not text:
+        return ()
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ()
+    out = []
+    for e in data if isinstance(data, list) else []:
+        if isinstance(e, dict):
+            try:
+                at = _utc(e.get("at"))
+            except Exception:
+                at = None
+            out.append(ItemEvent(at, str(e.get("by", "")), str(e.get("meeting", "")),
+                                 str(e.get("what", ""))))  # fmt: skip
+    return tuple(out)
 
 
 def build_record(snap: Any) -> MeetingRecord:
@@ -376,31 +417,44 @@ def build_record(snap: Any) -> MeetingRecord:
     rows = [i for i in snap.items if not getattr(i, "deleted", False)]
     all_ids = [i.id for i in snap.items] + list(getattr(snap, "deleted_item_ids", ()) or ())
     numbered = numbers(all_ids)
-    items: list[Item] = []
-    for r in sorted(rows, key=lambda i: i.id or 0):
-        owner = owner_of(getattr(r, "owner_attendee_id", None), r.owner)
+
+    def item_of(r: Any, number: int, owner: Owner, block: BlockInfo | None) -> Item:
         decided_by = (getattr(r, "decided_by", None) or "").strip()
         decider = owner_of(None, decided_by) if decided_by and decided_by != r.owner else owner
         captured = Side.parse(getattr(r, "side", None))
         side = captured or (owner.side if isinstance(owner, Person) else None)
-        block_id = getattr(r, "block_id", None)
-        items.append(
-            Item(
-                ident=ident_of(r, f"{mid}-item-{r.id}"), row_id=int(r.id),
-                number=number_of(r, numbered), kind=str(Kind.parse(r.kind) or r.kind), text=r.text,
-                owner=owner, decider=decider, due=_date(r.due), side=side,
-                side_captured=captured is not None,
-                status=Status.parse(getattr(r, "status", None)) or Status.OPEN,
-                severity=Severity.parse(getattr(r, "severity", None)),
-                mitigation=(getattr(r, "mitigation", None) or "").strip(),
-                internal=bool(getattr(r, "internal", False)),
-                block=block_by_id.get(block_id) if block_id is not None else None,
-                history=History(
-                    _utc(getattr(r, "created_at", None)), getattr(r, "captured_by", "") or "",
-                    _utc(getattr(r, "updated_at", None)), int(getattr(r, "version", 1) or 1),
-                ),
-            )
+        return Item(
+            ident=ident_of(r, f"{r.meeting_id}-item-{r.id}"), row_id=int(r.id), number=number,
+            kind=str(Kind.parse(r.kind) or r.kind), text=r.text, owner=owner, decider=decider,
+            due=_date(r.due), side=side, side_captured=captured is not None,
+            status=Status.parse(getattr(r, "status", None)) or Status.OPEN,
+            severity=Severity.parse(getattr(r, "severity", None)),
+            mitigation=(getattr(r, "mitigation", None) or "").strip(),
+            internal=bool(getattr(r, "internal", False)), block=block,
+            history=History(
+                _utc(getattr(r, "created_at", None)), getattr(r, "captured_by", "") or "",
+                _utc(getattr(r, "updated_at", None)), int(getattr(r, "version", 1) or 1),
+            ),
+            meeting_id=str(getattr(r, "meeting_id", mid) or mid), events=_events(r),
+            resolution=getattr(r, "resolution", None) or None,
+            resolution_note=(getattr(r, "resolution_note", None) or "").strip(),
         )  # fmt: skip
+
+    items: list[Item] = []
+    for r in sorted(rows, key=lambda i: i.id or 0):
+        owner = owner_of(getattr(r, "owner_attendee_id", None), r.owner)
+        block_id = getattr(r, "block_id", None)
+        block = block_by_id.get(block_id) if block_id is not None else None
+        items.append(item_of(r, number_of(r, numbered), owner, block))
+    # A carried item's owner is an attendee of its own meeting: matched here by name.
+    carried = tuple(
+        item_of(r, int(r.number or 0), owner_of(None, r.owner), None)
+        for r in getattr(snap, "carried", ()) or ()
+    )
+    carried_from = {
+        cid: (c.title, pendulum.instance(c.start_utc).in_timezone(c.tz))
+        for cid, c in (getattr(snap, "carried_meetings", None) or {}).items()
+    }
 
     answers = tuple(
         Answer(
@@ -447,7 +501,7 @@ def build_record(snap: Any) -> MeetingRecord:
     return MeetingRecord(
         meeting=info, people=tuple(people), blocks=blocks, items=tuple(items), answers=answers,
         notes=notes, events=events, purpose=purpose, cadence=cadence, next_meeting=next_meeting,
-        first_value=first_value, _match=matcher,
+        first_value=first_value, _match=matcher, carried=carried, carried_from=carried_from,
     )  # fmt: skip
 
 

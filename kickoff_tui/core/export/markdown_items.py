@@ -16,7 +16,7 @@ from kickoff_tui.core.export.markdown_page import Page
 #: The kinds that have a section of their own; anything else goes to "Other items".
 KNOWN_KINDS = frozenset(
     {"decision", "action", "risk", "question", "in-scope", "out-of-scope", "milestone", "metric",
-     "note"}
+     "note", "promise", "objective"}
 )  # fmt: skip
 
 
