@@ -297,7 +297,60 @@ def since(
         click.echo("\t".join(scrub(c, multiline=False) for c in cells))
 
 
-COMMANDS: tuple[click.Command, ...] = (prep, actions, mail, sent, invite, ready, since)
+@click.command()
+@click.argument("meeting")
+@click.argument("number", required=False)
+@click.argument("resolution", required=False)
+@click.argument("text", nargs=-1)
+@click.option("--by", default="cli", show_default=True, help="Who reconciled it.")
+@db_option
+@handled
+def promise(
+    meeting: str,
+    number: str | None,
+    resolution: str | None,
+    text: tuple[str, ...],
+    by: str,
+    db: str | None,
+) -> None:
+    """Reconcile a promise from sales: NUMBER confirmed, corrected TEXT, out-of-scope or risk
+    (adds a risk with its text). Without NUMBER, lists the meeting's promises."""
+    from kickoff_tui.core.errors import InputError
+    from kickoff_tui.core.record import find_item, list_items, resolve_meeting
+    from kickoff_tui.core.text import scrub
+    from kickoff_tui.core.vocab import Resolution
+
+    if number is not None:
+        if not number.lstrip("#").isdigit():
+            raise InputError(f"cannot read promise number '{number}' — give its number, e.g. 3")
+        if resolution is None:
+            raise InputError(f"say how it was reconciled — use {Resolution.accepted()}")
+        Resolution.read(resolution, "resolution")  # a bad word fails before the store opens
+    store = open_store(db, readonly=number is None)
+    m = resolve_meeting(store, meeting)
+    if number is None:
+        found = list_items(store, m.id, "promise")
+        if not found:
+            click.echo(f"{m.id}: no promises (kickoff prep imports them from the handoff)",
+                       err=True)  # fmt: skip
+        for i in found:
+            state = i.resolution or "NOT RECONCILED"
+            extra = f" ({i.resolution_note})" if i.resolution_note else ""
+            click.echo(scrub(f"#{i.number}\t{state}{extra}\t{' '.join(i.text.split())}",
+                             multiline=False))  # fmt: skip
+        return
+    from kickoff_tui.core.promises import reconcile
+
+    item = find_item(store, m.id, int(number.lstrip("#")))
+    assert resolution is not None and item.id is not None
+    done, made = reconcile(store, item.id, resolution, " ".join(text), by=by)
+    extra = f" → {made.kind} #{made.number}" if made is not None else ""
+    click.echo(f"#{done.number} {done.resolution}{extra}")
+
+
+COMMANDS: tuple[click.Command, ...] = (
+    prep, actions, mail, sent, invite, ready, since, promise,
+)  # fmt: skip
 
 
 def register(group: click.Group) -> None:

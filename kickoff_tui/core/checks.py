@@ -41,6 +41,8 @@ blocks-never-opened          warning     after the (planned) end, a block was ne
 agenda-overrun               warning     block minutes sum past the meeting's time box
 kickoff-late                 warning     kickoff more than 7 days after contract close
 followthrough-late           warning     the pack was not exported within 24 h of the end
+promise-unreconciled         warning     a promise from sales was not confirmed, corrected, put out
+                                         of scope or turned into a risk (``core.promises``)
 ===========================  ==========  =======================================================
 
 Headless: imports no Textual.
@@ -109,6 +111,7 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
     ("agenda-overrun", WARNING, "the agenda fits its time box"),
     ("kickoff-late", WARNING, "kickoff within 7 days of contract close"),
     ("followthrough-late", WARNING, "follow-through exported within 24 hours"),
+    ("promise-unreconciled", WARNING, "every promise from sales was reconciled"),
 )
 CHECK_IDS: tuple[str, ...] = tuple(c[0] for c in CHECKS)
 
@@ -313,6 +316,17 @@ def _decisions(rec: MeetingRecord) -> Iterator[Finding]:
             yield Finding(
                 "decision-no-decider", WARNING, f"{label(item)} does not say who decided",
                 "Record who made the decision (add @name), so it cannot be disputed later.",
+                item_id=item.row_id,
+            )  # fmt: skip
+
+
+def _promises(rec: MeetingRecord) -> Iterator[Finding]:
+    for item in rec.items_of("promise"):
+        if item.resolution is None:
+            yield Finding(
+                "promise-unreconciled", WARNING, f"{label(item)} was not reconciled",
+                "Confirm it, correct it, put it out of scope or turn it into a risk "
+                f"(kickoff promise ID {item.number} confirmed|corrected \"…\"|out-of-scope|risk).",
                 item_id=item.row_id,
             )  # fmt: skip
 
@@ -534,7 +548,7 @@ def run_checks(source: Any, now: pendulum.DateTime) -> list[Finding]:
     for part in (
         _actions(rec), _risks(rec), _decisions(rec), _authority(rec), _roles(rec),
         _five_questions(rec), _metrics(rec), _first_value(rec), _scope_and_plan(rec),
-        _governance(rec), _owners(rec), _time(rec, now),
+        _governance(rec), _owners(rec), _time(rec, now), _promises(rec),
     ):  # fmt: skip
         found.extend(part)
     order = {cid: n for n, cid in enumerate(CHECK_IDS)}
