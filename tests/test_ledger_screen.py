@@ -103,8 +103,8 @@ async def test_l_opens_the_ledger_filters_narrow_it_and_another_terminal_shows(
             f"s = Store.open({db_url!r}); m = resolve_meeting(s, {nord.id!r})\n"
             "add_item(s, m, 'action', parse_line(s, m, 'From elsewhere due:2026-12-02'))\n"
         )
+        loads = screen.loads  # (the reload may land before the process has even exited)
         await asyncio.to_thread(subprocess.run, [sys.executable, "-c", code], check=True)
-        loads = screen.loads
         await wait_loads(pilot, screen, loads + 1)
         assert cells(screen)[0][6] == "From elsewhere" and cells(screen)[0][1] == "OVERDUE"
 

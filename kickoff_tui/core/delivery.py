@@ -85,7 +85,9 @@ def write_invitation(
 
     rec, client = safe_views(store, meeting_id, now)
     snap = load_snapshot(store, meeting_id, with_items=False)
-    presenters = {int(b.id): str(p) for b in snap.blocks if (p := getattr(b, "presenter", None))}
+    presenters = {
+        int(b.id or 0): str(p) for b in snap.blocks if (p := getattr(b, "presenter", None))
+    }
     lines = agenda(rec, presenters)
     notes: list[str] = []
     if sender(client) is None:

@@ -374,7 +374,7 @@ def import_handoff(
             s.add(found)
         s.flush()
         by_name = {fold(p.name): p for p in people}
-        origins = [e.origin for e in handoff.items]
+        origins = [e.origin for e in handoff.items]  # (the items' origins)
         existing = {
             i.origin: i
             for i in s.exec(
@@ -382,30 +382,30 @@ def import_handoff(
             )
         }
         number = next_number(s, meeting_id)
-        for entry in handoff.items:
-            owner = by_name.get(fold(entry.owner)) if entry.owner else None
+        for ientry in handoff.items:
+            owner = by_name.get(fold(ientry.owner)) if ientry.owner else None
             values: dict[str, Any] = {
-                "text": entry.text, "owner": owner.name if owner else entry.owner,
+                "text": ientry.text, "owner": owner.name if owner else ientry.owner,
                 "owner_attendee_id": owner.id if owner else None,
-                "owner_known": owner is not None or entry.owner is None, "due": entry.due,
-                "severity": entry.severity, "mitigation": entry.mitigation,
-                "internal": entry.internal,
+                "owner_known": owner is not None or ientry.owner is None, "due": ientry.due,
+                "severity": ientry.severity, "mitigation": ientry.mitigation,
+                "internal": ientry.internal,
             }  # fmt: skip
-            item = existing.get(entry.origin)
+            item = existing.get(ientry.origin)
             if item is None:
-                s.add(Item(meeting_id=meeting_id, kind=entry.kind, number=number,
-                           origin=entry.origin, captured_by=by, created_at=now, updated_at=now,
+                s.add(Item(meeting_id=meeting_id, kind=ientry.kind, number=number,
+                           origin=ientry.origin, captured_by=by, created_at=now, updated_at=now,
                            **values))  # fmt: skip
                 number += 1
                 result.added_items += 1
                 continue
-            changed = {k: v for k, v in values.items() if getattr(item, k) != v}
+            diff = {k: v for k, v in values.items() if getattr(item, k) != v}
             if item.deleted:
-                changed["deleted"] = False
-            if not changed:
+                diff["deleted"] = False
+            if not diff:
                 result.unchanged += 1
                 continue
-            for k, v in changed.items():
+            for k, v in diff.items():
                 setattr(item, k, v)
             item.version += 1
             item.updated_at = now

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlmodel import col, select
+from sqlalchemy import select
+from sqlmodel import col
 
 from kickoff_tui.core.errors import InputError
 from kickoff_tui.core.models import Attendee, Item, Meeting
@@ -156,15 +157,26 @@ def query(store: Store, filters: Filters | None = None, *, today: dt.date) -> li
             gc.enable()
 
 
+_MEETING_COLUMNS: tuple[Any, ...] = tuple(
+    col(c) for c in (Meeting.id, Meeting.client, Meeting.title, Meeting.start_utc, Meeting.tz)
+)
+_ITEM_COLUMNS: tuple[Any, ...] = tuple(
+    col(c)
+    for c in (
+        Item.id, Item.meeting_id, Item.number, Item.uid, Item.kind, Item.text, Item.owner,
+        Item.owner_known, Item.side, Item.due, Item.status, Item.internal, Attendee.name,
+        Attendee.side,
+    )
+)  # fmt: skip
+
+
 def _query(store: Store, f: Filters, today: dt.date) -> list[Entry]:
     kinds = [f.kind] if f.kind else list(LEDGER_KINDS)
     client_words = _folded(f.client) if f.client else None
     with store.read() as s:
         meetings = {
             mid: (client, title, start, tz)
-            for mid, client, title, start, tz in s.exec(
-                select(Meeting.id, Meeting.client, Meeting.title, Meeting.start_utc, Meeting.tz)
-            )
+            for mid, client, title, start, tz in s.execute(select(*_MEETING_COLUMNS))
             if client_words is None
             or client_words in _folded(client)
             or client_words in _folded(mid)
@@ -172,22 +184,7 @@ def _query(store: Store, f: Filters, today: dt.date) -> list[Entry]:
         if not meetings:
             return []
         q = (
-            select(
-                Item.id,
-                Item.meeting_id,
-                Item.number,
-                Item.uid,
-                Item.kind,
-                Item.text,
-                Item.owner,
-                Item.owner_known,
-                Item.side,
-                Item.due,
-                Item.status,
-                Item.internal,
-                Attendee.name,
-                Attendee.side,
-            )  # fmt: skip
+            select(*_ITEM_COLUMNS)
             .outerjoin(Attendee, col(Attendee.id) == col(Item.owner_attendee_id))
             .where(col(Item.deleted).is_(False), col(Item.kind).in_(kinds))
         )
@@ -201,8 +198,8 @@ def _query(store: Store, f: Filters, today: dt.date) -> list[Entry]:
     owner_words = _folded(f.owner) if f.owner else None
     order = {mid: (_folded(m[0]), m[2], mid) for mid, m in meetings.items()}
     keyed: list[tuple[tuple[Any, ...], Entry]] = []
-    sides: dict[str | None, Side] = dict(Side.spellings())  # every spelling, old ones too
-    states: dict[str | None, Status] = dict(Status.spellings())
+    sides: dict[Any, Side] = dict(Side.spellings())  # every spelling, old ones too
+    states: dict[Any, Status] = dict(Status.spellings())
     for (rid, mid, number, uid, kind, text, owner, known, side, due, status, internal,
          person, person_side) in rows:  # fmt: skip
         name = person or owner or ""

@@ -183,7 +183,7 @@ def calendar_request(
         att.params["role"] = icalendar.vText("REQ-PARTICIPANT" if required else "OPT-PARTICIPANT")
         att.params["partstat"] = icalendar.vText("NEEDS-ACTION")
         att.params["rsvp"] = icalendar.vText("TRUE")
-        ev.add("attendee", att, encode=0)
+        ev.add("attendee", att, encode=False)
     ev.add("status", "CONFIRMED")
     cal.add_component(ev)
     year = begin.year

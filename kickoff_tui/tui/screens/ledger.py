@@ -34,8 +34,8 @@ class LedgerScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "close", "Back"),
-        Binding("o", "toggle('open')", "Open only"),
-        Binding("v", "toggle('overdue')", "Overdue only"),
+        Binding("o", "filter_word('open')", "Open only"),
+        Binding("v", "filter_word('overdue')", "Overdue only"),
         Binding("slash", "focus_filter", "Filter", key_display="/"),
         Binding("r", "reload", "Reload", show=False),
     ]
@@ -157,7 +157,8 @@ class LedgerScreen(Screen[None]):
         self.load(self.filter_text)
         self.query_one(DataTable).focus()
 
-    def action_toggle(self, word: str) -> None:
+    def action_filter_word(self, word: str) -> None:
+        """Add ``word`` to the filter line, or take it away."""
         words = self.filter_text.split()
         words = [w for w in words if w != word] if word in words else [*words, word]
         self.filter_text = " ".join(words)
