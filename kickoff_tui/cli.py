@@ -211,8 +211,9 @@ def new(
 @handled
 def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None) -> None:
     """Capture an item: KIND is action, decision, risk, question, note, in-scope,
-    out-of-scope, milestone or metric. TEXT uses the quick-capture grammar
-    (@owner due:fri sev:high side:them status:done #internal); '-' reads one item per line
+    out-of-scope, milestone, metric, assumption or deviation. TEXT uses the quick-capture
+    grammar (@owner due:fri sev:high side:them status:done mit:"…" esc esc:@name #internal);
+    '-' reads one item per line
     from stdin, all or nothing. KIND may also be a fact word: person, role, cadence, next,
     first-value, present, absent (e.g. `add acme cadence weekly Tue 10:00, 30 min #internal`)."""
     from kickoff_tui.core.capture import describe
@@ -257,44 +258,62 @@ def add(meeting: str, kind: str, text: tuple[str, ...], by: str, db: str | None)
 @click.argument("meeting")
 @click.argument("name")
 @click.option(
-    "--side", default="theirs", show_default=True, metavar="SIDE",
-    help="ours (us, we) or theirs (them, client, customer).",
+    "--side", metavar="SIDE",
+    help="ours (us, we) or theirs (them, client, customer); new people: theirs.",
 )  # fmt: skip
-@click.option("--title", default="", help="Job title or a note; '#internal' keeps it in-house.")
-@click.option("--seniority", type=int, default=0, help="Higher is more senior.")
-@click.option("--role", "roles", multiple=True, help="A role (repeatable), e.g. decision-maker.")
+@click.option("--title", help="Job title or a note; '#internal' keeps it in-house.")
+@click.option("--seniority", type=int, help="Higher is more senior.")
+@click.option(
+    "--role", "roles", multiple=True,
+    help="A role (repeatable), e.g. decision-maker; on an update they replace the person's roles.",
+)  # fmt: skip
 @click.option("--absent", is_flag=True, help="Invited but not present.")
 @click.option("--presence", metavar="WORD", help="present (here, attending) or absent (away).")
 @click.option("--email", metavar="ADDRESS", help="Their email address (for invitations and mail).")
+@click.option("--remove", is_flag=True, help="Remove this person (added by mistake).")
 @db_option
 @handled
 def attendee(
     meeting: str,
     name: str,
-    side: str,
-    title: str,
-    seniority: int,
+    side: str | None,
+    title: str | None,
+    seniority: int | None,
     roles: tuple[str, ...],
     absent: bool,
     presence: str | None,
     email: str | None,
+    remove: bool,
     db: str | None,
 ) -> None:
-    """Add an attendee to a meeting."""
-    from kickoff_tui.core.record import add_attendee, resolve_meeting
+    """Add an attendee, or update the one with this name (title, side, roles, presence): never
+    two people with one name on one side. --remove takes a person off the meeting."""
+    from kickoff_tui.core.attendees import put_attendee, remove_attendee
+    from kickoff_tui.core.errors import InputError
+    from kickoff_tui.core.record import resolve_meeting
     from kickoff_tui.core.vocab import Presence, Side
 
-    chosen = Side.read(side, "side")
-    present = not absent
+    chosen = Side.read(side, "side").value if side is not None else None
+    present = False if absent else None
     if presence is not None:
         present = Presence.read(presence, "presence") is Presence.PRESENT
+    changes = (side, title, seniority, roles or None, present, email)
+    if remove and any(c is not None for c in changes):
+        raise InputError("--remove takes no other option — remove, or update, one at a time")
+    from kickoff_tui.core.attendees import read_email
+
+    emailed: dict[str, Any] = {} if email is None else {"email": read_email(email)}  # checked first
     store = open_store(db)
     m = resolve_meeting(store, meeting)
-    a = add_attendee(
-        store, m.id, name, side=chosen.value, title=title, seniority=seniority, roles=roles,
-        present=present, email=email,
+    if remove:
+        click.echo(remove_attendee(store, m.id, name))
+        return
+    done = put_attendee(
+        store, m.id, name, side=chosen, title=title, seniority=seniority,
+        roles=roles or None, present=present, **emailed,
     )  # fmt: skip
-    click.echo(f"attendee #{a.id} {a.name} ({a.side})")
+    a = done.attendee
+    click.echo(f"attendee #{a.id} {a.name} ({a.side})" if done.created else done.describe())
 
 
 @main.command(name="list")
@@ -342,7 +361,7 @@ def templates() -> None:
     "fmt",
     default="md",
     show_default=True,
-    type=click.Choice(["md", "email", "csv", "ics", "json"]),
+    type=click.Choice(["md", "email", "csv", "ics", "json", "html"]),
 )
 @click.option(
     "-o",
@@ -518,6 +537,55 @@ main.command(name="join", help="Join a meeting as note-taker from a second termi
 
 
 @main.command()
+@click.argument("meeting")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True,
+    help="Address to listen on: 0.0.0.0 shows it to the meeting room's screen or the LAN.",
+)  # fmt: skip
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@db_option
+@handled
+def share(meeting: str, host: str, port: int, db: str | None) -> None:
+    """Show the client-safe record as a live, read-only web page until Ctrl+C.
+
+    Prints the page's address once: it holds a random key, and whoever has it can read the
+    page (agenda and clock, decisions, actions, open questions, scope, First Value, next
+    meeting; never an #internal item, a mitigation, a note or a health finding)."""
+    from kickoff_tui.core.record import resolve_meeting
+    from kickoff_tui.web.share import share as run_share
+
+    store = open_store(db, readonly=True)
+    m = resolve_meeting(store, meeting)
+    run_share(store, m.id, host=host, port=port, out=click.echo,
+              err=lambda s: click.echo(s, err=True))  # fmt: skip
+
+
+@main.command()
+@click.argument("meeting")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True,
+    help="Address to listen on: 0.0.0.0 lets a colleague's browser on the LAN in.",
+)  # fmt: skip
+@click.option("--port", type=click.IntRange(0, 65535), default=8766, show_default=True)
+@db_option
+@handled
+def serve(meeting: str, host: str, port: int, db: str | None) -> None:
+    """Open the note-taker cockpit in a browser: prints a link (with a random key) until
+    Ctrl+C. Each browser tab is a note-taker of its own, shown as a browser to the others."""
+    from kickoff_tui.core.record import resolve_meeting
+    from kickoff_tui.core.text import scrub
+    from kickoff_tui.web.serve import serve as run_serve
+
+    store = open_store(db, readonly=True)
+    m = resolve_meeting(store, meeting)
+    title = scrub(m.title, multiline=False)
+    url = store.url
+    store.close()
+    run_serve(url, m.id, title, host=host, port=port, out=click.echo,
+              err=lambda s: click.echo(s, err=True))  # fmt: skip
+
+
+@main.command()
 @db_option
 @handled
 def demo(db: str | None) -> None:
@@ -537,6 +605,11 @@ if __name__ != "__main__":
     from kickoff_tui import cli_around
 
     cli_around.register(main)
+
+# Issue 10's controls (agenda, fit, reopen, edit, done, delete, answer) live in their own module.
+from kickoff_tui.cli_controls import register as _register_controls  # noqa: E402
+
+_register_controls(main)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -40,6 +40,7 @@ def test_bulk_rows_are_exactly_what_one_capture_saves(store, meeting):
     assert bulk.created_at == bulk.updated_at and bulk.created_at.tzinfo is not None
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_thousands_of_lines_land_in_order_with_one_change_each(store, meeting):
     before = store.latest_change_id(meeting.id)
     ids = import_lines(store, meeting, "action", ["", *LINES, "   "], by="bulk")

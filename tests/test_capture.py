@@ -373,6 +373,7 @@ TEXT = st.lists(st.one_of(st.text(max_size=12), TOKENISH), max_size=8).map(" ".j
 
 @settings(max_examples=400)
 @given(line=st.one_of(st.text(), TEXT), start=STARTS, tz=ZONES, allow_kind=st.booleans())
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_property_only_capture_errors(line, start, tz, allow_kind):
     try:
         c = parse_capture(line, start, ATTENDEES, allow_kind=allow_kind, tz=tz)

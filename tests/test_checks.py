@@ -197,6 +197,13 @@ CASES: list[tuple[str, Step, Step]] = [
     ("milestone-no-date",
      lambda k: k.item("milestone", due=None),
      lambda k: k.item("milestone", due=pendulum.date(2026, 12, 18))),
+    ("escalated-no-owner",
+     lambda k: k.item("risk", escalated=True, owner=None, owner_attendee_id=None),
+     lambda k: k.item("risk", owner="Raj Patel", owner_attendee_id=k.people["raj"].id)),
+    ("deviation-no-owner",
+     lambda k: k.items.__setitem__("dev", record.add_item(
+         k.store, k.meeting, "deviation", capture("Sponsor missing from the kickoff"))),
+     lambda k: k.item("dev", owner="Maria Lopez", owner_attendee_id=k.people["maria"].id)),
     ("no-cadence",
      lambda k: k.meet(cadence=None),
      lambda k: k.meet(cadence="Weekly, Tuesdays 10:00")),

@@ -65,12 +65,14 @@ def test_issue_walkthrough(acme):
     assert "2026-12-01" in md.stdout
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_export_to_file(acme, tmp_path):
     out = tmp_path / "acme-kickoff.md"
     r = kickoff("export", "acme-corp", "-o", str(out), db=acme)
     assert r.returncode == 0 and out.read_text().startswith("# Acme Corp kickoff")
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_db_flag_before_or_after_the_command(acme):
     env = {"KICKOFF_DB": ""}
     assert "acme-corp" in kickoff("--db", str(acme), "list", env=env).stdout
@@ -94,6 +96,7 @@ def test_db_flag_before_or_after_the_command(acme):
         (("status", "nope"), None, 2, "no meeting 'nope'"),
     ],
 )
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_bad_input_is_one_line_exit_2_and_leaves_the_file_alone(acme, args, stdin, code, message):
     before = digest(acme)
     r = kickoff(*args, stdin=stdin, db=acme)
@@ -115,6 +118,7 @@ def test_not_a_database(tmp_path):
     assert not Path(str(f) + "-wal").exists()
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_newer_schema(tmp_path):
     import sqlite3
 
@@ -138,6 +142,7 @@ def test_unwritable_location(tmp_path):
     assert len(r.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_default_database_in_user_data_dir(tmp_path):
     env = {"XDG_DATA_HOME": str(tmp_path / "data"), "HOME": str(tmp_path)}
     r = kickoff("new", "Zeta", "--start", "2026-11-24T09:00", "--tz", "UTC", env=env)
@@ -146,6 +151,7 @@ def test_default_database_in_user_data_dir(tmp_path):
     assert db.exists() and oct(db.stat().st_mode & 0o777) == "0o600"
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_overrun_warning_and_fit(tmp_path):
     db = tmp_path / "k.db"
     r = kickoff(

@@ -105,6 +105,7 @@ def acme_shared(tmp_path_factory):
         (("new", "\x1b[2J\x7f"), None, "the client name is empty"),
     ],
 )  # fmt: skip
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_bad_text_is_one_line_exit_2_and_the_file_is_untouched(acme_shared, args, stdin, message):
     before = digest(acme_shared)
     line = one_error(run(*args, stdin=stdin, db=acme_shared))
@@ -112,6 +113,7 @@ def test_bad_text_is_one_line_exit_2_and_the_file_is_untouched(acme_shared, args
     assert digest(acme_shared) == before
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_stdin_bad_line_after_good_ones_saves_none(acme):
     before = digest(acme)
     line = one_error(run("add", ID, "action", "-", stdin=b"first\nsecond\n\xff\n", db=acme))
@@ -121,6 +123,7 @@ def test_stdin_bad_line_after_good_ones_saves_none(acme):
     assert b"first" not in listing
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_control_characters_are_removed_and_the_rest_saved(acme):
     r = run("add", ID, "action", "\ufeff\x1b]0;title\x07Send\x1b[31m the\trecap\x85 @maria",
             db=acme)  # fmt: skip
@@ -140,6 +143,7 @@ def test_control_characters_are_removed_and_the_rest_saved(acme):
 NASTY = ["\x1b]0;title\x07", "\x1b[31m", "\ufeff", "\x85", "\x9b", "\x1b", "\x7f"]  # NUL: stdin
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_every_export_format_is_free_of_control_bytes(acme, tmp_path):
     """Nasty text through the core as the TUI sends it, and raw as an older version stored it;
     then the exports written by a real `kickoff` process (stdout and --all)."""
@@ -169,7 +173,7 @@ def test_every_export_format_is_free_of_control_bytes(acme, tmp_path):
     r = run("export", ID, "--all", str(out), db=acme)
     assert r.returncode == 0, r.stderr
     files = sorted(out.iterdir())
-    assert len(files) == 5
+    assert len(files) == 6  # md, email, csv, ics, json, html
     for name, data in [("stdout.md", md.stdout), *((p.name, p.read_bytes()) for p in files)]:
         bad = [b for b in data if (b < 0x20 and b not in (0x0A, 0x0D)) or b == 0x7F]
         assert not bad, bad
@@ -179,6 +183,7 @@ def test_every_export_format_is_free_of_control_bytes(acme, tmp_path):
         assert "recap" in text
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_csv_from_the_command_line_has_no_formula_cells(acme):
     from kickoff_tui.core.capture import Capture
     from kickoff_tui.core.record import add_item, resolve_meeting
@@ -205,6 +210,7 @@ def test_csv_from_the_command_line_has_no_formula_cells(acme):
 # --- dates ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_start_in_a_dst_gap_is_moved_forward_with_a_warning(tmp_path):
     db = tmp_path / "k.db"
     r = run("new", "Gap", "--start", "2026-03-29T02:30", "--tz", "Europe/Berlin", db=db)
@@ -233,6 +239,7 @@ def meetings_in(db: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("where", ["before", "after", "both"])
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_db_flag_beats_kickoff_db(tmp_path, where):
     env_db, flag_db = make_acme(tmp_path / "env.db"), tmp_path / "flag.db"
     before = digest(env_db)
@@ -250,6 +257,7 @@ def test_db_flag_beats_kickoff_db(tmp_path, where):
     assert not (tmp_path / "other.db").exists()
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_db_flag_beats_kickoff_db_for_reads(tmp_path):
     env_db = make_acme(tmp_path / "env.db")
     flag_db = tmp_path / "flag.db"
@@ -270,6 +278,7 @@ def test_status_json_of_a_fresh_meeting(acme):
     assert data["projected_end"] == "2026-11-24T16:30:00+01:00"
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_list_and_check_print_old_rows_without_control_characters(acme):
     """Rows stored by an older version may hold escape sequences: what the commands print
     from them is cleaned (list is tab-separated by design)."""

@@ -54,6 +54,7 @@ async def test_export_key_writes_the_pack_and_records_the_time(store, meeting, c
         folder = tmp_path / "out" / meeting.id
         assert sorted(p.suffix for p in folder.iterdir()) == [
             ".csv",
+            ".html",
             ".ics",
             ".json",
             ".md",

@@ -182,6 +182,7 @@ def kickoff_here(*args: str):
     return subprocess.CompletedProcess(args, r.exit_code, r.stdout, r.stderr)
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_cli_copy_and_its_errors(source, db_url, tmp_path):
     src, mid = source
     src.close()

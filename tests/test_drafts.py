@@ -567,6 +567,7 @@ def test_put_never_waits_for_a_stuck_disk(tmp_path, monkeypatch):
     box.close()
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_a_reader_never_sees_half_a_draft(tmp_path, monkeypatch):
     monkeypatch.setattr(drafts, "MIN_GAP_S", 0.0)
     box = DraftBox("sqlite:////k.db", "m", "facilitator", folder=tmp_path)

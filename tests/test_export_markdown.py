@@ -73,10 +73,12 @@ SECTIONS = [
     (2, "Decisions"),
     (2, "Action items"),
     (2, "Risks"),
+    (2, "Deviations"),
     (2, "Open questions"),
     (2, "Scope"),
     (3, "In scope"),
     (3, "Out of scope"),
+    (3, "Assumptions"),
     (2, "Milestones"),
     (2, "Success metrics"),
     (2, "Five Questions"),
@@ -356,7 +358,9 @@ def test_tricky_texts_stay_in_their_cells(record: str) -> None:
     assert actions.rows[3][5] == "done"
     assert actions.rows[4][1] == "check our margin on this deal " + INTERNAL.strip("*")
 
-    risks = by_header[("ID", "Risk", "Owner", "Due", "Severity", "Mitigation", "Status", "Block")]
+    risks = by_header[
+        ("ID", "Risk", "Owner", "Due", "Severity", "Mitigation", "Escalated", "Status", "Block")
+    ]
     assert risks.rows[0][1] == HTML
     assert risks.rows[0][5] == "pen test | week 2\nthen sign-off"
     assert risks.rows[0][4] == "high"
@@ -383,10 +387,11 @@ def test_tricky_texts_stay_in_their_cells(record: str) -> None:
 def test_agenda_minutes_from_the_timer_events(record: str) -> None:
     agenda = next(t for t in tables(record) if t.header[:2] == ["#", "Block"])
     assert len(agenda.rows) == 9  # 8 blocks + totals
-    assert agenda.rows[0][3:] == ["8", "9.5", "done"]
-    assert agenda.rows[1][3:] == ["12 (+5)", "28.5", "active"]  # running until NOW (14:40 UTC)
-    assert agenda.rows[2][3:] == ["16", "—", "pending"]
-    assert agenda.rows[-1] == ["", "Total", "", "90 (+5)", "38", ""]
+    # presenter, planned (before the meeting), replanned (+ extensions), actual, status
+    assert agenda.rows[0][3:] == ["—", "8", "—", "9.5", "done"]
+    assert agenda.rows[1][3:] == ["—", "12", "12 (+5)", "28.5", "active"]  # running until NOW
+    assert agenda.rows[2][3:] == ["—", "16", "—", "—", "pending"]
+    assert agenda.rows[-1] == ["", "Total", "", "", "90", "90 (+5)", "38", ""]
     assert "actual minutes are as of 15:40 CET" in record
     assert "Over the time box" not in record  # kickoff-90 fits its 90 minutes
 
@@ -425,7 +430,7 @@ def test_ended_meeting_needs_no_clock(tmp_path: Path) -> None:
     text = render_markdown(snap)
     assert text == render_markdown(snap, now=pendulum.datetime(2030, 1, 1, tz="UTC"))
     agenda = next(t for t in tables(text) if t.header[:2] == ["#", "Block"])
-    assert agenda.rows[1][3:] == ["12 (+5)", "23.5", "done"]  # ended at 14:35 UTC
+    assert agenda.rows[1][3:] == ["—", "12", "12 (+5)", "23.5", "done"]  # ended at 14:35 UTC
     assert "- **Ran:** 15:02–15:35 CET, 33 min" in text
     assert "still running" not in text
 
@@ -433,7 +438,7 @@ def test_ended_meeting_needs_no_clock(tmp_path: Path) -> None:
 def test_running_meeting_without_now_uses_the_last_event(meeting: Snapshot) -> None:
     text = render_markdown(meeting)
     agenda = next(t for t in tables(text) if t.header[:2] == ["#", "Block"])
-    assert agenda.rows[1][4] == "8.5"  # 14:11:30 → last event 14:20
+    assert agenda.rows[1][6] == "8.5"  # 14:11:30 → last event 14:20
     assert "as of 15:20 CET (the last timer event)" in text
     assert text == render_markdown(meeting)
 
@@ -447,8 +452,9 @@ def test_fresh_meeting_says_none_captured(tmp_path: Path) -> None:
     m = create_meeting(store, "Empty Ltd", get_template("kickoff-90"), START, TZ)
     text = render_markdown(load_snapshot(store, m.id))
     store.close()
-    for title in ("Attendees and roles", "Decisions", "Action items", "Risks", "Open questions",
-                  "In scope", "Out of scope", "Milestones", "Success metrics", "Notes",
+    for title in ("Attendees and roles", "Decisions", "Action items", "Risks", "Deviations",
+                  "Open questions", "In scope", "Out of scope", "Assumptions", "Milestones",
+                  "Success metrics", "Notes",
                   *[f"{n}. {q}" for n, q in enumerate(FIVE_QUESTIONS, start=1)]):  # fmt: skip
         assert section_body(text, title) == NONE_CAPTURED, title
     assert section_body(text, "Scope") == ""  # its two subsections carry the message
@@ -457,7 +463,7 @@ def test_fresh_meeting_says_none_captured(tmp_path: Path) -> None:
     assert "Health check" not in text
     assert "Ran:" not in text
     agenda = next(t for t in tables(text) if t.header[:2] == ["#", "Block"])
-    assert all(row[4] == "—" for row in agenda.rows)
+    assert all(row[6] == "—" for row in agenda.rows)
 
 
 @dataclass
@@ -530,6 +536,7 @@ def test_escape_inline(text: str | None, expected: str) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.text())
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_escape_cell_keeps_one_cell(text: str) -> None:
     doc = f"| Text | End |\n|---|---|\n| {escape_cell(text)} | END |\n"
     tokens = md().parse(doc)
@@ -576,6 +583,7 @@ def test_any_action_text_adds_no_heading(meeting: Snapshot, text: str) -> None:
 # Performance
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_ten_thousand_items_all_rendered(meeting: Snapshot) -> None:
     """10,000 items all reach the record (speed is measured in benchmarks/, not asserted)."""
     kinds = ("action", "decision", "risk", "question", "note", "milestone", "metric", "in-scope")

@@ -365,6 +365,7 @@ def test_export_all_writes_the_pack_privately(pack_meeting, tmp_path: Path) -> N
     mid = pack_meeting[1]
     assert [p.name for p in paths] == [
         f"{mid}.md", f"{mid}-email.txt", f"{mid}-actions.csv", f"{mid}.ics", f"{mid}-crm.json",
+        f"{mid}.html",
     ]  # fmt: skip
     for p, fmt in zip(paths, pack.FORMATS, strict=True):
         assert p.read_bytes() == pack.render(snapshot(pack_meeting), fmt, NOW)

@@ -272,6 +272,7 @@ def full_disk(request, tmp_path):
     yield where, limit, lambda: None
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_export_o_on_a_full_disk_keeps_the_previous_file(db, full_disk):
     where, preexec, fill = full_disk
     out = where / "record.md"
@@ -286,6 +287,7 @@ def test_export_o_on_a_full_disk_keeps_the_previous_file(db, full_disk):
     assert sorted(os.listdir(where)) in (["record.md"], ["filler", "record.md"])  # no temp
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_export_all_on_a_full_disk_keeps_the_previous_pack(db, full_disk):
     where, preexec, fill = full_disk
     pack = where / "pack"
@@ -300,6 +302,7 @@ def test_export_all_on_a_full_disk_keeps_the_previous_pack(db, full_disk):
     assert sorted(n for n in os.listdir(where) if n != "filler") == ["pack"]
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_a_killed_export_leaves_the_old_file_and_the_next_one_sweeps(db, tmp_path):
     out = tmp_path / "record.md"
     out.write_bytes(b"the previous record")
@@ -313,6 +316,7 @@ def test_a_killed_export_leaves_the_old_file_and_the_next_one_sweeps(db, tmp_pat
     assert not (tmp_path / temp).exists() and out.read_bytes().startswith(b"# Acme")
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_a_pack_killed_before_it_lands_is_absent_then_swept(db, tmp_path):
     pack = tmp_path / "pack"
     # os.rename #1 is the temp folder into place: killed there, nothing is at the path.
@@ -327,6 +331,7 @@ def test_a_pack_killed_before_it_lands_is_absent_then_swept(db, tmp_path):
     assert len(os.listdir(pack)) == 5 and not (tmp_path / stage).exists()
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_a_pack_replacing_an_old_one_is_old_or_new_or_absent_never_mixed(db, tmp_path):
     pack = tmp_path / "pack"
     assert kickoff("export", "acme", "--all", str(pack), db=db).returncode == 0
@@ -345,6 +350,7 @@ def test_a_pack_replacing_an_old_one_is_old_or_new_or_absent_never_mixed(db, tmp
     assert all(not v.startswith("old") for v in (p.read_text()[:3] for p in pack.iterdir()))
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_a_pack_move_cut_short_in_a_shared_folder_is_finished_by_the_next_export(db, tmp_path):
     shared = tmp_path / "shared"
     shared.mkdir()

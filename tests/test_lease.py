@@ -62,6 +62,7 @@ class Terminal:
         self.proc.wait(30)
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_two_terminals_entering_at_once_exactly_one_drives(store, db_url, tmp_path):
     for round_ in range(3):
         m = create_meeting(store, f"Race {round_}", get_template("kickoff-90"), START, "UTC")

@@ -69,6 +69,7 @@ def test_no_match_suggests_the_closest_ids(store: Store, ref: str, suggested: st
         record.resolve_meeting(store, ref)
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_cli_refuses_a_pattern_and_writes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "k.db"
     assert (

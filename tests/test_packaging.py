@@ -26,6 +26,7 @@ def test_wheel_ships_templates_and_they_load(tmp_path):
     assert {"kickoff-90.toml", "kickoff-play.toml", "onboarding-sop.toml", "four-areas.toml",
             "alignment-3h.toml"} <= shipped  # fmt: skip
     assert "kickoff_tui/data/schemas/kickoff-crm.schema.json" in names  # the CRM JSON's contract
+    assert "kickoff_tui/web/live.js" in names  # the share page's script
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
     # -S skips site-packages' .pth files, so the editable checkout cannot answer for the wheel.
@@ -36,6 +37,8 @@ def test_wheel_ships_templates_and_they_load(tmp_path):
         "print(sorted(a.load_templates(None)))\n"
         "import kickoff_tui.core.export.crm as c\n"
         "assert c.schema()['properties']['schema_version']['const'] == c.SCHEMA_VERSION\n"
+        "import kickoff_tui.web.share as w\n"
+        "assert b'EventSource' in w.live_script()\n"
     )
     out = subprocess.run(
         [sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True,

@@ -121,3 +121,23 @@ def test_the_same_commands_print_the_same_on_both_stores(pg_url, tmp_path):
             outputs[name].append((args[0], r.exit_code, stdout, r.stderr))
     for (cmd, *sq), (_, *pg) in zip(outputs["sqlite"], outputs["postgresql"], strict=True):
         assert pg == sq, cmd
+
+
+def test_every_connection_has_timeouts_so_a_dead_link_never_holds_a_call(pg_url):
+    """Connect, TCP keepalive / user timeout and server-side statement timeouts are set on
+    every connection (issue 17.3); a stalled server is then shown by the cockpit's monitor."""
+    from sqlalchemy import text
+
+    from kickoff_tui.core.store import Store
+
+    store = Store.open(pg_url)
+    try:
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SHOW statement_timeout")).scalar_one() == "30s"
+            idle = conn.execute(text("SHOW idle_in_transaction_session_timeout")).scalar_one()
+            assert idle == "2min"
+            params = conn.connection.dbapi_connection.info.get_parameters()  # type: ignore[union-attr]
+        assert params["connect_timeout"] == "3" and params["keepalives"] == "1"
+        assert params["keepalives_idle"] == "5" and params["tcp_user_timeout"] == "10000"
+    finally:
+        store.close()

@@ -1,7 +1,7 @@
-"""A lost database connection: the cockpit says "reconnecting…", queues what was typed, and saves
-it once when the connection returns. First with a simulated outage (any store), then by really
-stopping and restarting a PostgreSQL server under an open cockpit. (Stalls — a store that does
-not answer at all — are in test_stall.py.)"""
+"""A lost database connection: the cockpit says "not saved, retrying…", queues what was typed, and
+saves it once when the connection returns. First with a simulated outage (any store), then by
+really stopping and restarting a PostgreSQL server under an open cockpit. (Stalls — a store that
+does not answer at all — are in test_stall.py.)"""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ async def test_simulated_outage_queues_everything_and_saves_it_once(store, meeti
             m.setattr(Store, "changes_since", unreachable)
             m.setattr(Store, "write", unreachable)
             await until(pilot, lambda: app.screen.offline)
-            assert "reconnecting" in title(app)
+            assert "retrying" in title(app)
             line = await type_capture(pilot, "a", "Send the SOW @sam due:fri")
             assert line.input.value == ""  # queued: the line is free for the next one
             assert line.border_subtitle == "saving…"
@@ -64,7 +64,7 @@ async def test_simulated_outage_queues_everything_and_saves_it_once(store, meeti
             )
         await until(pilot, lambda: not app.screen.offline)
         await settle(pilot)
-        assert "reconnecting" not in title(app) and "to save" not in title(app)
+        assert "retrying" not in title(app) and "to save" not in title(app)
         assert line.border_subtitle in ("saved", "")
         await pilot.press("a", "enter")  # Enter on the empty line saves nothing more
         await settle(pilot)
@@ -108,7 +108,7 @@ async def test_postgresql_restart_under_an_open_cockpit(own_pg, clock):
         # Now the server goes away for a while.
         own_pg.stop(remove=False)
         await until(pilot, lambda: app.screen.offline, timeout=10)
-        assert "reconnecting" in title(app)
+        assert "retrying" in title(app)
         notes = app.screen.query_one(RunningNotes)
         notes.area.focus()
         notes.area.insert("typed while the server was down")
@@ -122,7 +122,7 @@ async def test_postgresql_restart_under_an_open_cockpit(own_pg, clock):
         own_pg.start()
         await until(pilot, lambda: not app.screen.offline, timeout=10)
         await settle(pilot)
-        assert "reconnecting" not in title(app)
+        assert "retrying" not in title(app)
         assert line.border_subtitle in ("saved", "")
         # Live sync is back too: another terminal's capture shows up here.
         add_lines(store, m, "risk", ["Seen after the restart"])

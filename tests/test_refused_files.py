@@ -97,6 +97,7 @@ WRITING = [("add", "acme", "action", "Send the recap"), ("new", "Other Client"),
 
 
 @pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_a_refused_file_is_left_byte_for_byte(tmp_path, case):
     make, code, needle = CASES[case]
     db = tmp_path / "k.db"
@@ -114,6 +115,7 @@ def test_a_refused_file_is_left_byte_for_byte(tmp_path, case):
         assert state(db) == before, (args, "the refused file was changed")
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_damaged_says_how_to_recover(tmp_path):
     db = tmp_path / "k.db"
     truncated(db, "pages")
@@ -123,6 +125,7 @@ def test_damaged_says_how_to_recover(tmp_path):
     assert "nothing was changed" in line
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_an_empty_file_becomes_a_database_only_when_asked_to_write(tmp_path):
     db = tmp_path / "k.db"
     db.write_bytes(b"")
@@ -132,6 +135,7 @@ def test_an_empty_file_becomes_a_database_only_when_asked_to_write(tmp_path):
     assert "acme-corp-2026-11-24" in kickoff("list", db=db).stdout
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_reading_commands_create_nothing(tmp_path):
     db = tmp_path / "none" / "k.db"
     r = kickoff("list", db=db)
@@ -141,6 +145,7 @@ def test_reading_commands_create_nothing(tmp_path):
     assert not (tmp_path / "none").exists()
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_reading_a_good_file_leaves_it_and_its_journal_mode_as_they_were(tmp_path):
     """A valid file in rollback-journal mode (an old copy, a VACUUM INTO): reading it must not
     switch it to WAL — the first thing the old code did."""
@@ -233,6 +238,7 @@ def _give(path: Path, uid: int = 65534) -> None:
 
 
 @pytest.mark.parametrize("locked", ["file 0400", "folder 0500"])
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_read_only_store_reads_and_refuses_writes_in_one_line(shared, other_user, locked):
     folder = shared / "store"
     folder.mkdir()
@@ -287,6 +293,7 @@ def test_a_reading_store_on_postgresql_is_read_only_on_the_server(pg_url):
     reader.close()
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_damage_found_only_while_saving_still_says_how_to_recover(tmp_path):
     """The header and schema read fine, but pages deep in the file are garbage."""
     db = tmp_path / "k.db"
@@ -302,6 +309,7 @@ def test_damage_found_only_while_saving_still_says_how_to_recover(tmp_path):
     assert state(db)[0] == before
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_damaged_names_the_backup_an_upgrade_left_beside_it(tmp_path):
     db = tmp_path / "k.db"
     truncated(db, "bytes")

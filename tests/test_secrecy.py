@@ -77,6 +77,7 @@ def client_outputs(store: Store, mid: str) -> dict[str, str]:
     public=st.lists(WORDS, max_size=3),
     facts=FACTS,
 )
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_no_internal_text_reaches_a_client_output(store, items, public, facts) -> None:
     m = record.create_meeting(store, "Nord AG", get_template("kickoff-play"), START, TZ)
     maria = record.add_attendee(store, m.id, "María López", side="theirs", roles=["champion"])

@@ -85,6 +85,7 @@ def test_commands_run_in_order_once_and_come_back_as_plain_rows(store, meeting):
         s.close()
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_an_unreachable_store_holds_the_queue_then_each_lands_once_in_order(store, meeting):
     rec = Recorder()
     s = session(store, meeting, rec)

@@ -55,6 +55,7 @@ def test_the_hour_that_is_skipped_is_not_called_ambiguous():
     assert start.in_timezone("UTC") == pendulum.datetime(2026, 3, 29, 1, 30, tz="UTC")
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_kickoff_new_refuses_in_one_line_and_writes_nothing(tmp_path):
     db = tmp_path / "k.db"
     env = {**os.environ, "KICKOFF_DB": str(db)}

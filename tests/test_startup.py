@@ -56,9 +56,9 @@ def held_store(monkeypatch):
     gate = threading.Event()
     real_open = Store.open
 
-    def open_later(cls, url):  # noqa: ANN001
+    def open_later(cls, url, **how):  # noqa: ANN001, ANN003
         assert gate.wait(60)
-        return real_open(url)
+        return real_open(url, **how)
 
     monkeypatch.setattr(Store, "open", classmethod(open_later))
     yield gate

@@ -157,6 +157,7 @@ def check_new_captures(store: Store) -> None:
 
 
 @pytest.mark.parametrize("fixture", RELEASED, ids=lambda p: p.stem)
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_a_released_store_opens_with_nothing_lost(fixture, backend, db_url, tmp_path):
     url = old_store(fixture, backend, db_url, tmp_path)
     before = rows_by_key(url)
@@ -285,6 +286,7 @@ def test_an_upgraded_store_has_exactly_the_schema_of_a_new_one(backend, db_url, 
     assert schema_of(url) == schema_of(fresh_url)
 
 
+@pytest.mark.slow  # real processes: the full suite runs it
 def test_the_command_line_says_once_that_it_upgraded_and_where_the_old_file_is(tmp_path):
     import os
     import subprocess

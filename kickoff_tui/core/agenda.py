@@ -298,6 +298,30 @@ def rebalance(planned: Sequence[int], available_seconds: float, minimum: int = 1
     return _apportion(plans, available, floors)
 
 
+def rebalance_seconds(
+    planned_s: Sequence[int], available_seconds: float, minimum_s: int = 60
+) -> list[int]:
+    """:func:`rebalance` in seconds: new plans for the blocks still to come that take exactly
+    what the meeting is behind (1:08 behind takes 68 seconds, not two minutes), shared in
+    proportion to their plans. Same rules otherwise: no block gets more than its plan, each
+    keeps at least ``minimum_s`` (or its plan, if smaller), and when even the minimums do not
+    fit they are returned (the caller shows the overrun). Whole minutes are for display only.
+    """
+    plans = [max(0, int(p)) for p in planned_s]
+    if not plans:
+        return []
+    floors = [min(p, max(0, minimum_s)) for p in plans]
+    if not math.isfinite(available_seconds):
+        available = sum(plans) if available_seconds > 0 else 0
+    else:
+        available = max(0, math.floor(available_seconds))
+    if sum(plans) <= available:
+        return plans
+    if sum(floors) >= available:
+        return floors
+    return _apportion(plans, available, floors)
+
+
 def _apportion(weights: Sequence[int], total: int, floors: Sequence[int]) -> list[int]:
     """Split ``total`` into whole numbers proportional to ``weights``, each >= its floor.
 

@@ -12,6 +12,11 @@ terminal changed the agenda meanwhile so that the position names another block,
 A running or finished block cannot be removed, nor can a block that holds captured items or
 notes (their "raised in" would be lost); a block that has run keeps its minutes when the agenda
 is fitted.
+
+Honest plans: before the meeting starts, minutes (``set_minutes``, ``fit_agenda``) change the
+plan (``planned_minutes``). Once it has started they change the block's replanned seconds
+instead, so the record still compares what was planned with what was replanned and what ran.
+Every change is written through ``store.write``, so the change feed tells every open terminal.
 """
 
 from __future__ import annotations
@@ -23,10 +28,15 @@ from sqlmodel import Session, col, func, select
 from kickoff_tui.core.agenda import BLOCK_KINDS, BlockSpec, fit
 from kickoff_tui.core.errors import InputError, StaleAction
 from kickoff_tui.core.meetings import lock_meeting
-from kickoff_tui.core.models import Block, BlockNote, Item, TimerEvent
+from kickoff_tui.core.models import Attendee, Block, BlockNote, Item, TimerEvent
+from kickoff_tui.core.people import Ambiguous, Unresolved, match
 from kickoff_tui.core.store import Store
+from kickoff_tui.core.text import clean
 
-__all__ = ["add_block", "fit_agenda", "move_block", "remove_block", "rename_block", "set_minutes"]
+__all__ = [
+    "add_block", "fit_agenda", "move_block", "remove_block", "rename_block", "set_minutes",
+    "set_presenter",
+]  # fmt: skip
 
 
 def _blocks(s: Session, meeting_id: str) -> list[Block]:
@@ -57,12 +67,15 @@ def _at(blocks: Sequence[Block], position: int, expect_uid: str | None) -> Block
 
 def _minutes(minutes: int) -> int:
     if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 24 * 60:
-        raise InputError(f"minutes must be a whole number from 1 to 1440, not {minutes!r}")
+        raise InputError(
+            f"minutes must be a whole number from 1 to 1440, not {minutes!r} — give the "
+            "block at least one minute"
+        )
     return minutes
 
 
 def _title(title: str) -> str:
-    title = " ".join(title.split())
+    title = " ".join(clean(title, field="the block title").split())
     if not title:
         raise InputError("the block title is empty — type a title")
     return title
@@ -86,11 +99,49 @@ def set_minutes(
     store: Store, meeting_id: str, position: int, minutes: int, *, by: str = "cli",
     expect_uid: str | None = None,
 ) -> Block:  # fmt: skip
-    """Plan ``minutes`` for the block at ``position``."""
+    """Plan ``minutes`` for the block at ``position`` (once the meeting has started: replan)."""
     minutes = _minutes(minutes)
     with store.write(by) as s:
         block = _at(_blocks(s, meeting_id), position, expect_uid)
+        _plan(block, minutes, bool(_started(s, meeting_id)))
+        s.add(block)
+    return block
+
+
+def _plan(block: Block, minutes: int, running: bool) -> None:
+    """Before the meeting: the plan itself. During it: the replan (the plan stays)."""
+    if running:
+        block.replanned_seconds = minutes * 60
+    else:
         block.planned_minutes = minutes
+        block.replanned_seconds = None
+
+
+def set_presenter(
+    store: Store, meeting_id: str, position: int, name: str | None, *, by: str = "cli",
+    expect_uid: str | None = None,
+) -> Block:  # fmt: skip
+    """Who presents the block at ``position``: an attendee, named as owners are (``@maria``,
+    ``@"Maria Lopez"``, ``lopez``). ``None`` or ``""`` clears it. A name that is nobody or
+    fits two people is refused, naming the fix."""
+    raw = " ".join(
+        clean(name or "", field="the presenter").strip().removeprefix("@").strip('"').split()
+    )
+    with store.write(by) as s:
+        block = _at(_blocks(s, meeting_id), position, expect_uid)
+        if not raw:
+            block.presenter = None
+        else:
+            people = list(s.exec(select(Attendee).where(Attendee.meeting_id == meeting_id)))
+            found = match(raw, people)
+            if isinstance(found, Ambiguous):
+                raise InputError("presenter " + found.message(f"'{raw}'"))
+            if isinstance(found, Unresolved):
+                raise InputError(
+                    f"'{raw}' is not an attendee — check the spelling or add them first: "
+                    f'kickoff attendee {meeting_id} "{raw}" --side ours'
+                )
+            block.presenter = found.name
         s.add(block)
     return block
 
@@ -111,7 +162,8 @@ def add_block(
     store: Store, meeting_id: str, title: str, minutes: int, *, kind: str = "general",
     after: int | None = None, by: str = "cli",
 ) -> Block:  # fmt: skip
-    """A new block after position ``after`` (0 = first; default: at the end)."""
+    """A new block after position ``after`` (0 = first; default: at the end). Added once the
+    meeting runs, it is a replan: planned 0 minutes (it was not in the plan), replanned N."""
     title, minutes = _title(title), _minutes(minutes)
     if kind not in BLOCK_KINDS:
         raise InputError(f"unknown block kind '{kind}' — use one of: {', '.join(BLOCK_KINDS)}")
@@ -121,8 +173,12 @@ def add_block(
         if not 0 <= at <= len(blocks):
             raise InputError(f"no block {at} to add after — use 0 to {len(blocks)}")
         spare = max((b.position for b in blocks), default=0) + 1  # _renumber puts it in place
+        # Added once the meeting runs, a block was never in the plan: planned 0, replanned N.
+        running = bool(_started(s, meeting_id))
         block = Block(meeting_id=meeting_id, position=spare, title=title, kind=kind,
-                      planned_minutes=minutes, prompts_json="[]")  # fmt: skip
+                      planned_minutes=0 if running else minutes,
+                      replanned_seconds=minutes * 60 if running else None,
+                      prompts_json="[]")  # fmt: skip
         s.add(block)
         s.flush()
         _renumber(s, [*blocks[:at], block, *blocks[at:]])
@@ -177,16 +233,16 @@ def _count(s: Session, model: type[Item] | type[BlockNote], block_id: int | None
 def fit_agenda(store: Store, meeting_id: str, *, by: str = "cli") -> dict[int, int]:
     """Scale the agenda to the meeting's time box (``agenda.fit``): blocks that have run keep
     their minutes, the others share what is left. Returns {position: new minutes} of the
-    blocks that changed."""
+    blocks that changed (1 = the first block). Once the meeting runs, it replans."""
     with store.write(by) as s:
         m = lock_meeting(s, meeting_id)
         blocks = _blocks(s, meeting_id)
         started = _started(s, meeting_id)
-        fixed = sum(b.planned_minutes for b in blocks if b.id in started)
+        fixed = round(sum(b.planned_seconds for b in blocks if b.id in started) / 60)
         free = [b for b in blocks if b.id not in started]
         if not free:
             raise InputError("every block has already run — nothing left to fit")
-        specs = [BlockSpec(b.title, b.kind, b.planned_minutes) for b in free]
+        specs = [BlockSpec(b.title, b.kind, max(1, round(b.planned_seconds / 60))) for b in free]
         try:
             fitted = fit(specs, m.planned_minutes - fixed)
         except InputError:
@@ -196,8 +252,8 @@ def fit_agenda(store: Store, meeting_id: str, *, by: str = "cli") -> dict[int, i
             ) from None
         changed = {}
         for b, spec in zip(free, fitted, strict=True):
-            if b.planned_minutes != spec.minutes:
-                b.planned_minutes = spec.minutes
+            if b.planned_seconds != spec.minutes * 60:
+                _plan(b, spec.minutes, bool(started))
                 s.add(b)
                 changed[b.position + 1] = spec.minutes
     return changed

@@ -4,6 +4,11 @@ Headless on purpose (no Textual import): the facilitator's screen, the note-take
 tests must all read a line the same way. The grammar is a handful of tokens mixed into free text::
 
     action send the SSO checklist @maria due:fri sev:high side:them status:open #internal
+    risk SSO approval may slip @dana sev:high mit:"Start the questionnaire now" esc:@sam
+
+``mit:"…"`` is a risk's mitigation (quoted like ``@"Full Name"``; one word needs no quotes), and
+``esc`` or ``esc:@name`` flags an escalation (seed 002: it threatens the timeline, compliance or
+go-live), to whom when named. ``\\esc`` keeps the word as text.
 
 Words come from ``vocab`` (every listed spelling of a side, severity, status or kind) and owners
 are matched by ``people.match`` (``@maria`` = ``@María`` = ``@lopez``); an owner who fits two
@@ -46,7 +51,7 @@ __all__ = ["ITEM_KINDS", "KIND_ALIASES", "Capture", "normalize_kind", "parse_cap
 DATE_LIMIT_YEARS = 5
 _DATE_FORMS = "use today, tomorrow, a weekday (fri), +3d, +2w, eow, eom, 2026-12-01 or Dec 1"
 _TRAILING = ".,;:!?)"  # left after a token by fast typists: "@maria," or "due:fri."
-_TOKEN_RE = re.compile(r'@"[^"]*"\S*|\S+')
+_TOKEN_RE = re.compile(r'@"[^"]*"\S*|(?i:mit:|esc:@)"[^"]*"\S*|\S+')
 _DAY_RE = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th)?")
 
 _WEEKDAYS = {
@@ -98,6 +103,9 @@ class Capture:
     internal: bool = False
     warnings: tuple[str, ...] = ()
     status: str | None = None  # a vocab.Status value when the line said status:…
+    mitigation: str | None = None  # mit:"…"
+    escalated: bool = False  # esc or esc:@name
+    escalated_to: str | None = None  # the person esc:@name names (resolved like an owner)
 
 
 def normalize_kind(word: str) -> str | None:
@@ -241,14 +249,34 @@ def _lookup(word: str, family: str) -> str:
     return found.value
 
 
-_FAMILIES = ("due:", "sev:", "side:", "status:")
+_FAMILIES = ("due:", "sev:", "side:", "status:", "mit:", "esc:")
 _REPEATED = {
     "@": "owners", "due:": "due dates", "sev:": "severities", "side:": "sides",
-    "status:": "statuses",
+    "status:": "statuses", "mit:": "mitigations", "esc:": "escalations",
 }  # fmt: skip
-#: The first characters a token can have: @owner, due:, sev:, side:, status: (any case), #tag,
-#: and ``\#word`` (text that only looks like a tag). Any other word is plain text as it is.
-_TOKEN_STARTS = frozenset("@dDsS#\\")
+#: The first characters a token can have: @owner, due:, sev:, side:, status:, mit:, esc (any
+#: case), #tag, and ``\#word`` / ``\esc`` (text that only looks like a token). Any other word is
+#: plain text as it is.
+_TOKEN_STARTS = frozenset("@dDsSmMeE#\\")
+_MIT_FORM = 'mit:"what we will do about it"'
+
+
+def mitigation_text(word: str) -> str:
+    """The mitigation in a ``mit:`` token: ``mit:"Start the questionnaire"`` or ``mit:word``."""
+    value = word[4:]
+    quoted = value.startswith('"')
+    if quoted:
+        close = value.find('"', 1)
+        if close < 0:
+            raise CaptureError(f"unclosed quote in {word} — write {_MIT_FORM}", word)
+        if value[close + 1 :].strip(_TRAILING):
+            raise CaptureError(f"text right after the quote in {word} — add a space after it",
+                               word)  # fmt: skip
+        value = value[1:close]
+    text = " ".join((value if quoted else value.rstrip(_TRAILING)).split())
+    if not text:
+        raise CaptureError(f"empty mitigation {word} — write {_MIT_FORM}", word)
+    return text
 
 
 @functools.lru_cache(maxsize=64)
@@ -291,6 +319,10 @@ def parse_capture(
     status: str | None = None
     owner_token = ""
     internal = False
+    mitigation: str | None = None
+    escalated = False
+    raw_esc: str | None = None
+    esc_token = ""
     i = 0
     while i < len(words):
         word = words[i]
@@ -302,6 +334,11 @@ def parse_capture(
         family = next((f for f in _FAMILIES if low.startswith(f)), None)
         if word[0] == "@" and (name := owner_name(word)):
             family = "@"
+        if low.rstrip(_TRAILING) == "esc":
+            family = "esc:"
+        if low.rstrip(_TRAILING) == "\\esc":
+            text.append(word[1:])
+            continue
         if family is None:
             if read_tag(word) is Tag.INTERNAL:
                 internal = True
@@ -320,6 +357,15 @@ def parse_capture(
             side = _lookup(word, family)
         elif family == "status:":
             status = _lookup(word, family)
+        elif family == "mit:":
+            mitigation = mitigation_text(word)
+        elif family == "esc:":
+            escalated = True
+            target = word[4:]
+            if target and not (target.startswith("@") and (esc_name := owner_name(target))):
+                raise CaptureError(f"{word}: escalate to a person — write esc or esc:@name", word)
+            if target:
+                raw_esc, esc_token = esc_name, word
         else:
             value = word[len(family) :]
             if not value:
@@ -336,6 +382,11 @@ def parse_capture(
     if raw_owner is not None:
         owner, owner_id, warning = _resolve_owner(raw_owner, attendees, owner_token)
     warnings = [warning] if warning else []
+    escalated_to = None
+    if raw_esc is not None:
+        escalated_to, _, esc_warning = _resolve_owner(raw_esc, attendees, esc_token)
+        if esc_warning:
+            warnings.append(esc_warning.replace("owner", "escalation to", 1))
     if due is not None and due < base:
         warnings.append(f"due date {due.to_date_string()} is before the meeting")
     return Capture(
@@ -350,6 +401,9 @@ def parse_capture(
         internal=internal,
         warnings=tuple(warnings),
         status=status,
+        mitigation=mitigation,
+        escalated=escalated,
+        escalated_to=escalated_to,
     )
 
 
@@ -373,6 +427,10 @@ def describe(c: Capture) -> str:
         parts.append(f"side {c.side}")
     if c.status:
         parts.append(c.status)
+    if c.mitigation:
+        parts.append(f"mitigation {c.mitigation}")
+    if c.escalated:
+        parts.append(f"escalated to {c.escalated_to}" if c.escalated_to else "escalated")
     if c.internal:
         parts.append("internal")
     return " · ".join(parts)

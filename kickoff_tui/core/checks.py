@@ -21,10 +21,12 @@ id                           severity    fires when
 action-no-owner              blocking    an open action has no owner
 action-no-due                blocking    an open action has no due date
 risk-no-owner                blocking    an open high-severity risk has no owner (else warning)
+escalated-no-owner           blocking    an open escalated risk or deviation has no owner
 no-decision-maker            blocking    nobody on the customer's side holds ``decision-maker``
 no-next-meeting              blocking    no next meeting date/time is recorded
 risk-no-mitigation           warning     an open risk has no mitigation
 risk-no-due                  warning     an open risk has no due date
+deviation-no-owner           warning     an open deviation has no owner
 decision-no-decider          warning     a decision does not say who decided
 no-executive-sponsor         warning     nobody on the customer's side is executive sponsor
 role-unassigned              warning     a critical role is held by nobody on one side
@@ -91,8 +93,10 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
     ("action-no-owner", BLOCKING, "every open action has a named owner"),
     ("action-no-due", BLOCKING, "every open action has a due date"),
     ("risk-no-owner", WARNING, "every open risk has an owner (blocking when severity is high)"),
+    ("escalated-no-owner", BLOCKING, "every escalated risk or deviation has an owner"),
     ("risk-no-mitigation", WARNING, "every open risk has a mitigation"),
     ("risk-no-due", WARNING, "every open risk has a date to act by"),
+    ("deviation-no-owner", WARNING, "every deviation has an owner"),
     ("decision-no-decider", WARNING, "every decision says who decided"),
     ("no-decision-maker", BLOCKING, "the customer's decision-maker is identified"),
     ("no-executive-sponsor", WARNING, "the customer's executive sponsor is identified"),
@@ -192,9 +196,11 @@ def local_date_of(meeting: Any) -> pendulum.Date:
 
 def meeting_end(record: MeetingRecord) -> pendulum.DateTime:
     """When the meeting ended (its meeting-ended event), else when it was planned to end."""
-    ended = [e for e in record.events if e.kind == "meeting-ended"]
-    if ended:
-        return pendulum.instance(min(ended, key=lambda e: (e.at, e.id)).at)
+    from kickoff_tui.core.clock import standing_end
+
+    ended = standing_end(record.events)  # an end undone by a reopen does not count
+    if ended is not None:
+        return pendulum.instance(ended)
     started = [e for e in record.events if e.kind == "block-started"]
     base = (
         pendulum.instance(min(started, key=lambda e: (e.at, e.id)).at)
@@ -288,7 +294,9 @@ def _risks(rec: MeetingRecord) -> Iterator[Finding]:
     for item in rec.items_of("risk"):
         if not item.is_open:
             continue
-        if not has_owner(item):
+        if not has_owner(item) and item.escalated:
+            yield _escalated_no_owner(item)
+        elif not has_owner(item):
             high = item.severity == "high"
             yield Finding(
                 "risk-no-owner", BLOCKING if high else WARNING,
@@ -306,6 +314,32 @@ def _risks(rec: MeetingRecord) -> Iterator[Finding]:
             yield Finding(
                 "risk-no-due", WARNING, f"{label(item)} has no date to act by",
                 "Set a date by which the mitigation is in place or the risk is reviewed.",
+                item_id=item.row_id,
+            )  # fmt: skip
+
+
+def _escalated_no_owner(item: Item) -> Finding:
+    return Finding(
+        "escalated-no-owner", BLOCKING, f"{label(item)} is escalated but nobody owns it",
+        "An escalation needs one person who acts on it: add @name (and esc:@name for whom "
+        "it is escalated to).",
+        item_id=item.row_id,
+    )  # fmt: skip
+
+
+def _deviations(rec: MeetingRecord) -> Iterator[Finding]:
+    """Seed 002: a missing attendee, scope conflict, ownership mismatch or disputed decision
+    is recorded with an owner who resolves it (escalated to the account owner)."""
+    for item in rec.items_of("deviation"):
+        if not item.is_open or has_owner(item):
+            continue
+        if item.escalated:
+            yield _escalated_no_owner(item)
+        else:
+            yield Finding(
+                "deviation-no-owner", WARNING, f"{label(item)} has no owner",
+                "Name who resolves it (add @name); escalate it with esc:@name if it threatens "
+                "the timeline or go-live.",
                 item_id=item.row_id,
             )  # fmt: skip
 
@@ -472,7 +506,8 @@ def _time(rec: MeetingRecord, now: pendulum.DateTime) -> Iterator[Finding]:
     from kickoff_tui.core.clock import compute
 
     m = rec.meeting
-    planned = sum(b.planned_minutes for b in rec.blocks)
+    # The plan as it stands (a fit or a replan during the meeting counts), whole minutes.
+    planned = round(sum(b.planned_seconds for b in rec.blocks) / 60)
     if planned > m.planned_minutes:
         yield Finding(
             "agenda-overrun", WARNING,
@@ -546,7 +581,7 @@ def run_checks(source: Any, now: pendulum.DateTime) -> list[Finding]:
     rec = as_record(source)
     found: list[Finding] = []
     for part in (
-        _actions(rec), _risks(rec), _decisions(rec), _authority(rec), _roles(rec),
+        _actions(rec), _risks(rec), _deviations(rec), _decisions(rec), _authority(rec), _roles(rec),
         _five_questions(rec), _metrics(rec), _first_value(rec), _scope_and_plan(rec),
         _governance(rec), _owners(rec), _time(rec, now), _promises(rec),
     ):  # fmt: skip

@@ -142,6 +142,23 @@ class MeetingTime:
         return self.blocks.get(self.current_block_id)
 
 
+def standing_end(events: Sequence[EventLike]) -> dt.datetime | None:
+    """When the meeting ended, if it still stands: the last ``meeting-ended`` that no
+    ``meeting-reopened`` followed (``timers.reopen`` undoes an end); None otherwise."""
+    marks = [e for e in events if e.kind in ("meeting-ended", "meeting-reopened")]
+    if not marks:
+        return None
+    last = max(marks, key=lambda e: (e.at, e.id or 0))
+    return last.at if last.kind == "meeting-ended" else None
+
+
+def planned_seconds(block: BlockLike) -> int:
+    """The seconds a block is planned to take now: the replanned seconds once the meeting
+    replanned it (a rebalance), else its planned minutes (``models.block_seconds``)."""
+    replanned = getattr(block, "replanned_seconds", None)
+    return int(replanned) if replanned is not None else int(block.planned_minutes) * 60
+
+
 def compute(
     blocks: Sequence[BlockLike],
     events: Sequence[EventLike],
@@ -153,7 +170,7 @@ def compute(
     mt = MeetingTime(now=now, scheduled_start=scheduled_start, planned_s=planned_minutes * 60)
     for b in blocks:
         assert b.id is not None
-        mt.blocks[b.id] = BlockTime(b.id, b.position, b.planned_minutes * 60)
+        mt.blocks[b.id] = BlockTime(b.id, b.position, planned_seconds(b))
     running_since: pendulum.DateTime | None = None
     instance = _like(now)
 
@@ -167,7 +184,15 @@ def compute(
     for ev in sorted(events, key=lambda e: (e.at, e.id or 0)):
         at = instance(ev.at)
         if mt.ended_at is not None:
-            break
+            if ev.kind == "meeting-reopened":
+                # An end undone (``timers.reopen``): the block that was running when the
+                # meeting ended runs again from here; the time in between was not meeting time.
+                mt.ended_at = None
+                mt.paused = False
+                if mt.current is not None:
+                    mt.current.ended = False
+                    running_since = at
+            continue
         bt = mt.blocks.get(ev.block_id) if ev.block_id is not None else None
         if ev.kind == "block-started" and bt is not None:
             close(at)

@@ -49,7 +49,8 @@ def _parse(
     if not chosen:
         raise CaptureError(
             "start with a kind (action, decision, risk, question, note, in-scope, out-of-scope, "
-            "milestone, metric) or a fact (person, role, cadence, next, first-value)"
+            "milestone, metric, assumption, deviation) or a fact (person, role, cadence, next, "
+            "first-value)"
         )
     return chosen, c
 
@@ -107,7 +108,8 @@ def submit(
         item = update_item(
             store, editing.id, editing.version, by=by, kind=chosen, text=c.text, owner=c.owner,
             owner_attendee_id=c.owner_attendee_id, owner_known=c.owner_known, due=c.due,
-            severity=c.severity, side=c.side, internal=c.internal,
+            severity=c.severity, side=c.side, internal=c.internal, mitigation=c.mitigation,
+            escalated=c.escalated, escalated_to=c.escalated_to,
             **({"status": c.status} if c.status else {}),
         )  # fmt: skip
         return Saved(f"updated {chosen} #{item.id}", item)
@@ -127,6 +129,11 @@ def to_line(item: Item) -> str:
         parts.append(f"sev:{item.severity}")
     if (side := Side.parse(item.side)) is not None:
         parts.append(f"side:{side.value}")
+    if item.mitigation:
+        parts.append(f'mit:"{item.mitigation.replace(chr(34), chr(39))}"')
+    if getattr(item, "escalated", False):
+        to = getattr(item, "escalated_to", None)
+        parts.append(("esc:" + (f'@"{to}"' if " " in to else f"@{to}")) if to else "esc")
     if item.internal:
         parts.append("#internal")
     return " ".join(parts)

@@ -115,6 +115,9 @@ def _item_row(
         "status": c.status or "open",
         "decided_by": owner if kind == "decision" else None,
         "internal": c.internal,
+        "mitigation": clean_opt(c.mitigation, field="the mitigation"),
+        "escalated": c.escalated,
+        "escalated_to": clean_opt(c.escalated_to, field="who it is escalated to"),
         "block_id": block_id,
         "captured_by": by,
         "created_at": now,
@@ -236,11 +239,11 @@ def add_lines(
 
 _ITEM_FIELDS = {
     "text", "owner", "owner_attendee_id", "owner_known", "due", "severity", "mitigation",
-    "side", "decided_by", "status", "internal", "block_id", "kind",
+    "side", "decided_by", "status", "internal", "block_id", "kind", "escalated", "escalated_to",
 }  # fmt: skip
 _ITEM_TEXT_FIELDS = {
     "text": "the item text", "owner": "the owner", "mitigation": "the mitigation",
-    "decided_by": "who decided",
+    "decided_by": "who decided", "escalated_to": "who it is escalated to",
 }  # fmt: skip
 
 

@@ -35,7 +35,10 @@ BLOCK_STATUSES = ("pending", "active", "done", "skipped")
 SIDES = tuple(s.value for s in Side)
 SEVERITIES = tuple(s.value for s in Severity)
 ITEM_STATUSES = tuple(s.value for s in Status)
-TIMER_EVENTS = ("block-started", "paused", "resumed", "block-ended", "extended", "meeting-ended")
+TIMER_EVENTS = (
+    "block-started", "paused", "resumed", "block-ended", "extended", "meeting-ended",
+    "meeting-reopened",
+)  # fmt: skip
 
 
 def utcnow() -> pendulum.DateTime:
@@ -138,6 +141,18 @@ class Block(SQLModel, table=True):
     prompts_json: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     status: str = Field(default="pending", max_length=16)
     uid: str = _uid_col()
+    # Schema 4 (issue 10): who presents the block (a name as typed or resolved, free text), and
+    # the plan as changed once the meeting runs (rebalance, a retime mid-meeting) in seconds.
+    # ``planned_minutes`` stays the plan agreed before the meeting: the record compares both.
+    presenter: str | None = Field(default=None, sa_column=Column(Text))
+    replanned_seconds: int | None = None
+
+    @property
+    def planned_seconds(self) -> int:
+        """The plan the clocks run on: the replanned seconds once there are any."""
+        from kickoff_tui.core.clock import planned_seconds
+
+        return planned_seconds(self)
 
     @property
     def prompts(self) -> list[str]:
@@ -200,6 +215,10 @@ class Item(SQLModel, table=True):
     resolution: str | None = Field(default=None, max_length=16)
     resolution_note: str | None = Field(default=None, sa_column=Column(Text))
     history: str | None = Field(default=None, sa_column=Column(Text))
+    # Schema 4 (issue 10): a risk escalated (seed 002: it threatens the timeline or go-live),
+    # and to whom (``esc:@name``; None: escalated, nobody named yet).
+    escalated: bool = False
+    escalated_to: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class Answer(SQLModel, table=True):

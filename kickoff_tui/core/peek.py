@@ -61,16 +61,28 @@ def connect_readonly(url: str, *, shared: bool = False) -> sqlite3.Connection | 
     path = _sqlite_file(url)
     if path is None:
         return None
-    where = uri(path, "mode=ro") if shared else read_uri(path)
-    try:
-        conn = sqlite3.connect(where, uri=True, timeout=2)  # writes nothing
-        row = conn.execute("SELECT value FROM kickoff_meta WHERE key='schema_version'").fetchone()
-    except sqlite3.Error:
-        return None
-    if row is None or int(row[0]) != SCHEMA_VERSION:
-        conn.close()
-        return None
-    return conn
+    # The look falls back to reading the file as it is (``immutable=1``) when ``mode=ro``
+    # cannot start: a full disk leaves no room for the ``-shm`` beside it. Only before this
+    # process's store is open is that possible (once open, the ``-shm`` exists), and it is a
+    # first frame only: what sits in a ``-wal`` then shows once the store opens.
+    first = uri(path, "mode=ro") if shared else read_uri(path)
+    wheres = [first, uri(path, "immutable=1")]
+    for where in dict.fromkeys(wheres):
+        conn = None
+        try:
+            conn = sqlite3.connect(where, uri=True, timeout=2)  # writes nothing
+            row = conn.execute(
+                "SELECT value FROM kickoff_meta WHERE key='schema_version'"
+            ).fetchone()
+        except sqlite3.Error:
+            if conn is not None:
+                conn.close()
+            continue
+        if row is None or int(row[0]) != SCHEMA_VERSION:
+            conn.close()
+            return None
+        return conn
+    return None
 
 
 def peek_meeting_id(url: str, ref: str) -> str | None:

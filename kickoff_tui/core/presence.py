@@ -35,6 +35,11 @@ from kickoff_tui.core.store import Store
 
 LIVE_S = 6.0
 HEARTBEAT_S = 2.0
+#: ``kickoff serve`` starts each browser tab's cockpit with ``KICKOFF_VIA=browser``: its row's
+#: host says so (``note-taker@laptop (browser)``), and it never drives the timers — a browser
+#: tab is always a note-taker, never a second facilitator.
+VIA_ENV = "KICKOFF_VIA"
+BROWSER_MARK = " (browser)"
 
 
 @dataclass(frozen=True)
@@ -64,9 +69,18 @@ def _label(row: Presence) -> str:
     return f"{row.role}@{row.host}"
 
 
+def via_browser() -> bool:
+    """Whether this process is a browser tab's cockpit (``kickoff serve``)."""
+    return os.environ.get(VIA_ENV) == "browser"
+
+
+def _host() -> str:
+    return socket.gethostname() + (BROWSER_MARK if via_browser() else "")
+
+
 def _new_row(meeting_id: str, role: str, now: pendulum.DateTime) -> Presence:
-    return Presence(meeting_id=meeting_id, role=role, host=socket.gethostname(),
-                    pid=os.getpid(), seen_at=now)  # fmt: skip
+    return Presence(meeting_id=meeting_id, role=role, host=_host(), pid=os.getpid(),
+                    seen_at=now)  # fmt: skip
 
 
 def join(store: Store, meeting_id: str, role: str, now: pendulum.DateTime) -> int:
@@ -90,7 +104,7 @@ def enter(store: Store, meeting_id: str, role: str, now: pendulum.DateTime) -> S
         assert row.id is not None
         holder: str | None = None
         in_control = False
-        if role == "facilitator":
+        if role == "facilitator" and not row.host.endswith(BROWSER_MARK):
             in_control = _take(s, row, now, force=False)
         if not in_control:
             lease = s.get(TimerLease, meeting_id)
@@ -141,6 +155,12 @@ def claim_control(
         me = s.get(Presence, presence_id)
         if me is None:
             return False
+        if me.host.endswith(BROWSER_MARK):  # ctrl+t in a browser tab: say why not
+            if not force:
+                return False
+            raise NotInControl(
+                "a browser tab takes notes: the timers stay with a terminal (kickoff run)"
+            )
         lock_meeting(s, me.meeting_id)
         return _take(s, me, now, force=force)
 
@@ -194,7 +214,7 @@ def controller(store: Store, meeting_id: str, now: pendulum.DateTime) -> Peer | 
 
 def _gone(peer: Peer) -> bool:
     """A row left by a process on this machine that no longer runs (killed, crashed)."""
-    if peer.host != socket.gethostname() or peer.pid <= 0:
+    if peer.host.removesuffix(BROWSER_MARK) != socket.gethostname() or peer.pid <= 0:
         return False
     try:
         os.kill(peer.pid, 0)

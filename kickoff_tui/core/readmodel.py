@@ -37,8 +37,10 @@ from kickoff_tui.core.vocab import Kind, Severity, Side, Status, split_tags
 
 #: Minutes of the next meeting when the cadence does not say ("weekly, 30 min" says 30).
 DEFAULT_MEETING_MINUTES = 60
-#: Kinds a client never sees, internal or not: notes are our working notes.
-NEVER_CLIENT_KINDS = frozenset({Kind.NOTE.value})
+#: Kinds a client never sees, internal or not: notes are our working notes; deviations (seed
+#: 002: missing attendee, scope conflict, ownership mismatch, disputed decision) are escalated
+#: to our account owner, not mailed to the customer.
+NEVER_CLIENT_KINDS = frozenset({Kind.NOTE.value, Kind.DEVIATION.value})
 
 
 def ident_of(row: Any, fallback: str) -> str:
@@ -114,8 +116,19 @@ class BlockInfo:
     position: int
     title: str
     kind: str
-    planned_minutes: int
+    planned_minutes: int  # the plan agreed before the meeting
     status: str
+    replanned_seconds: int | None = None  # the plan once the meeting replanned it (rebalance)
+    presenter: str = ""
+
+    @property
+    def planned_seconds(self) -> int:
+        """What the clocks run on: the replanned seconds, else the planned minutes."""
+        return (
+            self.replanned_seconds
+            if self.replanned_seconds is not None
+            else (self.planned_minutes * 60)
+        )
 
 
 @dataclass(frozen=True)
@@ -168,6 +181,8 @@ class Item:
     events: tuple[ItemEvent, ...] = ()  # its history across the series, oldest first
     resolution: str | None = None  # a promise's reconciliation, or "dropped"
     resolution_note: str = ""
+    escalated: bool = False  # a risk escalated (esc): threatens the timeline or go-live
+    escalated_to: Owner = None  # esc:@name, resolved like an owner
 
     @property
     def visibility(self) -> str:
@@ -331,6 +346,10 @@ def _date(value: Any) -> dt.date | None:
     return dt.date(value.year, value.month, value.day)
 
 
+def _opt_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
 def _roles(row: Any) -> tuple[str, ...]:
     roles = getattr(row, "roles", "") or ""
     if isinstance(roles, str):
@@ -403,6 +422,8 @@ def build_record(snap: Any) -> MeetingRecord:
             b.kind,
             int(b.planned_minutes),
             getattr(b, "status", "pending"),
+            _opt_int(getattr(b, "replanned_seconds", None)),
+            (getattr(b, "presenter", None) or "").strip(),
         )  # fmt: skip
         for b in sorted(snap.blocks, key=lambda b: b.position)
     )
@@ -438,6 +459,8 @@ def build_record(snap: Any) -> MeetingRecord:
             meeting_id=str(getattr(r, "meeting_id", mid) or mid), events=_events(r),
             resolution=getattr(r, "resolution", None) or None,
             resolution_note=(getattr(r, "resolution_note", None) or "").strip(),
+            escalated=bool(getattr(r, "escalated", False)),
+            escalated_to=owner_of(None, getattr(r, "escalated_to", None)),
         )  # fmt: skip
 
     items: list[Item] = []
@@ -535,7 +558,8 @@ ClientOwner = ClientPerson | Unresolved | Ambiguous[ClientPerson] | None
 
 @dataclass(frozen=True)
 class ClientItem:
-    """An item fit for the client: no visibility flag (all are public), no mitigation."""
+    """An item fit for the client: no visibility flag (all are public), no mitigation and no
+    escalation (whom we escalate to is ours)."""
 
     ident: str
     number: int
@@ -629,12 +653,13 @@ def client_view(
 ) -> ClientRecord:
     """The one rule for what a client may see of ``record``.
 
-    Left out: internal items, notes (items of kind ``note`` and the running block notes), risk
-    mitigations (our working notes), internal facts (purpose, cadence, next meeting, First
-    Value: each is ``""``/None when internal) and internal titles/notes of people. Health
-    ``findings`` (``checks.Finding``) keep their check id, severity and fix; a message naming
-    an internal item or fact is reworded without its text. ``measures`` are the play's counts
-    and yes/no answers (``checks.play_measures``), which carry no captured text.
+    Left out: internal items, notes (items of kind ``note`` and the running block notes),
+    deviations, risk mitigations and escalations (our working notes), internal facts (purpose,
+    cadence, next meeting, First Value: each is ``""``/None when internal) and internal
+    titles/notes of people. Health ``findings`` (``checks.Finding``) keep their check id,
+    severity and fix; a message naming an internal item or fact is reworded without its text.
+    ``measures`` are the play's counts and yes/no answers (``checks.play_measures``), which
+    carry no captured text.
     """
     from kickoff_tui.core.checks import CHECKS, play_measures, quote
 

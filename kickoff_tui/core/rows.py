@@ -67,6 +67,8 @@ class BlockRow:
     prompts_json: str = "[]"
     status: str = "pending"
     uid: str | None = None  # the identity that travels between stores
+    presenter: str | None = None
+    replanned_seconds: int | None = None  # the plan once the meeting replanned it
 
     @property
     def prompts(self) -> list[str]:
@@ -120,6 +122,8 @@ class ItemRow:
     resolution: str | None = None
     resolution_note: str | None = None
     history: str | None = None
+    escalated: bool = False
+    escalated_to: str | None = None
 
 
 @dataclass(slots=True)
@@ -177,7 +181,7 @@ TIME_COLUMNS = frozenset({"start_utc", "next_meeting_utc", "followthrough_export
                           "created_at", "updated_at", "at", "followthrough_sent_at",
                           "invited_at", "briefed_at"})  # fmt: skip
 DATE_COLUMNS = frozenset({"contract_close", "first_value_date", "due"})
-BOOL_COLUMNS = frozenset({"present", "owner_known", "internal", "deleted"})
+BOOL_COLUMNS = frozenset({"present", "owner_known", "internal", "deleted", "escalated"})
 
 
 def to_row(obj: Any) -> Any:

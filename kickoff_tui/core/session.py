@@ -135,6 +135,10 @@ class MeetingSession:
         self._busy_since: float | None = None  # a call (write or read) under way since
         self._reading_since: float | None = None
         self._write_failed = self._read_failed = False  # the last try could not reach it
+        #: Why the last try failed, one line ("" while all is well): shown while retrying.
+        self.problem = ""
+        #: Set when the store could be opened only read-only: why, and how to fix it.
+        self.readonly_reason = ""
         self._status = ""
         self._threads: list[threading.Thread] = []
         # Presence: written by the writer thread only.
@@ -245,6 +249,9 @@ class MeetingSession:
             from kickoff_tui.core import presence
 
             at = now()
+            if store.readonly:  # nothing can be written: look, and say so
+                self.role = role
+                return self._look(store, at)
             seat = presence.enter(store, self.meeting_id, role, at)
             self.presence_id, self.role, self.demoted_by = seat.presence_id, role, None
             if role == "facilitator" and not seat.in_control:
@@ -260,7 +267,7 @@ class MeetingSession:
             from kickoff_tui.core import presence
 
             if self.presence_id is None:
-                return None
+                return self._look(store, now()) if store.readonly else None
             at = now()
             presence.heartbeat(store, self.presence_id, at)
             peers = presence.peers(store, self.meeting_id, at)
@@ -319,21 +326,33 @@ class MeetingSession:
         self._stop.wait(BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)])
 
     def _open(self) -> bool:
-        if self.store is None:
+        """Open the store: read-only (with the reason) where it cannot be written. A store
+        that cannot be opened *now* (a full disk, a server not answering) is tried again until
+        it opens — the commands given meanwhile wait in the queue; anything else is fatal."""
+        attempt = 0
+        while self.store is None:
             try:
-                from kickoff_tui.core.store import Store
+                from kickoff_tui.core.store import Store, is_disconnect
 
-                self.store = Store.open(self.url)
+                self.store = Store.open(self.url, readonly="auto")
             except Exception as exc:
+                if is_disconnect(exc) and not self._stop.is_set():
+                    self.problem, self._write_failed = _one_line(exc), True
+                    self._report_status()
+                    self._pause(attempt + 2)
+                    attempt += 1
+                    continue
                 self._emit("fatal", exc)
                 return False
+            self.problem, self._write_failed = "", False
+        if self.store.readonly:
+            self.readonly_reason = self.store.readonly_reason or "the store is read-only"
         self._ready.set()
         return True
 
     def _writer(self) -> None:
         if not self._open():
             return
-        from kickoff_tui.core.store import is_disconnect
 
         attempt = 0
         while True:
@@ -345,14 +364,20 @@ class MeetingSession:
                 self._busy_since = time.monotonic()
             try:
                 if job.needs_control and self.presence_id is None:
+                    if self.readonly_reason:
+                        raise InputError(f"nothing can be saved: {self.readonly_reason}")
                     raise InputError(NOT_IN_CONTROL)  # (the timers check the lease itself)
                 assert self.store is not None
                 result = job.run(self.store)
             except Exception as exc:
-                if is_disconnect(exc) and not self._stop.is_set():
+                if _retryable(exc) and not self._stop.is_set():
+                    # Not saved *now* (unreachable, locked, a full disk, a write the database
+                    # aborted): the transaction was rolled back, so the same command is tried
+                    # again, once it lands it lands once. The status says why meanwhile.
                     with self._cv:
                         self._running, self._busy_since = None, None
-                    self._write_failed = True
+                    self.problem, self._write_failed = _one_line(exc), True
+                    self._report_status()
                     self._pause(attempt)
                     attempt += 1
                     continue  # the same command again: it stays at the head of the queue
@@ -360,7 +385,8 @@ class MeetingSession:
                 self._emit("failed", job, _plain(exc))
             else:
                 self._finish(job)
-                self._write_failed = False
+                if self._write_failed:
+                    self.problem, self._write_failed = "", False
                 self._emit("done", job, result)
             attempt = 0
             if not job.quiet:
@@ -379,7 +405,6 @@ class MeetingSession:
         while not self._ready.is_set():
             if self._stop.wait(0.05):
                 return
-        from kickoff_tui.core.store import is_disconnect
 
         feed: ChangeFeed | None = None
         attempt = 0
@@ -392,7 +417,7 @@ class MeetingSession:
                     self._reading_since = None
                     if feed is not None:
                         feed.rewind(mark)  # the same changes are read again next time
-                    if is_disconnect(exc):
+                    if _retryable(exc):
                         self._read_failed = True
                     elif isinstance(exc, KickoffError):
                         self._emit("fatal", exc)  # the meeting is gone: nothing left to show
@@ -469,10 +494,12 @@ class MeetingSession:
     def _report_status(self) -> None:
         now = time.monotonic()
         slow = [t for t in (self._busy_since, self._reading_since) if t is not None]
-        if not self._ready.is_set():
-            status = "opening"
-        elif self._write_failed or self._read_failed:
+        if self._write_failed or self._read_failed:
             status = "offline"
+        elif not self._ready.is_set():
+            status = "opening"
+        elif self.readonly_reason:
+            status = "read-only"
         elif slow and now - min(slow) > SLOW_S:
             status = "waiting"
         else:
@@ -484,6 +511,25 @@ class MeetingSession:
 
 def _noop(_store: Store) -> None:
     return None
+
+
+def _retryable(exc: BaseException) -> bool:
+    """Whether a command that raised ``exc`` may simply be tried again: the store could not
+    take it *now* (see ``store.is_disconnect``), or the database itself refused the write for
+    a reason outside the command (a full disk, a trigger that aborts, a constraint another
+    writer raced us to): the transaction was rolled back either way. Bad input, conflicts and
+    refusals of the core (``KickoffError``) are final."""
+    from sqlalchemy.exc import DBAPIError
+
+    from kickoff_tui.core.store import is_disconnect
+
+    return is_disconnect(exc) or isinstance(exc, DBAPIError)
+
+
+def _one_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    text = " ".join(str(orig if orig is not None else exc).split())
+    return text[:160] or type(exc).__name__
 
 
 def _plain(exc: BaseException) -> BaseException:

@@ -37,6 +37,7 @@ class StatusBlock(NamedTuple):
     position: int
     title: str
     planned_minutes: int
+    replanned_seconds: int | None = None  # the plan once the meeting replanned it
 
 
 class StatusEvent(NamedTuple):
@@ -85,7 +86,8 @@ def read_sqlite(url: str, ref: str) -> StatusData | None:
             "SELECT id, tz, start_utc, planned_minutes FROM meeting WHERE id = ?", (meeting_id,)
         ).fetchone()
         blocks = conn.execute(
-            "SELECT id, position, title, planned_minutes FROM block WHERE meeting_id = ? "
+            "SELECT id, position, title, planned_minutes, replanned_seconds FROM block "
+            "WHERE meeting_id = ? "
             "ORDER BY position",
             (meeting_id,),
         ).fetchall()
@@ -99,7 +101,10 @@ def read_sqlite(url: str, ref: str) -> StatusData | None:
         return StatusData(
             meeting_id=str(m[0]), tz=str(m[1]), start_utc=_utc(m[2]),
             planned_minutes=int(m[3]),
-            blocks=tuple(StatusBlock(int(i), int(p), str(t), int(n)) for i, p, t, n in blocks),
+            blocks=tuple(
+                StatusBlock(int(i), int(p), str(t), int(n), None if r is None else int(r))
+                for i, p, t, n, r in blocks
+            ),
             events=tuple(
                 StatusEvent(int(i), None if b is None else int(b), str(k), int(s or 0), _utc(a))
                 for i, b, k, s, a in events
@@ -126,8 +131,8 @@ def from_record(rec: MeetingRecord) -> StatusData:
     m = rec.meeting
     return StatusData(
         meeting_id=m.id, tz=m.tz, start_utc=_utc(m.start_utc), planned_minutes=m.planned_minutes,
-        blocks=tuple(StatusBlock(int(b.id), b.position, b.title, b.planned_minutes)
-                     for b in rec.blocks),
+        blocks=tuple(StatusBlock(int(b.id), b.position, b.title, b.planned_minutes,
+                                 b.replanned_seconds) for b in rec.blocks),
         events=tuple(StatusEvent(int(e.id), e.block_id, e.kind, e.seconds, _utc(e.at))
                      for e in rec.events),
     )  # fmt: skip

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from sqlalchemy import String, cast, event, func, insert, inspect, literal, select, update
+from sqlalchemy import text as sql
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import (
     ArgumentError,
@@ -54,7 +55,7 @@ from kickoff_tui.core.errors import (
     StoreError,
     UnavailableError,
 )
-from kickoff_tui.core.models import Change, Meta, Presence, TimerLease, UTCDateTime, utcnow
+from kickoff_tui.core.models import Change, Item, Meta, Presence, TimerLease, UTCDateTime, utcnow
 from kickoff_tui.core.schema import SCHEMA_VERSION
 
 #: Rows of these tables are not announced in the change feed (they are polled on their own, or
@@ -73,7 +74,9 @@ _SCHEMA_LOCK, _CHANGE_LOCK = 0x6B69636B, 0x6B69636C
 NOTIFY_CHANNEL = "kickoff_changes"
 
 #: How long to wait for a PostgreSQL server before saying it cannot be reached (seconds).
-CONNECT_TIMEOUT_S = 5
+CONNECT_TIMEOUT_S = 3
+#: The longest one statement may run on the server (ms): bulk imports batch well under it.
+STATEMENT_TIMEOUT_MS = 30_000
 
 
 def mask_url(url: str) -> str:
@@ -220,10 +223,28 @@ def make_engine(url: str, *, readonly: bool = False, read_uri: str | None = None
         return engine
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
     if u.get_backend_name() == "postgresql":
-        kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S,
-                                  "application_name": "kickoff-tui"}  # fmt: skip
+        # A server that stops answering must not hold a call forever: connect times out,
+        # TCP keepalives and a user timeout break a dead link (a dropped VPN) within ~10 s,
+        # and the server ends a statement or an idle transaction that hangs on its side.
+        # (A server that is alive but stopped, SIGSTOP, keeps TCP up: the cockpit says "store
+        # not answering" after a second — the session's monitor — and carries on; the call
+        # completes once the server runs again.)
+        options = [
+            f"-c statement_timeout={STATEMENT_TIMEOUT_MS}",
+            f"-c idle_in_transaction_session_timeout={4 * STATEMENT_TIMEOUT_MS}",
+        ]
         if readonly:
-            kwargs["connect_args"]["options"] = "-c default_transaction_read_only=on"
+            options.append("-c default_transaction_read_only=on")
+        kwargs["connect_args"] = {
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "application_name": "kickoff-tui",
+            "keepalives": 1,
+            "keepalives_idle": 5,
+            "keepalives_interval": 2,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 10_000,  # ms: unacknowledged data for this long breaks the link
+            "options": " ".join(options),
+        }  # fmt: skip
     try:
         return create_engine(u, **kwargs)
     except NoSuchModuleError:
@@ -400,6 +421,7 @@ class Store:
         """
         path = sqlite_path(url)
         info = examine(path) if path is not None else None
+        auto = readonly == "auto"
         if readonly == "auto":
             readonly = info is not None and info.exists and info.cannot_write is not None
         reason = ""
@@ -420,6 +442,8 @@ class Store:
         for attempt in range(1, 6):
             try:
                 store._check_schema()
+                if auto and not store.is_sqlite and not store.readonly:
+                    store._readonly_if_role_cannot_write()
                 return store
             except OlderSchemaError as exc:
                 engine.dispose()
@@ -449,6 +473,28 @@ class Store:
                 engine.dispose()
                 raise error from None
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _readonly_if_role_cannot_write(self) -> None:
+        """PostgreSQL: a role that may only read (or a standby) opens the store read-only, so
+        the cockpit says so at once instead of failing at every write."""
+        with self.engine.connect() as conn:
+            ro, may_insert, may_update, standby = conn.execute(
+                sql(
+                    "SELECT current_setting('transaction_read_only'),"
+                    " has_table_privilege(:item, 'INSERT'), has_table_privilege(:item, 'UPDATE'),"
+                    " pg_is_in_recovery()"
+                ),
+                {"item": Item.__tablename__},
+            ).one()
+            user = conn.execute(sql("SELECT current_user")).scalar_one()
+        if ro == "on" or standby:
+            why = "the server only allows reading (a read-only transaction or a standby)"
+        elif not (may_insert and may_update):
+            why = f"the PostgreSQL role {user!r} may not write the meeting tables"
+        else:
+            return
+        self.readonly = True
+        self.readonly_reason = f"{why} — nothing can be saved; use a role that may write"
 
     @staticmethod
     def _readable(info: DbFile) -> str:
@@ -487,8 +533,14 @@ class Store:
             return StoreError(
                 f"{where} is open read-only, nothing was saved: {self.readonly_reason}"
             )
+        if "disk is full" in text or "disk I/O error" in text or "No space left" in text:
+            # Retried by the cockpit until it lands (UnavailableError): space may come back.
+            return UnavailableError(
+                f"cannot save to {where}: the disk is full or failing ({text}) — free some "
+                "space; nothing was written"
+            )
         if "readonly" in text or "unable to open" in text or "read-only" in text:
-            return StoreError(
+            return UnavailableError(
                 f"cannot write to {where}: {text} — choose a writable place with --db PATH"
             )
         if not self.is_sqlite and is_disconnect(exc):

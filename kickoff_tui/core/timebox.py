@@ -8,13 +8,13 @@ the clocks with :func:`meeting_time`. No SQLModel here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import pendulum
 
-from kickoff_tui.core.clock import MeetingTime, compute
+from kickoff_tui.core.clock import MeetingTime, compute, fmt_duration, planned_seconds
 
 if TYPE_CHECKING:
     from kickoff_tui.core.models import Block
@@ -110,22 +110,38 @@ def plan_end(snap: Snapshot, mt: MeetingTime) -> TimerPlan:
 
 
 class Proposal(NamedTuple):
-    """A rebalance of the blocks still to come so the meeting lands on its planned end."""
+    """A rebalance of the blocks still to come so the meeting lands on its planned end.
+
+    In seconds: it takes exactly what the meeting is behind; minutes are for display only.
+    """
 
     behind_s: float
-    plan: dict[int, int]  # block id -> new planned minutes
-    before: dict[int, int]
+    plan: dict[int, int]  # block id -> new planned seconds (the block's replanned_seconds)
+    before: dict[int, int]  # block id -> its planned seconds when proposed
     meeting_id: str = ""
 
     @property
-    def saves_min(self) -> int:
+    def saves_s(self) -> int:
         return sum(self.before.values()) - sum(self.plan.values())
 
-    def describe(self, blocks: list[Block]) -> str:
+    @property
+    def saves_min(self) -> int:
+        """What it takes, in whole minutes for display (``saves_s`` is exact)."""
+        return round(self.saves_s / 60)
+
+    def describe(self, blocks: Sequence[Any]) -> str:
+        """``Scope 16→15, Plan 16→15``: whole minutes for display; m:ss where rounding would
+        hide the change (``Roles 12:00→11:47``)."""
         titles = {b.id: b.title for b in blocks}
-        parts = [
-            f"{titles[i]} {self.before[i]}→{m}" for i, m in self.plan.items() if m != self.before[i]
-        ]
+        parts = []
+        for i, s in self.plan.items():
+            was = self.before[i]
+            if s == was:
+                continue
+            if round(s / 60) != round(was / 60):
+                parts.append(f"{titles[i]} {round(was / 60)}→{round(s / 60)}")
+            else:
+                parts.append(f"{titles[i]} {fmt_duration(was)}→{fmt_duration(s)}")
         return ", ".join(parts)
 
 
@@ -133,7 +149,7 @@ def propose(snap: Snapshot, mt: MeetingTime, threshold_s: float = 60) -> Proposa
     """When running behind by ``threshold_s`` or more, the plan for the blocks still to come."""
     if not mt.started or mt.ended or mt.behind_s < threshold_s:
         return None
-    from kickoff_tui.core.agenda import rebalance  # (templates, TOML: not for the first frame)
+    from kickoff_tui.core.agenda import rebalance_seconds  # (TOML: not for the first frame)
 
     cur = mt.current
     here = cur.position if cur is not None else -1
@@ -146,8 +162,8 @@ def propose(snap: Snapshot, mt: MeetingTime, threshold_s: float = 60) -> Proposa
         return None
     left_now = max(0.0, cur.remaining_s) if cur is not None else 0.0
     available = (mt.planned_end - mt.now).total_seconds() - left_now
-    before = {b.id: b.planned_minutes for b in later if b.id is not None}
-    new = rebalance([b.planned_minutes for b in later], available)
+    before = {b.id: planned_seconds(b) for b in later if b.id is not None}
+    new = rebalance_seconds([planned_seconds(b) for b in later], available)
     plan = {b.id: m for b, m in zip(later, new, strict=True) if b.id is not None}
     if plan == before:
         return None

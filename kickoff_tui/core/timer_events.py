@@ -74,6 +74,16 @@ def add_timer_event(
         )  # fmt: skip
 
 
+def write_block_seconds(s: Session, plan: dict[int, int]) -> None:
+    """A rebalance in the open session: the blocks' replanned seconds (their planned minutes,
+    the plan agreed before the meeting, stay as they were for the record)."""
+    for bid, seconds in plan.items():
+        b = s.get(Block, bid)
+        if b is not None and b.replanned_seconds != seconds:
+            b.replanned_seconds = seconds
+            s.add(b)
+
+
 def write_block_minutes(s: Session, plan: dict[int, int]) -> None:
     """New planned minutes for some blocks, in the open session."""
     for bid, minutes in plan.items():

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import NamedTuple
 
 import pendulum
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from kickoff_tui.core.clock import MeetingTime
 from kickoff_tui.core.errors import InputError, StaleAction
@@ -39,12 +40,15 @@ from kickoff_tui.core.models import Block, Item
 from kickoff_tui.core.presence import check_control
 from kickoff_tui.core.store import Store
 from kickoff_tui.core.timebox import Proposal, meeting_time, propose
-from kickoff_tui.core.timer_events import write_block_minutes, write_timer_event
+from kickoff_tui.core.timer_events import write_block_seconds, write_timer_event
 
 __all__ = [
-    "Proposal", "accept", "end", "extend", "meeting_time", "propose", "start", "step",
-    "toggle_pause",
+    "Proposal", "Reopened", "accept", "end", "extend", "meeting_time", "propose", "reopen",
+    "start", "step", "toggle_pause",
 ]  # fmt: skip
+
+#: How the end's parking-lot entries begin (``_end`` writes them; ``reopen`` takes them back).
+PARKING_LOT = "Parking lot: agenda block"
 
 
 @contextlib.contextmanager
@@ -203,7 +207,7 @@ def _end(s: Session, snap: Snapshot, mt: MeetingTime, now: pendulum.DateTime, by
     parked = [
         Item(
             meeting_id=meeting_id, kind="question", block_id=b.id, captured_by=by,
-            text=f"Parking lot: agenda block '{b.title}' was never opened — schedule it",
+            text=f"{PARKING_LOT} '{b.title}' was never opened — schedule it",
             created_at=now, updated_at=now,
         )
         for b in never
@@ -215,6 +219,63 @@ def _end(s: Session, snap: Snapshot, mt: MeetingTime, now: pendulum.DateTime, by
         block_status=statuses, meeting_status="ended",
     )  # fmt: skip
     return len(never)
+
+
+class Reopened(NamedTuple):
+    """What ``reopen`` undid: the blocks back on the agenda (they had gone to the parking lot)
+    and the block whose clock runs again (None: the meeting ended between blocks)."""
+
+    blocks_back: int
+    running: str | None
+
+
+def reopen(
+    store: Store, meeting_id: str, now: pendulum.DateTime, by: str = "facilitator", *,
+    lease: int | None = None,
+) -> Reopened:  # fmt: skip
+    """Undo the end of a meeting, the same day (in the meeting's zone) it ended.
+
+    Appends a ``meeting-reopened`` event (the end stays in the history): the clocks resume from
+    the stored events, the block that was running at the end runs again (the time in between is
+    not counted), the blocks the end skipped are pending again and the parking-lot entries the
+    end wrote for them are taken back (soft-deleted, as an undo keeps them). One unit of work.
+    Raises :class:`InputError` when the meeting has not ended or ended on an earlier day.
+    """
+    with _unit(store, meeting_id, now, by, lease) as (s, snap, mt):
+        if not mt.ended or mt.ended_at is None:
+            what = "is still running" if mt.started else "has not started"
+            raise InputError(f"{meeting_id} {what} — only an ended meeting can be reopened")
+        tz = snap.meeting.tz
+        ended_on = pendulum.instance(mt.ended_at).in_timezone(tz).date()
+        today = pendulum.instance(now).in_timezone(tz).date()
+        if ended_on != today:
+            raise InputError(
+                f"{meeting_id} ended on {ended_on.isoformat()} — a meeting can be reopened only "
+                "the day it ended; capture what is left with `kickoff add`"
+            )
+        skipped = {b.id for b in snap.blocks if b.status == "skipped" and b.id is not None}
+        ended_at = pendulum.instance(mt.ended_at)
+        parked = s.exec(
+            select(Item).where(
+                Item.meeting_id == meeting_id, Item.kind == "question",
+                col(Item.deleted).is_(False), col(Item.block_id).in_(skipped or {-1}),
+            )
+        ).all()  # fmt: skip
+        for item in parked:
+            if item.text.startswith(PARKING_LOT) and item.created_at == ended_at:
+                item.deleted = True
+                item.version += 1
+                item.updated_at = now
+                s.add(item)
+        statuses = {bid: "pending" for bid in skipped if bid is not None}
+        if mt.current_block_id is not None:
+            statuses[mt.current_block_id] = "active"
+        write_timer_event(
+            s, meeting_id, "meeting-reopened", block_id=mt.current_block_id, at=now, by=by,
+            block_status=statuses, meeting_status="running",
+        )  # fmt: skip
+        current = snap.block(mt.current_block_id)
+        return Reopened(len(skipped), current.title if current is not None else None)
 
 
 def accept(
@@ -234,14 +295,14 @@ def accept(
         if lease is not None:
             check_control(s, meeting_id, lease)
         snap = snapshot_in(s, m, with_items=False)
-        minutes = {b.id: b.planned_minutes for b in snap.blocks}
+        seconds = {b.id: b.planned_seconds for b in snap.blocks}
         started = {e.block_id for e in snap.events if e.kind == "block-started"}
-        if any(minutes.get(i) != was or i in started for i, was in proposal.before.items()):
+        if any(seconds.get(i) != was or i in started for i, was in proposal.before.items()):
             raise StaleAction(
                 "not applied: the agenda changed since this rebalance was proposed (another "
                 "terminal rebalanced, edited it or moved on) — look at the new proposal"
             )
-        write_block_minutes(s, proposal.plan)
+        write_block_seconds(s, proposal.plan)
     return True
 
 

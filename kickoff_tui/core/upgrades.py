@@ -90,6 +90,18 @@ def _v2_to_v3(conn: Connection) -> None:
 V4_PARTS: list[Callable[[Connection], None]] = []
 
 
+def _v4_agenda_and_raid(conn: Connection) -> None:
+    """Issue 10: a presenter per block and the plan as replanned during the meeting (seconds);
+    risks escalated (and to whom). Existing blocks keep their plan; nothing is escalated."""
+    conn.execute(text("ALTER TABLE block ADD COLUMN presenter TEXT"))
+    conn.execute(text("ALTER TABLE block ADD COLUMN replanned_seconds INTEGER"))
+    conn.execute(text("ALTER TABLE item ADD COLUMN escalated BOOLEAN NOT NULL DEFAULT false"))
+    conn.execute(text("ALTER TABLE item ADD COLUMN escalated_to TEXT"))
+
+
+V4_PARTS.append(_v4_agenda_and_raid)
+
+
 def _v4_around(conn: Connection) -> None:
     """Issue 11 (before and after the call): attendee emails; the meeting's series link, sent,
     invitation and brief times and preparation (JSON); an item's origin (a handoff import
@@ -114,6 +126,8 @@ def _v4_around(conn: Connection) -> None:
 
 
 V4_PARTS.append(_v4_around)
+
+
 #: False while schema 4 is in the making (no ``schema_v4.db`` yet: the last one is v3).
 V4_RELEASED = False
 

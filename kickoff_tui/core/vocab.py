@@ -112,6 +112,8 @@ class Kind(Word):
     METRIC = "metric"
     OBJECTIVE = "objective"  # the customer's business outcome, in their words (handoff)
     PROMISE = "promise"  # what sales promised, reconciled in the kickoff (seed 004)
+    ASSUMPTION = "assumption"  # a scope assumption, beside in/out of scope (issue 10)
+    DEVIATION = "deviation"  # seed 002: missing attendee, scope conflict, ownership mismatch…
 
 
 class Status(Word):
@@ -165,6 +167,8 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "metric": ("metrics",),
         "objective": ("objectives", "goal"),
         "promise": ("promises", "promised"),
+        "assumption": ("assumptions", "assume"),
+        "deviation": ("deviations", "dev"),
     },
     "Status": {
         "open": ("todo", "pending"),

@@ -103,7 +103,7 @@ class KickoffApp(App[None]):
         from kickoff_tui.core.store import Store
 
         try:
-            store = Store.open(self.db_url or "")
+            store = Store.open(self.db_url or "", readonly="auto")  # a read-only share opens
         except KickoffError as exc:
             self.call_from_thread(self.fail, str(exc), exc.exit_code)
             return

@@ -91,6 +91,7 @@ def _summary(rec: ClientRecord) -> list[str]:
     for kind, heading in (
         ("in-scope", "In scope (phase 1):"),
         ("out-of-scope", "Out of scope (later phases):"),
+        ("assumption", "Assumptions we are working on:"),
     ):
         items = rec.items_of(kind)
         if items:

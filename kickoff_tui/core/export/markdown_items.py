@@ -12,11 +12,13 @@ import datetime as dt
 from kickoff_tui.core.export.markdown_escape import escape_cell, escape_inline, table
 from kickoff_tui.core.export.markdown_format import iso_date
 from kickoff_tui.core.export.markdown_page import Page
+from kickoff_tui.core.people import label as owner_label
+from kickoff_tui.core.readmodel import Item
 
 #: The kinds that have a section of their own; anything else goes to "Other items".
 KNOWN_KINDS = frozenset(
     {"decision", "action", "risk", "question", "in-scope", "out-of-scope", "milestone", "metric",
-     "note", "promise", "objective"}
+     "note", "promise", "objective", "assumption", "deviation"}
 )  # fmt: skip
 
 
@@ -50,10 +52,30 @@ def risks(p: Page) -> None:
     p.section("Risks")
     p.items_table(
         "risk",
-        ("ID", "Risk", "Owner", "Due", "Severity", "Mitigation", "Status", "Block"),
+        ("ID", "Risk", "Owner", "Due", "Severity", "Mitigation", "Escalated", "Status", "Block"),
         lambda i: (
             str(i.number), p.text(i), p.owner(i), iso_date(i.due), escape_cell(i.severity),
-            escape_cell(i.mitigation), escape_cell(i.status.value), p.block(i),
+            escape_cell(i.mitigation), escalation(i), escape_cell(i.status.value), p.block(i),
+        ),
+    )  # fmt: skip
+
+
+def escalation(i: Item) -> str:
+    """``yes``, ``to Sam Patel`` (esc:@name) or empty."""
+    if not i.escalated:
+        return ""
+    to = owner_label(i.escalated_to)
+    return escape_cell(f"to {to}") if to else "yes"
+
+
+def deviations(p: Page) -> None:
+    p.section("Deviations")
+    p.items_table(
+        "deviation",
+        ("ID", "Deviation", "Owner", "Due", "Escalated", "Status", "Block"),
+        lambda i: (
+            str(i.number), p.text(i), p.owner(i), iso_date(i.due), escalation(i),
+            escape_cell(i.status.value), p.block(i),
         ),
     )  # fmt: skip
 
@@ -72,7 +94,9 @@ def questions(p: Page) -> None:
 
 def scope(p: Page) -> None:
     p.section("Scope")
-    for kind, title in (("in-scope", "In scope"), ("out-of-scope", "Out of scope")):
+    for kind, title in (
+        ("in-scope", "In scope"), ("out-of-scope", "Out of scope"), ("assumption", "Assumptions"),
+    ):  # fmt: skip
         p.section(title, level=3)
         p.items_table(
             kind,

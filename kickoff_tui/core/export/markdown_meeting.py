@@ -135,32 +135,50 @@ def agenda(p: Page) -> None:
         p.none()
         return
     rows: list[tuple[str | None, ...]] = []
-    planned_total = actual_total = extra_total = 0.0
+    planned_total = actual_total = extra_total = replanned_total = 0.0
+    replanned_any = False
     for b in blocks:
         bt = p.clock.blocks.get(b.id)
+        # Planned: as agreed before the meeting. Replanned: what the meeting changed it to (a
+        # rebalance works in seconds; shown to a tenth of a minute). Actual: what it ran.
         planned = str(b.planned_minutes)
+        replanned = ""
+        if b.replanned_seconds is not None and b.replanned_seconds != b.planned_minutes * 60:
+            replanned = minutes(b.replanned_seconds)
+            replanned_any = True
         actual = ""
         if bt is not None:
             if bt.extra_s:
-                planned += f" (+{minutes(bt.extra_s)})"
+                replanned = f"{replanned or planned} (+{minutes(bt.extra_s)})"
                 extra_total += bt.extra_s
+                replanned_any = True
             if bt.started:
                 actual = minutes(bt.elapsed_s)
                 actual_total += bt.elapsed_s
         planned_total += b.planned_minutes
+        replanned_total += b.planned_seconds
         status = escape_cell(b.status)
         rows.append(
-            (str(b.position + 1), escape_cell(b.title), escape_cell(b.kind), planned, actual,
-             status)
+            (str(b.position + 1), escape_cell(b.title), escape_cell(b.kind),
+             escape_cell(b.presenter), planned, replanned, actual, status)
         )  # fmt: skip
-    total_planned = str(int(planned_total))
-    if extra_total:
-        total_planned += f" (+{minutes(extra_total)})"
+    total_replanned = ""
+    if replanned_any:
+        total_replanned = minutes(replanned_total)
+        if extra_total:
+            total_replanned += f" (+{minutes(extra_total)})"
+        total_replanned = f"**{total_replanned}**"
     rows.append(
-        (None, "**Total**", None, f"**{total_planned}**",
+        (None, "**Total**", None, None, f"**{int(planned_total)}**", total_replanned,
          f"**{minutes(actual_total)}**" if p.clock.started else "", None)
     )  # fmt: skip
-    p.lines(table(("#", "Block", "Kind", "Planned min", "Actual min", "Status"), rows))
+    p.lines(
+        table(
+            ("#", "Block", "Kind", "Presenter", "Planned min", "Replanned min", "Actual min",
+             "Status"),
+            rows,
+        )
+    )  # fmt: skip
     box = p.meeting.planned_minutes
     over = int(planned_total) - box
     notes = []

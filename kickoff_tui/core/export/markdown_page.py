@@ -56,10 +56,12 @@ class Page:
 
     def _fallback_now(self) -> pendulum.DateTime:
         """Without an explicit ``now``: the meeting's end, else its last event, else its start."""
+        from kickoff_tui.core.clock import standing_end
+
         times = [pendulum.instance(e.at) for e in self.rec.events]
-        ended = [pendulum.instance(e.at) for e in self.rec.events if e.kind == "meeting-ended"]
-        if ended:
-            return min(ended)
+        ended = standing_end(self.rec.events)
+        if ended is not None:
+            return pendulum.instance(ended)
         if times:
             return max(times)
         return self.meeting.start_utc

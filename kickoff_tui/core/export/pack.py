@@ -12,6 +12,8 @@ ics      ``<id>.ics``               next-meeting invite + dated actions and Firs
                                                                                      (client)
 json     ``<id>-crm.json``          CRM fields and play measures (``schema_version`` 2, JSON
                                     Schema in ``kickoff_tui/data/schemas``)         (client)
+html     ``<id>.html``              the ``kickoff share`` page as one self-contained file
+                                    (agenda, decisions, actions, questions, scope)  (client)
 =======  =========================  ===========================================================
 
 The record is built once (``readmodel.build_record``); the Markdown renders it whole, and every
@@ -55,13 +57,14 @@ from kickoff_tui.core.text import has_controls, scrub, scrub_output
 
 _Row = TypeVar("_Row")
 
-FORMATS: tuple[str, ...] = ("md", "email", "csv", "ics", "json")
+FORMATS: tuple[str, ...] = ("md", "email", "csv", "ics", "json", "html")
 SUFFIXES: dict[str, str] = {
     "md": ".md",
     "email": "-email.txt",
     "csv": "-actions.csv",
     "ics": ".ics",
     "json": "-crm.json",
+    "html": ".html",
 }
 
 
@@ -77,7 +80,7 @@ def _check_format(fmt: str) -> None:
 
 
 #: Formats rendered from the client view (``readmodel.client_view``), never the whole record.
-CLIENT_FORMATS: tuple[str, ...] = ("email", "csv", "ics", "json")
+CLIENT_FORMATS: tuple[str, ...] = ("email", "csv", "ics", "json", "html")
 
 
 def _safe_row(row: _Row) -> _Row:
@@ -174,6 +177,11 @@ def _render(rec: MeetingRecord, fmt: str, now: pendulum.DateTime) -> bytes:
         from kickoff_tui.core.export.ics import render_ics
 
         return scrub_output(render_ics(client).decode("utf-8")).encode("utf-8")
+    if fmt == "html":  # no health finding on a page meant for the client
+        from kickoff_tui.core.export.html import client_agenda, render_html
+
+        page = render_html(client_view(rec, (), now), client_agenda(rec, now))
+        return scrub_output(page).encode("utf-8")
     from kickoff_tui.core.export.crm import render_crm
 
     data = render_crm(client, now=now)

@@ -103,11 +103,10 @@ class CaptureActions:
         """The store refused the line: bring it back so nothing typed is lost."""
         if isinstance(exc, ConflictError):
             self._conflict(exc, message)
-        elif isinstance(exc, KickoffError):
-            self.notify(str(exc), severity="error", markup=False)
+        else:  # refused (bad input, read-only) or a bug of ours: never lose the words
+            said = str(exc) if isinstance(exc, KickoffError) else f"not saved: {exc!r}"
+            self.notify(said, severity="error", markup=False)
             self._give_back(message.kind, message.text, message.editing, message.token)
-        else:
-            return False
         return True
 
     def _give_back(

@@ -1,11 +1,12 @@
 """The cockpit's side of its meeting session: commands out, reports in, presence, status.
 
-Every database call of the screen is a command on the session's queue (:meth:`run_job`), run
-by its writer thread in order; what comes back arrives as messages (``tui.live``) on the event
-loop. A store that does not answer (a SQLite write lock held by another process, a PostgreSQL
-server restarting or stopped) holds up the queue, never a key: the title bar says "waiting for
-the database…" or "reconnecting…", commands wait their turn, and each is written once when the
-store answers. The capture line says "saving…" until its line is saved, then "saved".
+Every database call of the screen is a command on the session's queue (:meth:`run_job`), run by
+its writer thread in order; what comes back arrives as messages (``tui.live``) on the event loop.
+A store that does not answer (a SQLite write lock held by another process, a PostgreSQL server
+restarting or stopped, a full disk) holds up the queue, never a key: the title bar says "store
+not answering…" or "not saved, retrying…" and why, commands wait their turn, and each is written
+once when the store answers. The capture line says "saving…" until its line is saved, then
+"saved".
 """
 
 from __future__ import annotations
@@ -123,15 +124,22 @@ class SessionLink:
         reply = job.tag
         if isinstance(reply, Reply) and reply.failed is not None and reply.failed(exc):
             return
-        if not isinstance(exc, KickoffError):
-            raise exc  # a bug: fail loudly, as any other
-        self.notify(str(exc), severity="error", markup=False)
+        if isinstance(exc, KickoffError):
+            self.notify(str(exc), severity="error", markup=False)
+        else:  # a bug of ours: said loudly, but the cockpit and what is typed stay
+            said = f"not saved ({job.label or 'change'}): {type(exc).__name__}: {exc}"
+            self.notify(said, severity="error", markup=False, timeout=10)
 
     def on_session_status(self, message: SessionStatus) -> None:
         before, self.status = self.status, message.status
+        problem = self.session.problem
         if message.status == "offline" and before != "offline":
-            self.notify("the database cannot be reached — what you do is kept and saved when it "
-                        "answers", severity="warning", markup=False, timeout=6)  # fmt: skip
+            said = f"not saved: {problem}" if problem else "the database cannot be reached"
+            self.notify(said + " — what you do is kept, and saved once it answers (retrying)",
+                        severity="warning", markup=False, timeout=8)  # fmt: skip
+        elif message.status == "read-only" and before != "read-only":
+            self.notify(f"read-only: {self.session.readonly_reason}", severity="warning",
+                        markup=False, timeout=10)  # fmt: skip
         elif before == "offline" and message.status == "online":
             self.notify("reconnected", markup=False, timeout=3)
         self._paint_title()
@@ -186,6 +194,7 @@ class SessionLink:
             self.state.snap.meeting, status=self.status,
             score=self.query_one(HealthPanel).score, role=self.role, in_control=self.in_control,
             me=self.presence_id, peers=self.peers, queued=len(self._waiting),
+            problem=self.session.problem or self.session.readonly_reason,
         )  # fmt: skip
 
     def _show_saving(self, saved: bool = False) -> None:

@@ -1,5 +1,5 @@
 """The cockpit's title line: the meeting, the health score, who is here, and whether the
-database answers ("saving…", "waiting for the database…", "reconnecting…")."""
+database answers ("store not answering…", "not saved, retrying…" with the reason, "read-only")."""
 
 from __future__ import annotations
 
@@ -23,7 +23,11 @@ def when(start_utc: Any, tz: str) -> str:
     return said
 
 
-MARKS = {"waiting": "⚠ waiting for the database… ", "offline": "⚠ reconnecting… "}
+MARKS = {
+    "waiting": "⚠ store not answering… ",
+    "offline": "⚠ not saved, retrying… ",
+    "read-only": "⚠ read-only: nothing is saved ",
+}
 
 
 class TitleBar(Static):
@@ -40,11 +44,14 @@ class TitleBar(Static):
         me: int | None,
         peers: Sequence[Peer],
         queued: int = 0,
+        problem: str = "",
     ) -> None:
         t = Text(no_wrap=True, overflow="ellipsis")
         mark = MARKS.get(status)
         if mark:
             t.append(mark + (f"({queued} to save) " if queued else ""), style="bold reverse")
+            if problem and status != "waiting":  # why, in the database's words (data, not markup)
+                t.append(problem[:60] + " ", style="reverse")
         t.append(meeting.title, style="bold")  # user text: appended, never markup
         if meeting.client or meeting.template:  # not the "opening…" placeholder
             t.append(f" · {when(meeting.start_utc, meeting.tz)}")
