@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from kickoff_tui.core import drafts
-from kickoff_tui.core.drafts import Draft, DraftBox
+from kickoff_tui.core.drafts import Draft, DraftBox, Kept
 
 
 def main() -> None:
@@ -38,9 +38,10 @@ def main() -> None:
         landed: list[tuple[float, int]] = []  # (when on disk, how many keys it holds)
         real_write = DraftBox._write
 
-        def timed_write(self: DraftBox, draft: Draft | None) -> None:
-            real_write(self, draft)
-            landed.append((time.monotonic(), len(draft.text) if draft else 0))
+        def timed_write(self: DraftBox, kept: Kept) -> None:
+            real_write(self, kept)
+            line = kept.line
+            landed.append((time.monotonic(), len(line.text) if line is not None else 0))
 
         DraftBox._write = timed_write  # type: ignore[method-assign]
         gap = 1.0 / args.keys_per_s

@@ -158,12 +158,27 @@ def test_tag_typo_on_the_capture_line_saves_nothing(tmp_path: Path, typo: str) -
     assert snap.items == [] and snap.meeting.cadence is None
 
 
-def test_next_meeting_cannot_be_internal_yet(tmp_path: Path) -> None:
+def test_an_internal_next_meeting_reaches_no_client_output(tmp_path: Path) -> None:
+    """`next fri 10:00 #internal`: a date we keep to ourselves (schema 4's column). The client
+    outputs leave it out — no next-meeting event in the calendar file, no date in the email —
+    while the internal record shows it, marked; a public one goes out as before."""
     store = Store.open("sqlite:///" + str(tmp_path / "k.db"))
     m = record.create_meeting(store, "Acme", get_template("kickoff-90"), START, TZ)
-    with pytest.raises(CaptureError, match="shared with the client"):
-        submit(store, m, [], "", "next fri 10:00 #internal", block_id=None, by="t")
-    assert record.load_snapshot(store, m.id).meeting.next_meeting_utc is None
+    said = submit(store, m, [], "", "next fri 10:00 #internal", block_id=None, by="t")
+    assert "(internal)" in said.message
+    snap = record.load_snapshot(store, m.id)
+    assert snap.meeting.next_meeting_utc is not None and snap.meeting.next_meeting_internal
+    outputs = client_outputs(store, m.id)
+    assert "next meeting after kickoff" not in outputs["ics"]
+    assert "27 Nov" not in outputs["email"] and "2026-11-27" not in outputs["json"]
+    md = pack.render(snap, "md", NOW).decode("utf-8")
+    assert (
+        "27 November 2026" in md
+        and "*(internal)*" in md.split("**Next meeting:**")[1].split("\n")[0]
+    )
+    submit(store, m, [], "", "next fri 10:00", block_id=None, by="t")  # public again
+    outputs = client_outputs(store, m.id)
+    assert "next meeting after kickoff" in outputs["ics"] and "2026-11-27" in outputs["json"]
 
 
 def test_owner_flagged_the_same_in_every_output(tmp_path: Path) -> None:

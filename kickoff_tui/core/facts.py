@@ -13,8 +13,8 @@ line and the tests read a fact the same way::
 ``#internal`` (any case) keeps a fact out of every client output: ``cadence … #internal``,
 ``first-value … due:… #internal``, ``person Dana Kim, hates long calls #internal`` (the title or
 note after the comma). Facts have no visibility column, so the tag stays in the stored text and
-``vocab.split_tags`` reads it back. The next meeting has no text to hold it: ``next … #internal``
-is refused until the schema gives it a column. A near-miss tag (``#intenral``) is refused.
+``vocab.split_tags`` reads it back; the next meeting has no text to hold it, so ``next … #internal``
+sets ``meeting.next_meeting_internal``. A near-miss tag (``#intenral``) is refused.
 People are matched by ``people.match``, as owners are.
 
 Parsing never writes: ``parse_fact`` either returns a :class:`Fact` (with a plain-text preview) or
@@ -219,8 +219,10 @@ def apply_fact(store: Store, meeting: Meeting, fact: Fact, *, by: str) -> str:
         return "cadence set (internal)" if fact.internal else "cadence set"
     if fact.word == "next":
         assert fact.when is not None
-        record.update_meeting(store, meeting.id, by=by, next_meeting_utc=fact.when)
-        return f"next meeting set: {_local(fact.when, meeting.tz)}"
+        record.update_meeting(store, meeting.id, by=by, next_meeting_utc=fact.when,
+                              next_meeting_internal=fact.internal)  # fmt: skip
+        said = f"next meeting set: {_local(fact.when, meeting.tz)}"
+        return said + (" (internal)" if fact.internal else "")
     if fact.word == "first-value":
         assert fact.date is not None
         goal = with_tags(fact.goal or "", fact.internal)
@@ -439,14 +441,8 @@ def _parse_next(rest: str, meeting: Meeting) -> Fact:
     date_words: list[str] = []
     clock: tuple[int, int] | None = None
     clock_token = ""
-    words = rest.split()
-    for word in words:
-        if read_tag(word) is Tag.INTERNAL:
-            raise CaptureError(
-                "the next meeting cannot be kept internal: it is shared with the client (a "
-                f"tentative date we keep to ourselves is a note: note … {INTERNAL_TAG})",
-                word,
-            )
+    internal = any(read_tag(word) is Tag.INTERNAL for word in rest.split())
+    words = [word for word in rest.split() if read_tag(word) is not Tag.INTERNAL]
     for i, word in enumerate(words):
         low = word.lower().rstrip(_TRAILING)
         if low == "at":
@@ -486,7 +482,8 @@ def _parse_next(rest: str, meeting: Meeting) -> Fact:
             f"({local_start.format('ddd D MMM YYYY HH:mm')}) — pick a later date",
             date_text,
         )
-    return Fact(word="next", summary=f"next meeting {_local(when, meeting.tz)}", when=when)
+    summary = f"next meeting {_local(when, meeting.tz)}" + (" · internal" if internal else "")
+    return Fact(word="next", summary=summary, when=when, internal=internal)
 
 
 def _clock(low: str, word: str) -> tuple[int, int] | None:

@@ -288,7 +288,8 @@ _MEETING_TEXT_FIELDS = {
 
 def update_meeting(store: Store, meeting_id: str, by: str = "cli", **fields: object) -> Meeting:
     allowed = {
-        "client", "title", "status", "contract_close", "next_meeting_utc", "first_value_goal",
+        "client", "title", "status", "contract_close", "next_meeting_utc", "next_meeting_internal",
+        "first_value_goal",
         "first_value_date", "cadence", "purpose", "followthrough_exported_at", "planned_minutes",
         "tz",
     }  # fmt: skip

@@ -106,6 +106,7 @@ class Meeting(SQLModel, table=True):
     status: str = Field(default="planned", max_length=16)
     contract_close: dt.date | None = None
     next_meeting_utc: dt.datetime | None = _utc_col()
+    next_meeting_internal: bool = False  # `next … #internal`: a date we keep to ourselves
     first_value_goal: str | None = Field(default=None, sa_column=Column(Text))
     first_value_date: dt.date | None = None
     cadence: str | None = Field(default=None, sa_column=Column(Text))

@@ -37,6 +37,7 @@ class MeetingRow:
     status: str = "planned"
     contract_close: dt.date | None = None
     next_meeting_utc: pendulum.DateTime | None = None
+    next_meeting_internal: bool = False
     first_value_goal: str | None = None
     first_value_date: dt.date | None = None
     cadence: str | None = None

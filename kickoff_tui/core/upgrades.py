@@ -87,7 +87,14 @@ def _v2_to_v3(conn: Connection) -> None:
 #: Schema 4 is being built by several changes at once (issues 10, 11, 16): each adds its own
 #: part here (a function taking the connection, same rules as a step) instead of a step of its
 #: own, so they land in any order. Schema 4 is released (and ``schema_v4.db`` written) once.
-V4_PARTS: list[Callable[[Connection], None]] = []
+def _next_meeting_internal(conn: Connection) -> None:
+    """Issue 15.4: the next meeting can be ``#internal`` too (a date we keep to ourselves)."""
+    conn.execute(
+        text("ALTER TABLE meeting ADD COLUMN next_meeting_internal BOOLEAN NOT NULL DEFAULT false")
+    )
+
+
+V4_PARTS: list[Callable[[Connection], None]] = [_next_meeting_internal]
 
 
 def _v4_agenda_and_raid(conn: Connection) -> None:
@@ -126,8 +133,6 @@ def _v4_around(conn: Connection) -> None:
 
 
 V4_PARTS.append(_v4_around)
-
-
 #: False while schema 4 is in the making (no ``schema_v4.db`` yet: the last one is v3).
 V4_RELEASED = False
 
