@@ -52,6 +52,7 @@ def cells(screen: LedgerScreen) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(r)][: len(COLUMNS)] for r in range(table.row_count)]
 
 
+@pytest.mark.slow  # a real second process commits
 @time_machine.travel(pendulum.datetime(2026, 12, 10, 12), tick=True)
 async def test_l_opens_the_ledger_filters_narrow_it_and_another_terminal_shows(
     store, filled, db_url

@@ -133,6 +133,15 @@ def test_since_on_the_command_line_and_its_errors(store, kickoff_meeting, db_url
     assert r.returncode == 0 and "slipped from 2026-12-04 to 2026-12-11" in r.stdout
     r = kickoff("new", "Acme Corp", "--after", "nobody", "--db", db_url)
     assert r.returncode == 2 and "no meeting 'nobody'" in r.stderr
+    # `kickoff done MEETING#N` (issue 10's command) changes the same row: gone from the list,
+    # and its history says so.
+    r = kickoff("done", f"{k1.id}#3", "--db", db_url)
+    assert r.returncode == 0, r.stderr
+    r = kickoff("since", m2, "--db", db_url)
+    assert [line.split("\t")[0] for line in r.stdout.splitlines()] == [
+        f"{k1.id}#{n}" for n in (1, 4, 6)]  # fmt: skip
+    risk = next(i for i in build_record(load_snapshot(store, k1.id)).items if i.number == 3)
+    assert [e.what for e in risk.events] == ["done"] and not risk.is_open
 
 
 def test_check_in_and_first_week_templates_fit_their_box():

@@ -83,7 +83,10 @@ def since_last_time(p: Page) -> None:
 
 
 def item_history(p: Page) -> None:
-    changed = [i for i in p.rec.items if i.events]
+    """Items whose life went on in later meetings of the series (done, slipped or dropped there),
+    with every step; edits within this meeting are its own record already."""
+    here = p.rec.meeting.id
+    changed = [i for i in p.rec.items if any(e.meeting_id != here for e in i.events)]
     if not changed:
         return
     p.section("Item history")
