@@ -149,3 +149,31 @@ def test_check_in_and_first_week_templates_fit_their_box():
         t = get_template(name)
         assert t.minutes == minutes and t.overrun <= 0
         assert t.blocks[0].kind == "since-last-time"
+
+
+async def test_the_follow_up_cockpit_shows_since_last_time_and_follows_changes(
+    store, kickoff_meeting, clock
+):
+    """The follow-up's first block lists the series' open items (markup shown as typed); a
+    change made from the follow-up reloads the list in its open cockpit."""
+    import asyncio
+
+    from tests.test_block_views import cockpit, show, text
+
+    k1 = kickoff_meeting
+    add_item(store, k1, "action", parse_line(store, k1, "Fix [b]SSO[/b] [/] @sam"))
+    m2 = create_meeting(store, "Acme Corp", get_template("check-in"), START.add(days=7),
+                        "Europe/Berlin", after=k1)  # fmt: skip
+    async with cockpit(store, m2, clock) as pilot:
+        v = await show(pilot, "since-last-time")
+        shown = text(v)
+        assert "Since last time (5)" in shown
+        assert f"{k1.id}#1 action Share API keys @Maria Lopez" in shown
+        assert "Fix [b]SSO[/b] [/]" in shown
+        share = series.find(store, f"{k1.id}#1")
+        await asyncio.to_thread(series.mark, store, share.id, "done", in_meeting=m2.id)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "Since last time (4)" in text(v):
+                break
+        assert "Since last time (4)" in text(v)

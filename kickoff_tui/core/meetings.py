@@ -336,7 +336,8 @@ def snapshot_in(s: Session, m: Meeting, *, with_items: bool = True) -> Snapshot:
     :func:`lock_meeting`) it is exactly what that transaction decides on."""
     from kickoff_tui.core.series import carried_in
 
-    carried, carried_meetings = carried_in(s, m) if with_items else ([], {})
+    # (Also without the items: a follow-up's screen reloads this list with the meeting's facts.)
+    carried, carried_meetings = carried_in(s, m)
     return Snapshot(
         carried=carried,
         carried_meetings=carried_meetings,

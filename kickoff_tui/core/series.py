@@ -164,4 +164,11 @@ def mark(
         item.version += 1
         item.updated_at = at
         s.add(item)
+        if in_meeting != item.meeting_id:
+            # The change is logged under the item's own meeting; touching the meeting it was
+            # made in tells that meeting's open screens to reload its "Since last time".
+            here = s.get(Meeting, in_meeting, with_for_update=True)
+            if here is not None:
+                here.version += 1
+                s.add(here)
     return item
