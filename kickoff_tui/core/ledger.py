@@ -141,17 +141,34 @@ def _folded(text: str) -> str:
 
 
 def query(store: Store, filters: Filters | None = None, *, today: dt.date) -> list[Entry]:
-    """The ledger (see the module doc), overdue first.
+    """The ledger (see the module doc), overdue first."""
+    return page(store, filters, today=today).entries
+
+
+@dataclass(frozen=True)
+class Page:
+    """The first ``limit`` entries of a ledger, and the counts of all of it."""
+
+    entries: list[Entry]
+    total: int
+    counts: dict[str, int]
+
+
+def page(
+    store: Store, filters: Filters | None = None, *, today: dt.date, limit: int | None = None
+) -> Page:
+    """The ledger's first ``limit`` entries (all when None) and its counts.
 
     Two queries: the meetings (a few hundred rows at most), then the items with their owner;
     meeting columns are joined in Python, so the per-row cost stays that of the item alone
-    (20,000 items: see benchmarks/bench_ledger.py). The cyclic garbage collector is held off
-    while the rows are built: they hold no cycles, and its passes over every object of the
-    process (SQLAlchemy's, Textual's) doubled the time of a 10,000-row ledger."""
+    (20,000 items: see benchmarks/bench_ledger.py). Rows are sorted as plain tuples and only the
+    ones returned become entries. The cyclic garbage collector is held off meanwhile: the rows
+    hold no cycles, and its passes over every object of the process (SQLAlchemy's, Textual's)
+    doubled the time of a 10,000-row ledger."""
     was_on = gc.isenabled()
     gc.disable()
     try:
-        return _query(store, filters or Filters(), today)
+        return _query(store, filters or Filters(), today, limit)
     finally:
         if was_on:
             gc.enable()
@@ -170,7 +187,7 @@ _ITEM_COLUMNS: tuple[Any, ...] = tuple(
 )  # fmt: skip
 
 
-def _query(store: Store, f: Filters, today: dt.date) -> list[Entry]:
+def _query(store: Store, f: Filters, today: dt.date, limit: int | None) -> Page:
     kinds = [f.kind] if f.kind else list(LEDGER_KINDS)
     client_words = _folded(f.client) if f.client else None
     with store.read() as s:
@@ -182,7 +199,7 @@ def _query(store: Store, f: Filters, today: dt.date) -> list[Entry]:
             or client_words in _folded(mid)
         }
         if not meetings:
-            return []
+            return Page([], 0, {"open": 0, "overdue": 0, "done": 0})
         q = (
             select(*_ITEM_COLUMNS)
             .outerjoin(Attendee, col(Attendee.id) == col(Item.owner_attendee_id))
@@ -197,12 +214,20 @@ def _query(store: Store, f: Filters, today: dt.date) -> list[Entry]:
         rows = s.connection().execute(q).all()  # plain rows: no ORM loading per row
     owner_words = _folded(f.owner) if f.owner else None
     order = {mid: (_folded(m[0]), m[2], mid) for mid, m in meetings.items()}
-    keyed: list[tuple[tuple[Any, ...], Entry]] = []
     sides: dict[Any, Side] = dict(Side.spellings())  # every spelling, old ones too
     states: dict[Any, Status] = dict(Status.spellings())
-    for (rid, mid, number, uid, kind, text, owner, known, side, due, status, internal,
-         person, person_side) in rows:  # fmt: skip
-        name = person or owner or ""
+    keyed: list[tuple[tuple[Any, ...], Any, Side | None, Status, bool, str]] = []
+    n_open = n_late = n_done = 0
+    for row in rows:
+        mid, status, due, side, person, person_side = (
+            row[1],
+            row[10],
+            row[9],
+            row[8],
+            row[12],
+            row[13],
+        )
+        name = person or row[6] or ""
         if owner_words is not None and owner_words not in _folded(name):
             continue
         owes = sides.get(side) if side else sides.get(person_side)
@@ -212,18 +237,29 @@ def _query(store: Store, f: Filters, today: dt.date) -> list[Entry]:
             continue
         state = states.get(status, Status.OPEN)
         late = state is Status.OPEN and due is not None and due < today
-        client, title, start, tz = meetings[mid]
-        entry = Entry(
-            meeting_id=mid, client=client, meeting_title=title, meeting_start=start, tz=tz,
-            row_id=int(rid), number=int(number or 0), ident=uid or f"{mid}-item-{rid}",
-            kind=kind, text=text, owner=name, owner_known=bool(known) or person is not None,
-            side=owes, due=due, status=state, internal=bool(internal), overdue=late,
-        )  # fmt: skip
+        if state is Status.DONE:
+            n_done += 1
+        else:
+            n_open += 1
+            n_late += late
         key = (state is Status.DONE, not late, due is None, due or dt.date.max, order[mid],
-               entry.number)  # fmt: skip
-        keyed.append((key, entry))
-    keyed.sort(key=lambda pair: pair[0])
-    return [entry for _, entry in keyed]
+               int(row[2] or 0))  # fmt: skip
+        keyed.append((key, row, owes, state, late, name))
+    keyed.sort(key=lambda k: k[0])
+    entries: list[Entry] = []
+    for _, row, owes, state, late, name in keyed if limit is None else keyed[:limit]:
+        (rid, mid, number, uid, kind, text, _owner, known, _side, due, _status, internal,
+         person, _person_side) = row  # fmt: skip
+        client, title, start, tz = meetings[mid]
+        entries.append(
+            Entry(
+                meeting_id=mid, client=client, meeting_title=title, meeting_start=start, tz=tz,
+                row_id=int(rid), number=int(number or 0), ident=uid or f"{mid}-item-{rid}",
+                kind=kind, text=text, owner=name, owner_known=bool(known) or person is not None,
+                side=owes, due=due, status=state, internal=bool(internal), overdue=late,
+            )
+        )  # fmt: skip
+    return Page(entries, len(keyed), {"open": n_open, "overdue": n_late, "done": n_done})
 
 
 def counts(entries: list[Entry]) -> dict[str, int]:

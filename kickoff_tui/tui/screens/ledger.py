@@ -16,6 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
@@ -32,6 +33,9 @@ MAX_ROWS = 400
 class LedgerScreen(Screen[None]):
     """The ledger: a filter line above a table; `o` open only, `v` overdue only."""
 
+    class Loaded(Message):
+        """The table shows a fresh answer of the store."""
+
     BINDINGS = [
         Binding("escape", "close", "Back"),
         Binding("o", "filter_word('open')", "Open only"),
@@ -47,12 +51,14 @@ class LedgerScreen(Screen[None]):
     LedgerScreen DataTable { height: 1fr; }
     """
 
-    def __init__(self, filter_text: str = "open") -> None:
+    def __init__(self, filter_text: str = "open", on_loaded: Any = None) -> None:
         super().__init__()
+        self.on_loaded = on_loaded  # called after each fill (a benchmark's stopwatch)
         self.filter_text = filter_text
         self.entries: list[Any] = []
         self.loads = 0  # how many answers the table has shown (tests wait on it)
         self._feed: Any = None
+        self._closed = False
 
     def compose(self) -> ComposeResult:
         from kickoff_tui.core.ledger import FILTER_WORDS
@@ -72,6 +78,7 @@ class LedgerScreen(Screen[None]):
         self.set_interval(POLL_S, self.poll)
 
     def on_unmount(self) -> None:
+        self._closed = True
         feed, self._feed = self._feed, None
         if feed is not None:
             self._close_feed(feed)
@@ -83,17 +90,27 @@ class LedgerScreen(Screen[None]):
     # -- reading ------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="load")
     def load(self, filter_text: str) -> None:
-        from kickoff_tui.core.ledger import query, read_filter_words
+        from kickoff_tui.core.ledger import page, read_filter_words
 
         try:
             filters = read_filter_words(filter_text)
-            if self._feed is None:  # opened before the first read: no commit falls between
-                self._feed = self.app.store.feed(None)  # type: ignore[attr-defined]
-            entries = query(self.app.store, filters, today=pendulum.today().date())  # type: ignore[attr-defined]
+            store = self.app.store  # type: ignore[attr-defined]
+            # Where the change log stood before this read: the feed (opened after the first
+            # paint, it costs a connection on PostgreSQL) starts from there, so no commit in
+            # between is missed.
+            mark = store.latest_change_id() if self._feed is None else None
+            found = page(self.app.store, filters, today=pendulum.today().date(), limit=MAX_ROWS)  # type: ignore[attr-defined]
         except KickoffError as exc:
             self.app.call_from_thread(self._error, str(exc))
             return
-        self.app.call_from_thread(self._show, entries)
+        self.app.call_from_thread(self._show, found)
+        if mark is not None and self._feed is None:
+            feed = store.feed(None)
+            feed.rewind(mark)
+            if self._feed is None and not self._closed:
+                self._feed = feed
+            else:  # another load was first, or the screen is gone
+                feed.close()
 
     @work(thread=True, exclusive=True, group="feed")
     def _poll_feed(self) -> None:
@@ -116,14 +133,14 @@ class LedgerScreen(Screen[None]):
         status.add_class("error")
         status.update(Text(message))
 
-    def _show(self, entries: list[Any]) -> None:
-        from kickoff_tui.core.ledger import counts
-
+    def _show(self, found: Any) -> None:
+        """Fill the table with a ``ledger.Page`` (its first ``MAX_ROWS`` entries)."""
+        entries = found.entries
         self.entries = entries
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
-        for e in entries[:MAX_ROWS]:
+        for e in entries:
             state = Text("OVERDUE", style="bold red") if e.overdue else Text(e.status.value)
             text = Text(" ".join(e.text.split()), no_wrap=True, overflow="ellipsis")
             if e.internal:
@@ -140,15 +157,18 @@ class LedgerScreen(Screen[None]):
             )
         if entries:
             table.move_cursor(row=min(row, len(entries) - 1))
-        c = counts(entries)
+        c = found.counts
         status = self.query_one("#ledger-status", Static)
         status.remove_class("error")
-        shown = f" (first {MAX_ROWS} shown)" if len(entries) > MAX_ROWS else ""
+        shown = f" (first {len(entries)} shown)" if found.total > len(entries) else ""
         status.update(
-            Text(f"{len(entries)} item(s){shown}: {c['open']} open, {c['overdue']} overdue, "
+            Text(f"{found.total} item(s){shown}: {c['open']} open, {c['overdue']} overdue, "
                  f"{c['done']} done · o open only · v overdue only · / filter · esc back")
         )  # fmt: skip
         self.loads += 1
+        self.post_message(self.Loaded())
+        if self.on_loaded is not None:
+            self.on_loaded()
 
     # -- keys -----------------------------------------------------------------------------
     @on(Input.Submitted, "#ledger-filter")
