@@ -112,3 +112,36 @@ async def test_l_opens_the_ledger_filters_narrow_it_and_another_terminal_shows(
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, LedgerScreen)
+
+
+async def test_f_in_the_picker_creates_a_follow_up_in_the_series(store, filled):
+    """`f` on the highlighted meeting: a week later, check-in, same series and people; the
+    cockpit opens on it."""
+    from kickoff_tui.core.record import list_meetings, load_snapshot
+    from kickoff_tui.tui.screens.follow_up import FollowUpScreen
+
+    acme, nord = filled
+    app = KickoffApp(store=store, bell=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        options = app.screen.query_one("OptionList")
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        options.highlighted = ids.index(acme.id)
+        await pilot.press("f")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, FollowUpScreen):
+                break
+        assert isinstance(app.screen, FollowUpScreen)
+        assert app.screen.query_one("#start").value == "2026-12-08T15:00"
+        await pilot.click("#create")
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if len(list_meetings(store)) == 3 and not isinstance(app.screen, FollowUpScreen):
+                break
+    new = next(m for m in list_meetings(store) if m.id not in (acme.id, nord.id))
+    assert (new.after_id, new.series_id, new.template) == (acme.id, acme.id, "check-in")
+    snap = load_snapshot(store, new.id)
+    assert [a.name for a in snap.attendees] == ["Maria Lopez"]
+    assert [i.text for i in snap.carried] == ["Send the [b]SOW[/b]", "Budget freeze [/]"]
