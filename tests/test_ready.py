@@ -94,3 +94,23 @@ def test_deviation_with_owner_and_the_bad_inputs(store, acme, db_url):
 def test_a_meeting_in_the_past_is_not_scheduled(store, acme, db_url):
     r = kickoff("ready", acme.id, "--json", "--db", db_url, at=START.add(hours=2))
     assert statuses(r)["meeting-scheduled"] == "fail"
+
+
+async def test_the_readiness_block_shows_the_gate(store, clock):
+    """onboarding-sop's first block shows each check; a tick made elsewhere shows there too."""
+    from kickoff_tui.core import readiness
+    from tests.test_block_views import cockpit, show, text
+
+    m = create_meeting(store, "Acme Corp", get_template("onboarding-sop"), START, "Europe/Berlin")
+    async with cockpit(store, m, clock) as pilot:
+        v = await show(pilot, "readiness")
+        shown = text(v)
+        assert "Readiness: not ready: 4 blocking" in shown
+        assert "FAIL Contract signed: no contract close date recorded" in shown
+        assert "pass Agenda fits its box: 60 of 60 min planned" in shown
+        readiness.record(store, m.id, "contract-signed", clock(), by="sam")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "not ready: 3 blocking" in text(v):
+                break
+        assert "ticked Contract signed: no contract close date recorded (sam)" in text(v)
