@@ -385,8 +385,11 @@ def test_property_only_capture_errors(line, start, tz, allow_kind):
 
 
 def _tokenless(word: str) -> bool:
+    """Not a token, nor an escape of one (``\\#word``, ``\\esc`` lose their backslash)."""
     low = word.lower()
-    return not re.match(r"(due|sev|side)", low) or ":" not in low
+    if word.startswith("\\") or low.rstrip(".,;!?") == "esc":
+        return False
+    return not re.match(r"(due|sev|side|status|mit|esc)", low) or ":" not in low
 
 
 @given(st.text().filter(lambda s: "@" not in s and "#internal" not in s.lower()))

@@ -42,6 +42,11 @@ def test_mitigation_and_escalation_in_the_grammar():
     assert parse("x mit:weekly").mitigation == "weekly"
     assert parse('x esc:@"Sam Patel"').escalated_to == "Sam Patel"
     assert parse("press \\esc to close").text == "press esc to close"
+    # A bare esc is the flag only among the tokens at the end: inside the text it is a word.
+    for line in ("Fix the Esc key handler", "Press esc to cancel the dialog"):
+        c = parse(line)
+        assert (c.text, c.escalated) == (line, False)
+    assert parse("Vendor may slip esc sev:high #internal").escalated
     unknown = parse("x esc:@zoe")
     assert unknown.escalated_to == "zoe" and "not an attendee" in unknown.warnings[0]
 

@@ -26,6 +26,7 @@ from tests.live_util import settle as settle_live
 
 WIDE = (120, 40)
 SMALL = (80, 24)
+LARGE = (200, 50)
 
 
 @pytest.fixture
@@ -93,6 +94,40 @@ def test_cockpit_running_80x24(snap_compare, store, busy_meeting):
     timers.start(store, busy_meeting.id, START)
     app = cockpit_app(store, busy_meeting, frozen(START.add(minutes=3, seconds=20)))
     assert snap_compare(app, terminal_size=SMALL, run_before=settle)
+
+
+def test_cockpit_running_200x50(snap_compare, store, busy_meeting):
+    timers.start(store, busy_meeting.id, START)
+    app = cockpit_app(store, busy_meeting, frozen(START.add(minutes=3, seconds=20)))
+    assert snap_compare(app, terminal_size=LARGE, run_before=settle)
+
+
+def test_cockpit_end_asks_80x24(snap_compare, store, busy_meeting):
+    """ctrl+e asks first, naming the blocks that would go to the parking lot."""
+    timers.start(store, busy_meeting.id, START)
+    app = cockpit_app(store, busy_meeting, frozen(START.add(minutes=3, seconds=20)))
+
+    async def ask(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SMALL, run_before=ask)
+
+
+def test_agenda_editor_over_box_120x40(snap_compare, store, busy_meeting):
+    """The agenda editor with the fit against the box, over it (and the banner behind)."""
+    from kickoff_tui.core.agenda_edits import set_minutes
+
+    set_minutes(store, busy_meeting.id, 2, 20)
+    app = cockpit_app(store, busy_meeting, frozen(START.subtract(minutes=5)))
+
+    async def edit(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("g", "down")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=edit)
 
 
 def test_cockpit_block_in_overtime(snap_compare, store, busy_meeting):

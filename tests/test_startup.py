@@ -80,7 +80,7 @@ async def test_keys_before_the_store_opens_all_take_effect_in_order(
         assert isinstance(screen, CockpitScreen)  # the real cockpit, from the first frame
         rail = app.screen.query_one(AgendaRail)
         if backend == "sqlite":  # painted from the peek: the agenda is there at once
-            assert rail.render().plain.startswith("  1 Welcome & in…")
+            assert rail.render().plain.startswith("  1 Welcome & introductions ")
             assert "press s to start" in str(screen.query_one("#clockbar").render())
         else:  # no peek on PostgreSQL: an empty cockpit that says it is opening
             assert "opening…" in str(screen.query_one("#titlebar").render())

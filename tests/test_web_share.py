@@ -21,7 +21,11 @@ from tests.web_util import Running, db_file, http, kickoff, start_chromium
 
 pytestmark = pytest.mark.slow
 
-START = pendulum.now("UTC").subtract(minutes=3).replace(microsecond=0)
+
+def three_minutes_ago() -> pendulum.DateTime:
+    """The first block started 3 of its 8 minutes ago — taken when the test runs, not when the
+    module is collected (a worker may run it minutes later)."""
+    return pendulum.now("UTC").subtract(minutes=3).replace(microsecond=0)
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +38,9 @@ def shared(tmp_path):
     """A meeting with a running first block, some public and some internal captures, shared."""
     url = db_file(tmp_path)
     store = Store.open(url)
+    start = three_minutes_ago()
     m = record.create_meeting(
-        store, "Acme <GmbH>", get_template("kickoff-90"), START, "Europe/Berlin"
+        store, "Acme <GmbH>", get_template("kickoff-90"), start, "Europe/Berlin"
     )
     record.add_attendee(store, m.id, "María López", side="theirs")
     record.add_attendee(store, m.id, "Sam Ortiz", side="ours")
@@ -51,7 +56,7 @@ def shared(tmp_path):
     risk = record.add_item(store, m, "risk", record.parse_line(store, m, "Data late @maria"))
     record.update_item(store, risk.id, risk.version, mitigation="zqxmitigation1 call the CFO")
     block = record.load_snapshot(store, m.id, with_items=False).blocks[0]
-    record.add_timer_event(store, m.id, "block-started", block_id=block.id, at=START)
+    record.add_timer_event(store, m.id, "block-started", block_id=block.id, at=start)
     server = Running(url, "share", m.id)
     yield store, m, url, server
     server.stop()
@@ -182,7 +187,7 @@ def test_bound_to_loopback_and_ctrl_c_stops_cleanly(browser, shared) -> None:
 def test_a_bad_meeting_or_port_is_one_line_and_exit_2(tmp_path) -> None:
     url = db_file(tmp_path)
     store = Store.open(url)
-    m = record.create_meeting(store, "Nord", get_template("kickoff-90"), START, "UTC")
+    m = record.create_meeting(store, "Nord", get_template("kickoff-90"), three_minutes_ago(), "UTC")
     store.close()
     r = kickoff(url, "share", "no-such-meeting")
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "no-such" in r.stderr

@@ -286,6 +286,16 @@ def _base_date(meeting_start: dt.datetime, tz: str | None) -> pendulum.Date:
     return (start.in_timezone(tz) if tz else start).date()
 
 
+def _tokens_only(words: Sequence[str]) -> bool:
+    """Whether every word is a token (@owner, due:/sev:/…, #tag): what may follow a bare esc."""
+    for word in words:
+        low = word.lower()
+        if word[0] in "@#" or any(low.startswith(f) for f in _FAMILIES):
+            continue
+        return False
+    return True
+
+
 def parse_capture(
     line: str,
     meeting_start: pendulum.DateTime,
@@ -334,8 +344,9 @@ def parse_capture(
         family = next((f for f in _FAMILIES if low.startswith(f)), None)
         if word[0] == "@" and (name := owner_name(word)):
             family = "@"
-        if low.rstrip(_TRAILING) == "esc":
-            family = "esc:"
+        if low.rstrip(_TRAILING) == "esc" and _tokens_only(words[i:]):
+            family = "esc:"  # a bare esc flags only among the tokens at the end of the line
+            # ("Fix the Esc key handler" is text, "may slip sev:high esc" is the flag)
         if low.rstrip(_TRAILING) == "\\esc":
             text.append(word[1:])
             continue

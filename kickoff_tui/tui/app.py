@@ -210,8 +210,9 @@ class KickoffApp(App[None]):
         for c in cmds:
             target = self if c.action.startswith("app.") else screen
             action = c.action.removeprefix("app.")
+            key = c.key_display or c.keys.split(",")[0]
             yield SystemCommand(
                 c.title,
-                f"{c.help} ({c.key_display or c.keys.split(',')[0]})",
+                f"{c.help} ({key})" if key else c.help,
                 lambda t=target, a=action: self.call_later(t.run_action, a),
             )

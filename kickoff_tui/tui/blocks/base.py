@@ -91,7 +91,6 @@ class BlockView(VerticalScroll):
     BlockView:focus { border: round $accent; }
     BlockView .prompts { color: $text-muted; }
     BlockView .hint { margin-bottom: 1; }
-    BlockView.-short .full { display: none; }
     BlockView.-short .hint { text-wrap: nowrap; text-overflow: ellipsis; margin-bottom: 0; }
     BlockView .section { margin-top: 1; }
     """
@@ -116,8 +115,8 @@ class BlockView(VerticalScroll):
         return self.block.prompts
 
     def compose(self) -> ComposeResult:
-        # On a short terminal the wrapped prompts alone would fill the block area, so there the
-        # view drops them and keeps the hint to one line: what was captured matters more.
+        # The prompts are the play: they stay on every size (the view scrolls); on a short or
+        # narrow terminal the capture hint keeps to one line.
         prompts = Text()
         for p in self.prompts():
             prompts.append("• ")

@@ -28,6 +28,8 @@ from kickoff_tui.tui.blocks.base import BlockView
 from kickoff_tui.tui.commands import COCKPIT, bindings
 from kickoff_tui.tui.live import SessionChanged
 from kickoff_tui.tui.screens.capture_actions import CaptureActions
+from kickoff_tui.tui.screens.editors import Editors
+from kickoff_tui.tui.screens.layout import CockpitLayout
 from kickoff_tui.tui.screens.live_link import SessionLink
 from kickoff_tui.tui.screens.timer_actions import TimerActions
 from kickoff_tui.tui.state import MeetingState
@@ -42,7 +44,9 @@ from kickoff_tui.tui.widgets.title_bar import TitleBar
 PANES = (("action", "Actions"), ("decision", "Decisions"), ("risk", "Risks"))
 
 
-class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
+class CockpitScreen(
+    CaptureActions, SessionLink, TimerActions, CockpitLayout, Editors, Screen[None]
+):
     BINDINGS: ClassVar = bindings(COCKPIT)
     COMMANDS_DEF = COCKPIT
     AUTO_FOCUS = ""  # keys belong to the cockpit until the user picks a pane or the line
@@ -74,6 +78,7 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
                 if self.role == "note-taker":
                     yield self.running_notes()
             with Vertical(id="panes"):
+                yield Static("", id="pane-tabs")
                 for kind, title in PANES:
                     yield ItemPane(kind, title, id=f"pane-{kind}")
         role = getattr(self.app, "role", self.role)  # run/join's own draft, even when demoted
@@ -93,11 +98,6 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
     def _start_ticking(self) -> None:
         self.tick()
         self.set_interval(1.0, self.tick)
-
-    def on_resize(self) -> None:
-        narrow = self.size.width < 100
-        self.query_one(AgendaRail).set_class(narrow, "-narrow")
-        self.query_one("#panes").set_class(narrow, "-narrow")
 
     def on_unmount(self) -> None:
         for notes in self.query("#notes"):
@@ -128,6 +128,7 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
         self._show_banner(mt)
         if mt.current_block_id is not None and mt.current_block_id != self.viewing:
             self.show_block(mt.current_block_id)  # everyone follows the running block
+        self.place_toasts()  # (the capture line may have grown: toasts stay above it)
 
     def _start_due(self, mt: MeetingTime) -> bool:
         """Start by itself when the scheduled time arrives while the cockpit is open (or was
@@ -137,15 +138,21 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
 
     def _show_banner(self, mt: MeetingTime) -> None:
         banner = self.query_one("#banner", Static)
-        if banner.display != (self.proposal is not None):
-            banner.display = self.proposal is not None
+        over = self.over_box() if not mt.ended else None
+        shown = self.proposal is not None or over is not None
+        if banner.display != shown:
+            banner.display = shown
+        t = Text()
         if self.proposal is not None:
-            t = Text(f"Running {int(mt.behind_s // 60)} min behind. ", style="bold")
+            t.append(f"Running {int(mt.behind_s // 60)} min behind. ", style="bold")
             t.append("b rebalances: ")
             t.append(self.proposal.describe(self.state.snap.blocks))
-            if t.plain != getattr(banner, "_shown", None):
-                banner._shown = t.plain
-                banner.update(t)
+        if over is not None:
+            t.append("\n" if t else "")
+            t.append(over, style="bold")
+        if shown and t.plain != getattr(banner, "_shown", None):
+            banner._shown = t.plain
+            banner.update(t)
 
     def action_toggle_bell(self) -> None:
         self.app.bell_on = not self.app.bell_on
@@ -160,8 +167,10 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
         if applied.meta:
             self.query_one(HealthPanel).mark_dirty()
             self._paint_title()
+            self._follow_agenda()
             self.tick()
             self._repaint_view()
+            self.editors_follow()
         if applied.kinds:
             self.refresh_items(applied.kinds)
         if (applied.notes or applied.meta) and self.role == "note-taker":
@@ -174,6 +183,10 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
         for kind, _title in PANES:
             if kind in kinds:
                 self.query_one(f"#pane-{kind}", ItemPane).set_items(self.state.newest_first(kind))
+        shown = [kind for kind, _title in PANES if kind in kinds]
+        if len(shown) == 1:
+            self.show_pane(shown[0])  # (a narrow terminal shows the pane that just changed)
+        self._show_panes()
         self._repaint_view()
 
     def _repaint_view(self) -> None:
@@ -188,6 +201,19 @@ class CockpitScreen(CaptureActions, SessionLink, TimerActions, Screen[None]):
         if self.viewing is None and self.state.snap.blocks:
             self.show_block(self.state.snap.blocks[0].id)
         self.refresh_items({k for k, _ in PANES})
+
+    def _follow_agenda(self) -> None:
+        """The agenda was edited: a renamed, moved or removed block gets its view again."""
+        view, block = self.block_view, self.state.snap.block(self.viewing)
+        if view is None or block is None:
+            if self.viewing is not None and block is None:  # removed: show another
+                self.viewing = None
+                first = self.state.snap.blocks[0].id if self.state.snap.blocks else None
+                self.show_block(first)
+            return
+        if (view.block.title, view.block.position) != (block.title, block.position):
+            self.viewing = None
+            self.show_block(block.id)
 
     @property
     def block_view(self) -> BlockView | None:

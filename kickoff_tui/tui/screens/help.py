@@ -52,15 +52,16 @@ class HelpScreen(ModalScreen[None]):
         t = Text()
         t.append("Keys\n", style="bold underline")
         for c in COCKPIT:
-            keys = c.key_display or c.keys.replace(",", " ")
+            keys = c.key_display or c.keys.replace(",", " ") or f"^p {c.title}"
             t.append(f"  {keys:<14}", style="bold")
             t.append(f"{c.help}\n")
-        for keys, what in PANE_KEYS:
-            t.append(f"  {keys:<14}", style="bold")
-            t.append(f"{what}\n")
         t.append("\nQuick capture\n", style="bold underline")
         for token, what in GRAMMAR:
             t.append(f"  {token:<18}", style="bold cyan")
+            t.append(f"{what}\n")
+        t.append("\nIn a pane, and everywhere\n", style="bold underline")
+        for keys, what in PANE_KEYS:
+            t.append(f"  {keys:<14}", style="bold")
             t.append(f"{what}\n")
         t.append(
             "\nClocks come from stored timer events: closing or crashing loses no time.\n",

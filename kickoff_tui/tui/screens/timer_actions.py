@@ -40,9 +40,13 @@ class TimerActions:
         def run_job(self, run: Callable[[Any], Any], **kwargs: Any) -> Any: ...
         def notify(self, message: str, **kwargs: Any) -> None: ...
 
+        @property
+        def app(self) -> Any: ...
+
     def _timer(
-        self, op: str, plan: Plan, *args: Any, say: Say | None = None, expect: str = ""
-    ) -> None:
+        self, op: str, plan: Plan, *args: Any, say: Say | None = None, expect: str = "",
+        seen_block: int | None = None,
+    ) -> None:  # fmt: skip
         """Plan here, show it now, write it in the writer thread (``core.timers.<op>``, with this
         terminal's timer lease and, as ``expect``, what the user saw: a press another terminal
         overtook is refused, never applied twice)."""
@@ -56,7 +60,7 @@ class TimerActions:
             mt = state.time(now)
             predicted = plan(state.timeline, mt)
             if expect == "block":
-                seen = {"expect_block": mt.current_block_id}
+                seen = {"expect_block": seen_block or mt.current_block_id}
             elif expect == "paused":
                 seen = {"expect_paused": mt.paused}
         if predicted is not None and predicted.event is None:
@@ -96,6 +100,8 @@ class TimerActions:
                 self.notify("meeting ended: blocks never opened went to the parking lot",
                             markup=False)  # fmt: skip
 
+        if delta > 0 and self._ends_meeting():
+            return  # the last block: ending asks first
         self._timer("step", lambda snap, mt: timebox.plan_step(snap, mt, delta), delta, say=say,
                     expect="block")  # fmt: skip
 
@@ -109,7 +115,47 @@ class TimerActions:
         self._timer("extend", lambda _snap, mt: timebox.plan_extend(mt), expect="block")
 
     def action_end_meeting(self) -> None:
-        self._timer("end", timebox.plan_end, expect="block")
+        if not self.in_control:
+            self.notify(NOT_IN_CONTROL, markup=False)
+            return
+        if self.state.loaded and self.state.time(self.now()).ended:
+            self.notify("the meeting has already ended (palette: Reopen undoes it)", markup=False)
+            return
+        self._ask_to_end()
+
+    def _ends_meeting(self) -> bool:
+        """Whether ``n`` now would end the meeting (on the last block): then it asks first."""
+        if not self.in_control or not self.state.loaded:
+            return False
+        mt = self.state.time(self.now())
+        if timebox.plan_step(self.state.timeline, mt, 1).result != "ended":
+            return False
+        self._ask_to_end()
+        return True
+
+    def _ask_to_end(self) -> None:
+        """Ask (naming the blocks that go to the parking lot); ``y`` ends, as seen when asked."""
+        from kickoff_tui.tui.screens.confirm_end import ConfirmEnd
+
+        parked, seen = None, None
+        if self.state.loaded:
+            mt = self.state.time(self.now())
+            parked, seen = timebox.plan_end(self.state.timeline, mt).parked, mt.current_block_id
+
+        def answered(end: bool | None) -> None:
+            if not end:
+                self.notify("the meeting goes on", markup=False, timeout=2)
+                return
+
+            def say(parked_n: Any) -> None:
+                said = "meeting ended"
+                if isinstance(parked_n, int) and parked_n:
+                    said += f": {parked_n} block(s) went to the parking lot"
+                self.notify(said + " (ctrl+p → Reopen undoes it today)", markup=False)
+
+            self._timer("end", timebox.plan_end, say=say, expect="block", seen_block=seen)
+
+        self.app.push_screen(ConfirmEnd(parked), answered)
 
     def action_rebalance(self) -> None:
         proposal, by, session = self.proposal, self.role, self.session
@@ -128,3 +174,22 @@ class TimerActions:
         done = f"rebalanced: {proposal.saves_min} min taken from later blocks"
         self.run_job(run, label="timer", needs_control=True,
                      done=lambda _ok: self.notify(done, markup=False))  # fmt: skip
+
+    def action_reopen(self) -> None:
+        """Undo an end the same day: the clocks resume from the stored events."""
+        if not self.in_control:
+            self.notify(NOT_IN_CONTROL, markup=False)
+            return
+        if self.state.loaded and not self.state.time(self.now()).ended:
+            self.notify("the meeting has not ended: nothing to reopen", markup=False)
+            return
+        mid, by, session, now = self.state.meeting_id, self.role, self.session, self.now()
+
+        def run(store: Any) -> Any:
+            from kickoff_tui.core import timers
+
+            return timers.reopen(store, mid, now, by=by, lease=session.presence_id)
+
+        self.run_job(run, label="timer", needs_control=True,
+                     done=lambda _r: self.notify("meeting reopened: the clocks run again",
+                                                 markup=False))  # fmt: skip

@@ -11,6 +11,17 @@ from kickoff_tui.core.rows import zone
 AMBER_S = 120
 
 
+def fmt_wait(seconds: float) -> str:
+    """How long until something, as people say it: "12:30", "1 day 3 h", "109 days"."""
+    seconds = max(0.0, seconds)
+    days, rest = divmod(int(seconds), 86400)
+    if days >= 2:
+        return f"{days} days"
+    if days == 1:
+        return f"1 day {rest // 3600} h"
+    return fmt_duration(seconds)
+
+
 def block_state(mt: MeetingTime) -> str:
     """ "ok", "amber" (2 minutes or less left) or "red" (over time) for the current block."""
     cur = mt.current
@@ -28,6 +39,9 @@ class ClockBar(Static):
     ClockBar { height: 3; border: round $primary 40%; padding: 0 1; }
     ClockBar.-amber { border: heavy $warning; color: $warning; }
     ClockBar.-red { border: heavy $error; color: $error; }
+    ClockBar.-short { height: 1; border: none; background: $primary 15%; }
+    ClockBar.-short.-amber { background: $warning 30%; }
+    ClockBar.-short.-red { background: $error 30%; }
     """
 
     def show(self, mt: MeetingTime, tz: str, block_title: str | None) -> None:
@@ -41,7 +55,7 @@ class ClockBar(Static):
             t.append("Not started", style="bold")
             t.append(f" · scheduled {start}")
             if wait > 0:
-                t.append(f" (in {fmt_duration(wait)})")
+                t.append(f" (in {fmt_wait(wait)})")
             t.append(" · press s to start")
         elif mt.ended:
             end = mt.ended_at.in_timezone(zone(tz)).format("HH:mm") if mt.ended_at else ""

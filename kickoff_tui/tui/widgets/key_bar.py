@@ -23,14 +23,29 @@ class KeyBar(Static):
     """
 
     def __init__(self, cmds: Iterable[Cmd], **kwargs: object) -> None:
+        shown = [c for c in cmds if c.show]
         t = Text(no_wrap=True, overflow="ellipsis")
-        for c in cmds:
-            if not c.show:
-                continue
+        for c in shown:
             t.append(f"{c.key_display or c.keys.split(',')[0]} ", style="bold")
             t.append(f"{c.title}  ")
         t.append("tab ", style="bold")
         t.append("panes  ")
         t.append("^p ", style="bold")
         t.append("palette")
+        # Narrow terminals (80 columns): one space apart, single keys, so every command fits.
+        short = Text(no_wrap=True, overflow="ellipsis")
+        for c in shown:
+            key = c.key_display or c.keys.split(",")[0]
+            if "→" in key:  # "n/→": n
+                key = c.keys.split(",")[0]
+            short.append(f"{key} ", style="bold")
+            short.append(f"{c.title} ")
+        short.rstrip()
+        self._full, self._short = t, short
         super().__init__(t, **kwargs)  # type: ignore[arg-type]
+
+    def on_resize(self) -> None:
+        text = self._short if self.size.width < len(self._full.plain) + 2 else self._full
+        if text is not getattr(self, "_shown", None):
+            self._shown = text
+            self.update(text)
