@@ -114,6 +114,26 @@ async def test_l_opens_the_ledger_filters_narrow_it_and_another_terminal_shows(
         assert not isinstance(app.screen, LedgerScreen)
 
 
+async def test_enter_on_a_row_opens_its_meeting(store, filled):
+    from kickoff_tui.tui.screens.cockpit import CockpitScreen
+
+    acme, nord = filled
+    app = KickoffApp(store=store, bell=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("l")
+        screen = app.screen
+        await wait_loads(pilot, screen, 1)
+        await pilot.press("down", "enter")  # the second row: Nordwind's
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, CockpitScreen):
+                break
+        assert isinstance(app.screen, CockpitScreen)
+        assert app.screen.state.meeting_id == screen.entries[1].meeting_id
+
+
 async def test_f_in_the_picker_creates_a_follow_up_in_the_series(store, filled):
     """`f` on the highlighted meeting: a week later, check-in, same series and people; the
     cockpit opens on it."""

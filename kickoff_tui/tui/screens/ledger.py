@@ -163,7 +163,7 @@ class LedgerScreen(Screen[None]):
         shown = f" (first {len(entries)} shown)" if found.total > len(entries) else ""
         status.update(
             Text(f"{found.total} item(s){shown}: {c['open']} open, {c['overdue']} overdue, "
-                 f"{c['done']} done · o open only · v overdue only · / filter · esc back")
+                 f"{c['done']} done · enter opens · o open · v overdue · / filter · esc back")
         )  # fmt: skip
         self.loads += 1
         self.post_message(self.Loaded())
@@ -171,6 +171,12 @@ class LedgerScreen(Screen[None]):
             self.on_loaded()
 
     # -- keys -----------------------------------------------------------------------------
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row opens its meeting in the cockpit."""
+        if 0 <= event.cursor_row < len(self.entries):
+            self.app.open_meeting(self.entries[event.cursor_row].meeting_id)  # type: ignore[attr-defined]
+
     @on(Input.Submitted, "#ledger-filter")
     def _filter(self, event: Input.Submitted) -> None:
         self.filter_text = event.value.strip()
