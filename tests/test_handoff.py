@@ -154,6 +154,8 @@ def test_prep_on_the_command_line_and_attendee_email(tmp_path):
     assert r.returncode == 0
     r = kickoff("attendee", "acme", "Al Ek", "--email", "al at acme", "--db", db)
     assert r.returncode == 2 and "not an email address" in r.stderr
+    r = kickoff("attendee", "acme", "Dana Kim", "--email", "dana@new.example", "--db", db)
+    assert r.returncode == 0 and "updated Dana Kim (theirs): email" in r.stdout
     r = kickoff("prep", "acme", "--from", str(tmp_path / "missing.toml"), "--db", db)
     assert r.returncode == 2 and "missing.toml" in r.stderr
     from kickoff_tui.core.store import Store
@@ -161,3 +163,4 @@ def test_prep_on_the_command_line_and_attendee_email(tmp_path):
     store = Store.open("sqlite:///" + db)
     names = {a.name: a.email for a in load_snapshot(store, "acme-corp-2026-12-01").attendees}
     assert names["Bo Ek"] == "bo@acme.example" and "Al Ek" not in names
+    assert names["Dana Kim"] == "dana@new.example"
