@@ -94,7 +94,7 @@ class Person:
     seniority: int = 0
     roles: tuple[str, ...] = ()
     present: bool = True
-    email: str | None = None  # no column yet: outputs leave it empty
+    email: str | None = None  # attendee.email (kickoff attendee --email, handoff files)
 
     @property
     def id(self) -> int:  # so people.Candidate-style code can read it
