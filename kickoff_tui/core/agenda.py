@@ -59,6 +59,7 @@ BLOCK_KINDS: tuple[str, ...] = (
     "risks",
     "next-steps",
     "readiness",
+    "since-last-time",  # a follow-up meeting's open items of the series (``core.series``)
     "general",
 )
 

@@ -33,6 +33,9 @@ PICKER: tuple[Cmd, ...] = (
     Cmd("open", "enter", "Open", "Open the highlighted meeting in the cockpit", show=False),
     Cmd("new", "n", "New meeting", "Create a meeting from an agenda template"),
     Cmd("demo", "t", "Try the demo", "Open the demo kickoff (the same one each time)"),
+    Cmd("follow_up", "f", "Follow-up meeting",
+        "A meeting after the highlighted one: same people, Since last time", show=False),
+    Cmd("ledger", "l", "Ledger", "Every open commitment of every meeting", show=False),
     Cmd("delete", "delete", "Delete", "Delete the highlighted meeting (asks first)",
         key_display="del"),
     Cmd("templates", "ctrl+l", "Templates", "List the agenda templates and any broken one",
@@ -42,7 +45,7 @@ PICKER: tuple[Cmd, ...] = (
     Cmd("help", "question_mark", "Help", "Show the picker's keys", key_display="?"),
 )  # fmt: skip
 #: Keys the list keeps for itself: every other letter typed there starts the filter.
-_COMMAND_CHARS = frozenset("nt?/")
+_COMMAND_CHARS = frozenset("ntfl?/")
 
 
 class FilterInput(Input):
@@ -184,6 +187,30 @@ class PickerScreen(Screen[None]):
         self.app.push_screen(NewMeetingScreen(), created)
 
     @work(thread=True, exclusive=True, group="create")
+    def action_follow_up(self) -> None:
+        """A meeting after the highlighted one (its own screen: tui/screens/follow_up.py)."""
+        from kickoff_tui.core.record import resolve_meeting
+        from kickoff_tui.tui.screens.follow_up import FollowUpScreen
+
+        mid = self.app.call_from_thread(self._highlighted)
+        if not mid:
+            return
+        after = resolve_meeting(self.app.store, mid)  # type: ignore[attr-defined]
+
+        def created(new_id: str | None) -> None:
+            if new_id:
+                self.reload()
+                self.app.open_meeting(new_id)  # type: ignore[attr-defined]
+
+        self.app.call_from_thread(self.app.push_screen, FollowUpScreen(after), created)
+
+    def action_ledger(self) -> None:
+        """Every open commitment of every meeting (its own screen: tui/screens/ledger.py)."""
+        from kickoff_tui.tui.screens.ledger import LedgerScreen
+
+        self.app.push_screen(LedgerScreen())
+
+    @work(thread=True, exclusive=True, group="create")
     def action_demo(self) -> None:
         from kickoff_tui.core.demo import open_demo
 
@@ -193,8 +220,8 @@ class PickerScreen(Screen[None]):
 
     def action_help(self) -> None:
         notes = ("Today's and upcoming meetings come first, then the most recent. Letters typed "
-                 "on the list filter it; n, t, ? and / are commands (start with / to filter "
-                 "for them). Every command is also in the palette (ctrl+p).")  # fmt: skip
+                 "on the list filter it; n, t, f, l, ? and / are commands (start with / to "
+                 "filter for them). Every command is also in the palette (ctrl+p).")  # fmt: skip
         self.app.push_screen(KeysScreen("The meeting picker's keys", PICKER, notes))
 
     def action_templates(self) -> None:
