@@ -22,7 +22,8 @@ from kickoff_tui.core.agenda import (
 )
 from kickoff_tui.core.errors import InputError, TemplateError
 
-SHIPPED = {"kickoff-90", "kickoff-play", "onboarding-sop", "four-areas", "alignment-3h"}
+SHIPPED = {"kickoff-90", "kickoff-play", "onboarding-sop", "four-areas", "alignment-3h",
+           "check-in", "first-week"}  # fmt: skip
 
 FIVE_QUESTIONS = [
     "What is the one thing we must get right to make this worth undertaking?",
@@ -124,6 +125,7 @@ def test_block_kinds_vocabulary() -> None:
     assert set(BLOCK_KINDS) == {
         "introductions", "journey", "objectives", "scope", "plan", "roles", "communication",
         "success", "five-questions", "first-value", "risks", "next-steps", "readiness", "general",
+        "since-last-time",
     }  # fmt: skip
     assert len(BLOCK_KINDS) == len(set(BLOCK_KINDS))
 

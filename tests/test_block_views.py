@@ -308,15 +308,29 @@ async def test_five_questions_most_senior_last_and_w_saves_then_advances(store, 
         v = view(pilot)
         assert v.answer_target is not None
         assert (v.answer_target.attendee_name, v.answer_target.question) == ("Maria Lopez", 1)
-        assert "Dana Kim: Get the [data] right" in text(v)
+        assert "Dana Kim (sen 6): Get the [data] right" in text(v)
 
-        # The line stays open: the next answer goes to the person now marked.
-        await pilot.press(*"Trust", "enter")
+        # Enter closed the line: `w` again writes the next person's answer, never "wTrust".
+        assert pilot.app.screen.query_one(CaptureLine).kind == ""
+        await pilot.press("w", *"Trust", "enter")
         await settle(pilot)
         by = {(a.attendee_id, a.question): a.text for a in load_snapshot(store, m.id).answers}
         assert sorted(by.values()) == ["Get the [data] right", "Trust"]
         v = view(pilot)
         assert v.answer_target is not None
+        assert (v.answer_target.attendee_name, v.answer_target.question) == ("Dana Kim", 2)
+
+        # `w` on someone who answered opens their answer to edit, named on the line.
+        await pilot.press("k", "w")
+        line = pilot.app.screen.query_one(CaptureLine)
+        assert line.input.value == "Trust"
+        assert "edit Q1 Maria Lopez ›" in str(line.query_one("#kind").render())
+        await pilot.press("end", *keys(" first"), "enter")
+        await settle(pilot)
+        by = {(a.attendee_id, a.question): a.text for a in load_snapshot(store, m.id).answers}
+        assert sorted(by.values()) == ["Get the [data] right", "Trust first"]
+        v = view(pilot)
+        assert v.answer_target is not None  # back to whoever is next in the record
         assert (v.answer_target.attendee_name, v.answer_target.question) == ("Dana Kim", 2)
 
 

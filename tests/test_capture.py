@@ -143,7 +143,7 @@ def test_empty_due_is_an_error_even_when_a_date_follows_after_a_space():
 def test_past_iso_date_is_kept_with_a_warning():
     c = parse_capture("x due:2026-01-01", MON)
     assert c.due == D(2026, 1, 1)
-    assert c.warnings == ("due date 2026-01-01 is before the meeting",)
+    assert c.warnings == ("due Thu 1 Jan 2026 is before the meeting — check the date",)
 
 
 # --- owners ----------------------------------------------------------------------------------

@@ -223,6 +223,10 @@ CASES: list[tuple[str, Step, Step]] = [
     ("followthrough-late",
      lambda k: setattr(k, "now", START.add(days=2)),
      lambda k: k.meet(followthrough_exported_at=START.add(hours=5).in_timezone("UTC"))),
+    ("promise-unreconciled",
+     lambda k: k.item("question", kind="promise"),
+     lambda k: __import__("kickoff_tui.core.promises").core.promises.reconcile(
+         k.store, k.items["question"].id, "confirmed")),
 ]  # fmt: skip
 
 

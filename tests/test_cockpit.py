@@ -126,8 +126,12 @@ async def tick(pilot: Pilot) -> None:
     await settle(pilot)
 
 
+def keys(text: str) -> list[str]:
+    return ["space" if ch == " " else ch for ch in text]
+
+
 async def type_text(pilot: Pilot, text: str) -> None:
-    await pilot.press(*("space" if ch == " " else ch for ch in text))
+    await pilot.press(*keys(text))
 
 
 async def capture(pilot: Pilot, key: str, text: str) -> None:
@@ -499,9 +503,28 @@ async def test_capture_action_with_owner_due_and_severity(store, meeting, clock)
         assert p.border_title == "Actions (1)"
         row = p.render().plain
         assert row.startswith("H SSO list @Maria Lopez Fri 27 Nov")  # (the rest: cut at 120)
-        # the line stays open for the next action and is empty
+        # the line closes: the next key is the cockpit's (issue 10: kinds never misfile)
         line = app.screen.query_one(CaptureLine)
-        assert line.kind == "action" and line.input.value == ""
+        assert line.kind == "" and line.input.value == "" and app.focused is None
+
+
+async def test_a_r_d_sequence_files_an_action_a_risk_and_a_decision(store, meeting, clock):
+    """Enter closes the line, so each kind key opens its own line (issue 10, point 1)."""
+    async with make_app(store, meeting, clock).run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("a", *keys("review the SOW"), "enter")
+        await pilot.press("r", *keys("rollout may slip"), "enter")
+        await pilot.press("d", *keys("daily standups"), "enter")
+        await pilot.press("q", *keys("quarterly review?"), "enter")
+        await settle(pilot)
+        items = sorted(list_items(store, meeting.id), key=lambda i: i.id)
+        assert [(i.kind, i.text) for i in items] == [
+            ("action", "review the SOW"),
+            ("risk", "rollout may slip"),
+            ("decision", "daily standups"),
+            ("question", "quarterly review?"),
+        ]
 
 
 @pytest.mark.parametrize(
@@ -553,9 +576,7 @@ async def test_panes_are_newest_first_with_counts(store, meeting, clock):
         app = pilot.app
         await pilot.press("s")
         await capture(pilot, "a", "first")
-        await type_text(pilot, "second @sam")  # the line stays open for another action
-        await pilot.press("enter")
-        await pilot.press("escape")
+        await capture(pilot, "a", "second @sam")  # Enter closed the line: `a` opens the next
         await capture(pilot, "r", "third sev:l")
         await pilot.press("escape")
         await settle(pilot)
@@ -643,10 +664,10 @@ async def test_edit_an_item_from_its_pane(store, meeting, clock):
         await settle(pilot)
         line = app.screen.query_one(CaptureLine)
         assert line.editing is not None
-        assert line.input.value == 'send deck @"Maria Lopez" due:2026-11-27'
-        assert "edit action ›" in screen_text(app)
+        assert line.input.value == 'action send deck @"Maria Lopez" due:2026-11-27'
+        assert "edit #1 ›" in screen_text(app)
         await pilot.press("ctrl+u")  # clear the line
-        await type_text(pilot, "send the revised deck @sam due:mon sev:high")
+        await type_text(pilot, "action send the revised deck @sam due:mon sev:high")
         await pilot.press("enter")
         await settle(pilot)
         (item,) = list_items(store, meeting.id, include_deleted=True)
@@ -657,6 +678,30 @@ async def test_edit_an_item_from_its_pane(store, meeting, clock):
         assert item.version == 2
         assert [i.text for i in pane(app, "action").items] == ["send the revised deck"]
         assert "send the revised deck @Sam Patel" in pane(app, "action").render().plain
+
+
+async def test_an_edit_changes_the_kind_of_a_misfiled_item(store, meeting, clock):
+    """The edit line is led by the item's kind word: change the word, change the kind."""
+    async with make_app(store, meeting, clock).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await pilot.press("s")
+        await capture(pilot, "a", "SSO may slip @dana")
+        await settle(pilot)
+        await pilot.click("#pane-action")
+        await pilot.press("enter")
+        await settle(pilot)
+        line = app.screen.query_one(CaptureLine)
+        assert line.input.value.startswith("action SSO may slip")
+        await pilot.press("home", *["delete"] * len("action"), *keys("risk"))
+        await settle(pilot)
+        assert str(app.screen.query_one("#preview").render()).startswith("✓ risk")
+        await pilot.press("enter")
+        await settle(pilot)
+        (item,) = list_items(store, meeting.id, include_deleted=True)
+        assert (item.kind, item.text, item.owner, item.version) == ("risk", "SSO may slip",
+                                                                     "Dana Kim", 2)  # fmt: skip
+        assert pane(app, "action").items == []
+        assert [i.text for i in pane(app, "risk").items] == ["SSO may slip"]
 
 
 async def test_mark_done_from_the_pane(store, meeting, clock):
@@ -681,8 +726,7 @@ async def test_delete_then_undo(store, meeting, clock):
         app = pilot.app
         await pilot.press("s")
         await capture(pilot, "d", "go with Okta")
-        await type_text(pilot, "weekly Tuesday status")
-        await pilot.press("enter", "escape")
+        await capture(pilot, "d", "weekly Tuesday status")
         await pilot.click("#pane-decision")
         p = pane(app, "decision")
         assert [i.text for i in p.items] == ["weekly Tuesday status", "go with Okta"]

@@ -68,7 +68,7 @@ async def test_a_write_the_database_aborts_keeps_the_cockpit_and_lands_once(tmp_
         await pilot.press("s")  # the timer's event is refused by the trigger
         await pilot.press("a")
         await type_line(pilot, "Send the recap @maria due:fri")
-        await pilot.press("enter")
+        await pilot.press("enter", "a")  # (Enter closed the line; `a` opens the next)
         await type_line(pilot, "half typed")
         await until(pilot, lambda: "injected" in problem(app), timeout=15)
         await pilot.pause()

@@ -301,7 +301,7 @@ def test_killed_while_editing_the_edit_comes_back_to_the_same_item(store, meetin
         for key in "\t\t\r":  # past the block view to the Actions pane; Enter edits its item
             time.sleep(0.3)
             term.press(key)
-        term.wait_for("edit action ›", after=mark)
+        term.wait_for("edit #1 ›", after=mark)
         term.press(" by friday")
         wait_until(lambda: (read_draft(path) or {}).get("text", "").endswith("by friday"),
                    what="the edit's draft")  # fmt: skip
@@ -310,8 +310,8 @@ def test_killed_while_editing_the_edit_comes_back_to_the_same_item(store, meetin
     left = read_draft(path)
     assert left is not None
     assert (left["item_id"], left["version"]) == (item.id, item.version)
-    line = to_line(item) + " by friday"
-    assert asyncio.run(_restored(db_url, meeting.id)) == ("action", line, item.id, item.version)
+    line = "action " + to_line(item) + " by friday"  # (led by its kind word: it can change)
+    assert asyncio.run(_restored(db_url, meeting.id)) == ("", line, item.id, item.version)
 
 
 async def _restored(db_url: str, meeting_id: str, role: str = "facilitator") -> tuple:
@@ -393,7 +393,7 @@ async def test_saved_escaped_or_emptied_line_clears_the_draft(store, meeting, db
         assert [i.text for i in list_items(store, meeting.id, "risk")] == ["Vendor delay"]
         assert read_draft(path) is None
         # cancelled with Escape; ↑ still brings the words back (and they are a draft again)
-        await pilot.press(*keys("Budget cut"))
+        await pilot.press("r", *keys("Budget cut"))  # (Enter closed the line)
         await settle(line, pilot)
         assert read_draft(path)["text"] == "Budget cut"
         await pilot.press("escape")
@@ -703,9 +703,10 @@ async def test_a_line_taken_before_its_save_lands_is_kept_until_it_lands(tmp_pat
     app = QueueingApp(tmp_path)
     async with app.run_test() as pilot:
         line = app.query_one(CaptureLine)
-        line.open("action")
         for text in ("first", "second"):
+            line.open("action")  # (as `a` does: Enter closes the line)
             await pilot.press(*keys(text), "enter")
+        line.open("action")
         await pilot.press(*keys("third"))
         await settle(line, pilot)
         kept = read_file(path)
@@ -730,3 +731,16 @@ async def test_a_line_taken_before_its_save_lands_is_kept_until_it_lands(tmp_pat
             line.landed(token)
         await settle(line, pilot)
     assert read_file(path) is None  # everything landed, nothing on the line: no file
+
+
+async def test_ctrl_q_with_half_a_risk_keeps_it_for_the_next_open(store, meeting, db_url):
+    """Quitting never drops what was typed (issue 16, point 3): ctrl+q with half a risk on the
+    line quits, and the next open of the meeting offers the risk back on the line."""
+    app = make_app(db_url, meeting.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("r", *keys("SSO may sl"), "ctrl+q")  # one key after the other, fast
+        await until(pilot, lambda: not app.is_running)
+    assert list_items(store, meeting.id) == []  # not saved: it was half typed
+    assert (read_draft(draft_path(db_url, meeting.id)) or {}).get("text") == "SSO may sl"
+    assert (await _restored(db_url, meeting.id))[:2] == ("risk", "SSO may sl")

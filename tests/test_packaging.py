@@ -24,7 +24,8 @@ def test_wheel_ships_templates_and_they_load(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     shipped = {Path(n).name for n in names if n.startswith("kickoff_tui/data/agendas/")}
     assert {"kickoff-90.toml", "kickoff-play.toml", "onboarding-sop.toml", "four-areas.toml",
-            "alignment-3h.toml"} <= shipped  # fmt: skip
+            "alignment-3h.toml", "check-in.toml", "first-week.toml"} <= shipped  # fmt: skip
+    assert "kickoff_tui/data/handoff-example.toml" in names  # the README's handoff example
     assert "kickoff_tui/data/schemas/kickoff-crm.schema.json" in names  # the CRM JSON's contract
     assert "kickoff_tui/web/live.js" in names  # the share page's script
     unpacked = tmp_path / "site"
@@ -39,6 +40,9 @@ def test_wheel_ships_templates_and_they_load(tmp_path):
         "assert c.schema()['properties']['schema_version']['const'] == c.SCHEMA_VERSION\n"
         "import kickoff_tui.web.share as w\n"
         "assert b'EventSource' in w.live_script()\n"
+        "import kickoff_tui.core.handoff as h\n"
+        f"assert str(h.example_path()).startswith({str(unpacked)!r}), h.example_path()\n"
+        "assert h.read_file(h.example_path()).people\n"
     )
     out = subprocess.run(
         [sys.executable, "-S", "-c", code], capture_output=True, text=True, check=True,

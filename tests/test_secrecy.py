@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from kickoff_tui.core import record
 from kickoff_tui.core.agenda import get_template
+from kickoff_tui.core.attendees import put_attendee
 from kickoff_tui.core.entry import submit
 from kickoff_tui.core.errors import CaptureError
 from kickoff_tui.core.export import pack
@@ -194,3 +195,20 @@ def test_owner_flagged_the_same_in_every_output(tmp_path: Path) -> None:
         assert "bob (not an attendee)" in text, fmt
         assert "Jörg Weber" in text, fmt
         assert "joerg" not in text, fmt
+
+
+def test_the_csv_carries_the_owners_email_once_known(tmp_path: Path) -> None:
+    """Issue 15.7's "owner email" column: filled from attendee.email (schema 4), empty for an
+    owner who is not an attendee; read back with csv and utf-8-sig."""
+    import csv
+    import io
+
+    store = Store.open("sqlite:///" + str(tmp_path / "k.db"))
+    m = record.create_meeting(store, "Acme", get_template("kickoff-90"), START, TZ)
+    put_attendee(store, m.id, "María López", side="theirs", email="maria@acme.example")
+    for text in ("Send recap @maria due:fri", "Book room @bob due:fri"):
+        record.add_item(store, m, "action", record.parse_line(store, m, text))
+    data = pack.render(record.load_snapshot(store, m.id), "csv", NOW).decode("utf-8-sig")
+    rows = {r["title"]: r for r in csv.DictReader(io.StringIO(data, newline=""))}
+    assert rows["Send recap"]["owner email"] == "maria@acme.example"
+    assert rows["Book room"]["owner email"] == ""

@@ -75,7 +75,7 @@ async def test_keys_clock_and_line_answer_while_the_store_is_stalled(stalled, cl
             # Captures on both terminals are queued; the line is free for the next one.
             await fp.press("a")
             await type_line(fp, "First during the stall @maria")
-            await fp.press("enter")
+            await fp.press("enter", "a")  # (Enter closes the line; `a` opens the next)
             await type_line(fp, "Second during the stall")
             await fp.press("enter")
             line = fac.screen.query_one(CaptureLine)
@@ -85,6 +85,7 @@ async def test_keys_clock_and_line_answer_while_the_store_is_stalled(stalled, cl
             await np.press("enter")
             assert note.screen.query_one(CaptureLine).border_subtitle == "saving…"
             # What is typed echoes.
+            await fp.press("a")
             await type_line(fp, "typed [x] echo")
             await fp.pause()
             assert line.input.value == "typed [x] echo"

@@ -154,7 +154,7 @@ async def test_keys_before_the_store_opens_all_take_effect_in_order(
         if backend == "sqlite":  # the clock runs at once
             assert "8:00 left in Welcome" in str(screen.query_one("#clockbar").render())
         await pilot.press("a", *keys("Send the SOW @maria"), "enter")
-        await pilot.press(*keys("Book the demo"), "enter", "escape")
+        await pilot.press("a", *keys("Book the demo"), "enter", "escape")
         clock.advance(minutes=2)
         await pilot.press("n")
         await pilot.pause()

@@ -75,6 +75,10 @@ def test_feed_sees_other_connections_commits(store, meeting, db_url):
     other = Store.open(db_url)
     add_lines(other, meeting, "risk", ["r1"])
     changes = feed.poll()
+    deadline = time.monotonic() + 10
+    while not changes and time.monotonic() < deadline:  # PostgreSQL: the NOTIFY may lag a bit
+        time.sleep(0.05)
+        changes = feed.poll()
     assert [c.table_name for c in changes] == ["item"]
     assert feed.poll() == []  # nothing new: data_version did not move
     feed.close()

@@ -37,7 +37,7 @@ async def until(pilot, condition, timeout: float = 5.0) -> None:
 async def type_line(pilot, key: str, text: str) -> None:
     await pilot.press(key)
     pilot.app.screen.query_one(CaptureLine).input.value = text
-    await pilot.press("enter", "escape")  # the line stays open after Enter; Esc leaves it
+    await pilot.press("enter")  # Enter saves and closes the line
 
 
 def pane_texts(app, kind: str) -> list[str]:

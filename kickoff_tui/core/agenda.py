@@ -59,6 +59,7 @@ BLOCK_KINDS: tuple[str, ...] = (
     "risks",
     "next-steps",
     "readiness",
+    "since-last-time",  # a follow-up meeting's open items of the series (``core.series``)
     "general",
 )
 
@@ -192,13 +193,19 @@ def parse_template(text: str, origin: str) -> Template:
     )
 
 
-def load_templates(user_dir: Path | None = None) -> dict[str, Template]:
+def load_templates(
+    user_dir: Path | None = None, warnings: list[str] | None = None
+) -> dict[str, Template]:
     """All templates by name, sorted: the shipped ones, then the user's ``*.toml`` on top.
 
     A user template with the same name as a shipped one replaces it, so a team can adapt the
     standard kickoff without forking. An invalid user file raises :class:`TemplateError` rather
     than being skipped: a silently missing template is harder to diagnose than a clear error.
     A missing ``user_dir`` is fine (most people never create one).
+
+    With a ``warnings`` list, a broken user file is not raised but named there (the file, the
+    field and the fix), and the good templates are still returned: the picker and
+    ``kickoff templates`` keep working while one file in the folder is broken.
     """
     templates: dict[str, Template] = {}
 
@@ -219,18 +226,30 @@ def load_templates(user_dir: Path | None = None) -> dict[str, Template]:
         for path in sorted(user_dir.glob("*.toml")):
             if not path.is_file():
                 continue
-            template = parse_template(_read_user_file(path), str(path))
+            try:
+                template = parse_template(_read_user_file(path), str(path))
+            except TemplateError as exc:
+                if warnings is None:
+                    raise
+                warnings.append(f"{exc} — fix the file, or move it out of {user_dir}")
+                continue
             templates[template.name] = template
 
     return dict(sorted(templates.items()))
 
 
 def get_template(name: str, user_dir: Path | None = None) -> Template:
-    """The template called ``name``; an unknown name is answered with the names that exist."""
-    templates = load_templates(user_dir)
+    """The template called ``name``; an unknown name is answered with the names that exist.
+    Another user file being broken does not stop this one; the named file being broken does."""
+    broken: list[str] = []
+    templates = load_templates(user_dir, broken)
     try:
         return templates[name]
     except KeyError:
+        if user_dir is not None and (user_dir / f"{name}.toml").is_file():
+            parse_template(
+                _read_user_file(user_dir / f"{name}.toml"), str(user_dir / f"{name}.toml")
+            )
         choices = ", ".join(templates)
         raise InputError(
             f"unknown template '{name}' — choose one of: {choices} (kickoff templates lists them)"

@@ -37,9 +37,11 @@ def add_attendee(
     seniority: int = 0,
     roles: Iterable[str] = (),
     present: bool = True,
+    email: str | None = None,
     by: str = "cli",
 ) -> Attendee:
     name = _name(name)
+    email = read_email(email)
     side = _side(side)
     title = _title(title)
     role_list = _roles(roles)
@@ -60,10 +62,23 @@ def add_attendee(
             seniority=seniority,
             roles=",".join(role_list),
             present=present,
+            email=email,
             created_at=utcnow(),
         )
         s.add(a)
     return a
+
+
+def read_email(value: str | None) -> str | None:
+    """An email address as stored (trimmed), None for none; a malformed one raises (exit 2)."""
+    if value is None or not value.strip():
+        return None
+    from kickoff_tui.core.handoff import check_email
+
+    found = check_email(clean(value, field="the email address"))
+    if found is None:
+        raise InputError(f"'{value.strip()}' is not an email address — write name@domain.tld")
+    return found
 
 
 def _name(name: str) -> str:
@@ -244,6 +259,8 @@ def update_attendee(store: Store, attendee_id: int, by: str = "cli", **fields: o
             raise InputError("the attendee's name is empty — type a name")
     if isinstance(title := fields.get("title"), str):
         fields["title"] = clean(title, field="the attendee's title").strip()
+    if "email" in fields:
+        fields["email"] = read_email(fields["email"])  # type: ignore[arg-type]
     with store.write(by) as s:
         a = s.get(Attendee, attendee_id)
         if a is None:

@@ -399,7 +399,12 @@ def parse_capture(
         if esc_warning:
             warnings.append(esc_warning.replace("owner", "escalation to", 1))
     if due is not None and due < base:
-        warnings.append(f"due date {due.to_date_string()} is before the meeting")
+        warnings.append(f"due {due.format('ddd D MMM YYYY')} is before the meeting — "
+                        "check the date")  # fmt: skip
+    elif due is not None and due > base.add(months=6):
+        months = (due.year - base.year) * 12 + due.month - base.month
+        said = f"due {due.format('ddd D MMM YYYY')} is {months} months after the meeting"
+        warnings.append(f"{said} — check the date (due:{due.to_date_string()} says the year)")
     return Capture(
         text=" ".join(text),
         kind=kind,

@@ -43,6 +43,8 @@ blocks-never-opened          warning     after the (planned) end, a block was ne
 agenda-overrun               warning     block minutes sum past the meeting's time box
 kickoff-late                 warning     kickoff more than 7 days after contract close
 followthrough-late           warning     the pack was not exported within 24 h of the end
+promise-unreconciled         warning     a promise from sales was not confirmed, corrected, put out
+                                         of scope or turned into a risk (``core.promises``)
 ===========================  ==========  =======================================================
 
 Headless: imports no Textual.
@@ -113,6 +115,7 @@ CHECKS: tuple[tuple[str, str, str], ...] = (
     ("agenda-overrun", WARNING, "the agenda fits its time box"),
     ("kickoff-late", WARNING, "kickoff within 7 days of contract close"),
     ("followthrough-late", WARNING, "follow-through exported within 24 hours"),
+    ("promise-unreconciled", WARNING, "every promise from sales was reconciled"),
 )
 CHECK_IDS: tuple[str, ...] = tuple(c[0] for c in CHECKS)
 
@@ -351,6 +354,17 @@ def _decisions(rec: MeetingRecord) -> Iterator[Finding]:
             )  # fmt: skip
 
 
+def _promises(rec: MeetingRecord) -> Iterator[Finding]:
+    for item in rec.items_of("promise"):
+        if item.resolution is None:
+            yield Finding(
+                "promise-unreconciled", WARNING, f"{label(item)} was not reconciled",
+                "Confirm it, correct it, put it out of scope or turn it into a risk "
+                f"(kickoff promise ID {item.number} confirmed|corrected \"…\"|out-of-scope|risk).",
+                item_id=item.row_id,
+            )  # fmt: skip
+
+
 def _authority(rec: MeetingRecord) -> Iterator[Finding]:
     if not rec.holders(Side.THEIRS, "decision-maker"):
         yield Finding(
@@ -533,15 +547,20 @@ def _time(rec: MeetingRecord, now: pendulum.DateTime) -> Iterator[Finding]:
                 "recover momentum.",
             )  # fmt: skip
     deadline = followthrough_deadline(rec)
-    sent = m.followthrough_exported_at
+    # `kickoff sent` says when it went out; without it, the first export is the best evidence
+    # of a follow-through ready in time (and is never called "sent").
+    sent = m.followthrough_sent_at
+    went = "was sent" if sent is not None else "was exported"
+    sent = sent if sent is not None else m.followthrough_exported_at
     if sent is not None:
         if sent > deadline:
             hours = (sent - meeting_end(rec)).total_seconds() / 3600
             yield Finding(
                 "followthrough-late", WARNING,
-                f"Follow-through went out {hours:.0f} hours after the meeting "
+                f"Follow-through {went} {hours:.0f} hours after the meeting "
                 f"(within {FOLLOWTHROUGH_HOURS} expected)",
-                "Export and send the follow-through the same day next time.",
+                "Send the follow-through the same day next time (kickoff mail, then kickoff "
+                "sent).",
             )  # fmt: skip
     elif now > deadline:
         hours = (now - meeting_end(rec)).total_seconds() / 3600
@@ -549,7 +568,8 @@ def _time(rec: MeetingRecord, now: pendulum.DateTime) -> Iterator[Finding]:
             "followthrough-late", WARNING,
             f"Follow-through not sent: {hours:.0f} hours since the meeting "
             f"(within {FOLLOWTHROUGH_HOURS} expected)",
-            "Export the follow-through pack now (kickoff export) and send the email.",
+            "Write the follow-through now (kickoff mail ID -o DIR), send it, then record it "
+            "(kickoff sent ID).",
         )  # fmt: skip
 
 
@@ -563,7 +583,7 @@ def run_checks(source: Any, now: pendulum.DateTime) -> list[Finding]:
     for part in (
         _actions(rec), _risks(rec), _deviations(rec), _decisions(rec), _authority(rec), _roles(rec),
         _five_questions(rec), _metrics(rec), _first_value(rec), _scope_and_plan(rec),
-        _governance(rec), _owners(rec), _time(rec, now),
+        _governance(rec), _owners(rec), _time(rec, now), _promises(rec),
     ):  # fmt: skip
         found.extend(part)
     order = {cid: n for n, cid in enumerate(CHECK_IDS)}
@@ -595,8 +615,9 @@ def play_measures(rec: MeetingRecord, now: pendulum.DateTime | None = None) -> d
         days_after_close = (dt.date(day.year, day.month, day.day) - m.contract_close).days
     deadline = followthrough_deadline(rec)
     within: bool | None
-    if m.followthrough_exported_at is not None:
-        within = m.followthrough_exported_at <= deadline
+    went = m.followthrough_sent_at or m.followthrough_exported_at
+    if went is not None:
+        within = went <= deadline
     elif now is not None and now > deadline:
         within = False
     else:
@@ -616,6 +637,9 @@ def play_measures(rec: MeetingRecord, now: pendulum.DateTime | None = None) -> d
         "first_value_defined": rec.first_value.defined,
         "next_meeting_scheduled": rec.next_meeting is not None,
         "followthrough_exported_at": sent.isoformat() if sent is not None else None,
+        "followthrough_sent_at": (
+            m.followthrough_sent_at.isoformat() if m.followthrough_sent_at is not None else None
+        ),
         "followthrough_within_24h": within,
     }
 

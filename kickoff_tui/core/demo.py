@@ -39,3 +39,16 @@ def create_demo(store: Store, now: pendulum.DateTime | None = None) -> Meeting:
         add_lines(store, meeting, kind, lines, by="demo")
     update_meeting(store, meeting.id, by="demo", contract_close=start.date().subtract(days=4))
     return meeting
+
+
+def open_demo(store: Store, *, reset: bool = False) -> tuple[Meeting, str]:
+    """The one demo meeting: the existing one reopened, or (``reset``, or none yet) a fresh one.
+    Returns it and what was done ("reopened", "reset", "created")."""
+    from kickoff_tui.core.deletion import delete_meeting, find_demo
+
+    found = find_demo(store)
+    if found is not None and not reset:
+        return found, "reopened"
+    if found is not None:
+        delete_meeting(store, found.id, by="demo")
+    return create_demo(store), "reset" if found is not None else "created"

@@ -190,9 +190,11 @@ def import_lines(
     *,
     block_id: int | None = None,
     by: str = "cli",
+    warnings: list[str] | None = None,
 ) -> list[int]:
     """Parse every line first, then save them all in one transaction, or none at all; return
-    the new ids. Blank lines are skipped; a bad line raises with its line number.
+    the new ids. Blank lines are skipped; a bad line raises with its line number. What a line
+    saved but wants confirmed (a due date far from the meeting) goes to ``warnings``.
 
     Built for 100,000 lines: the rows go in as batched bulk inserts (no ORM object per item),
     so time and memory grow linearly with the input.
@@ -207,6 +209,8 @@ def import_lines(
             continue
         try:
             parsed.append(parse_capture(line, start, names, tz=meeting.tz))
+            if warnings is not None:
+                warnings.extend(f"line {n}: {w}" for w in parsed[-1].warnings)
         except CaptureError as exc:
             raise CaptureError(f"line {n}: {exc} (nothing was saved)", exc.token) from None
     if not parsed:
@@ -275,12 +279,35 @@ def update_item(
                 f"you edited version {expected_version}) — review the newer text and save again",
                 current=item,
             )
+        steps = _history_steps(item, fields)
         for k, v in fields.items():
             setattr(item, k, v)
+        if steps:  # done / reopened / a new due date: the item's history says so (core.series)
+            from kickoff_tui.core.series import add_history
+
+            for step in steps:
+                add_history(item, step, item.meeting_id, by, utcnow())
         item.version += 1
         item.updated_at = utcnow()
         s.add(item)
     return item
+
+
+def _history_steps(item: Item, fields: dict[str, object]) -> list[str]:
+    """What an edit does to an item's life (status and due date), as history words."""
+    steps: list[str] = []
+    status = fields.get("status")
+    if isinstance(status, str) and status != item.status:
+        steps.append("done" if status == "done" else "reopened")
+    if (
+        "due" in fields
+        and fields["due"] != item.due
+        and item.kind in ("action", "risk", "question")
+    ):
+        new = fields["due"]
+        old = item.due.isoformat() if item.due else "no date"
+        steps.append(f"due moved from {old} to {new.isoformat() if new else 'no date'}")  # type: ignore[attr-defined]
+    return steps
 
 
 def set_deleted(store: Store, item_id: int, deleted: bool, *, by: str = "cli") -> Item:

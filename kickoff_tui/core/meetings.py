@@ -130,9 +130,11 @@ def create_meeting(
     minutes: int | None = None,
     fit_to_box: bool = False,
     contract_close: pendulum.Date | None = None,
+    after: Meeting | None = None,
     by: str = "cli",
 ) -> Meeting:
-    """Create a meeting with its blocks from a template, under a fresh readable id."""
+    """Create a meeting with its blocks from a template, under a fresh readable id; ``after``
+    links it to the meeting before it in a series (see ``core.series``)."""
     client = clean(client, field="the client name").strip()
     if not client:
         raise InputError("the client name is empty — give it as the first argument")
@@ -149,6 +151,11 @@ def create_meeting(
     ]
     if fit_to_box:
         specs = fit(specs, box)
+    if after is not None and not any(b.kind == "since-last-time" for b in specs):
+        # A follow-up opens with the series' open items, whatever its template.
+        specs = [BlockSpec(title="Since last time", kind="since-last-time", minutes=5,
+                           prompts=("Each open item: done, slipped (to when?) or dropped?",)),
+                 *specs]  # fmt: skip
     local_day = start.in_timezone(tz).to_date_string()
     base = f"{slugify(client)}-{local_day}"
 
@@ -157,9 +164,14 @@ def create_meeting(
             id=mid, client=client, title=title or f"{client} kickoff", template=template.name,
             start_utc=start.in_timezone("UTC"), tz=tz, planned_minutes=box,
             contract_close=contract_close, created_at=utcnow(),
+            after_id=after.id if after is not None else None,
+            series_id=(after.series_id or after.id) if after is not None else None,
         )  # fmt: skip
 
-    return retry_once_on_race(lambda: _insert_meeting(store, base, new_meeting, specs, by))
+    people_from = after.id if after is not None else None
+    return retry_once_on_race(
+        lambda: _insert_meeting(store, base, new_meeting, specs, by, people_from)
+    )
 
 
 def _insert_meeting(
@@ -168,6 +180,7 @@ def _insert_meeting(
     new_meeting: Callable[[str], Meeting],
     specs: Sequence[BlockSpec],
     by: str,
+    people_from: str | None = None,
 ) -> Meeting:
     with store.write(by) as s:
         taken = set(s.exec(select(Meeting.id).where(col(Meeting.id).startswith(base))).all())
@@ -175,6 +188,7 @@ def _insert_meeting(
         while mid in taken:
             mid, n = f"{base}-{n}", n + 1
         meeting = new_meeting(mid)
+        meeting.series_id = meeting.series_id or mid  # a meeting alone is its own series
         s.add(meeting)
         s.flush()
         for pos, spec in enumerate(specs):
@@ -188,6 +202,11 @@ def _insert_meeting(
                     prompts_json=json.dumps(list(spec.prompts)),
                 )
             )
+        if people_from is not None:  # a follow-up starts with the same people (present or not)
+            for a in s.exec(select(Attendee).where(Attendee.meeting_id == people_from)):
+                s.add(Attendee(meeting_id=mid, name=a.name, side=a.side, title=a.title,
+                               seniority=a.seniority, roles=a.roles, present=a.present,
+                               email=a.email, created_at=utcnow()))  # fmt: skip
     return meeting
 
 
@@ -315,7 +334,13 @@ def load_snapshot(store: Store, meeting_id: str, *, with_items: bool = True) -> 
 def snapshot_in(s: Session, m: Meeting, *, with_items: bool = True) -> Snapshot:
     """The snapshot read through an open session: inside a unit of work (after
     :func:`lock_meeting`) it is exactly what that transaction decides on."""
+    from kickoff_tui.core.series import carried_in
+
+    # (Also without the items: a follow-up's screen reloads this list with the meeting's facts.)
+    carried, carried_meetings = carried_in(s, m)
     return Snapshot(
+        carried=carried,
+        carried_meetings=carried_meetings,
         meeting=m,
         blocks=list(s.exec(select(Block).where(Block.meeting_id == m.id).order_by("position"))),
         attendees=list(s.exec(select(Attendee).where(Attendee.meeting_id == m.id).order_by("id"))),

@@ -115,6 +115,16 @@ class Meeting(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     version: int = 1
     uid: str = _uid_col()
+    # Issue 11 (before and after the call). ``after_id`` links a meeting to the one before it in
+    # a series; ``series_id`` is the first meeting's id (a lone meeting is its own series).
+    after_id: str | None = Field(default=None, max_length=80)
+    series_id: str | None = Field(default=None, max_length=80)
+    followthrough_sent_at: dt.datetime | None = (
+        _utc_col()
+    )  # `kickoff sent`: exporting is not sending
+    invited_at: dt.datetime | None = _utc_col()  # customer invitation written (`kickoff invite`)
+    briefed_at: dt.datetime | None = _utc_col()  # internal brief written (`invite --internal`)
+    prep: str | None = Field(default=None, sa_column=Column(Text))  # JSON: pre-reads, ticks
 
     def local_start(self) -> pendulum.DateTime:
         return pendulum.instance(self.start_utc).in_timezone(self.tz)
@@ -163,6 +173,7 @@ class Attendee(SQLModel, table=True):
     present: bool = True
     created_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     uid: str = _uid_col()
+    email: str | None = Field(default=None, max_length=254)
 
     @property
     def role_list(self) -> list[str]:
@@ -198,6 +209,13 @@ class Item(SQLModel, table=True):
     deleted: bool = False
     uid: str = _uid_col()
     number: int | None = None  # per meeting, from 1: what people see and type ("#3")
+    # Issue 11: where an imported item came from ("handoff:promise:<key>"), so a second import
+    # updates it; how a promise was reconciled (and the corrected text or the risk it became);
+    # the item's history across a series (JSON list of {at, by, meeting, what}).
+    origin: str | None = Field(default=None, max_length=160)
+    resolution: str | None = Field(default=None, max_length=16)
+    resolution_note: str | None = Field(default=None, sa_column=Column(Text))
+    history: str | None = Field(default=None, sa_column=Column(Text))
     # Schema 4 (issue 10): a risk escalated (seed 002: it threatens the timeline or go-live),
     # and to whom (``esc:@name``; None: escalated, nobody named yet).
     escalated: bool = False

@@ -94,7 +94,7 @@ class Person:
     seniority: int = 0
     roles: tuple[str, ...] = ()
     present: bool = True
-    email: str | None = None  # no column yet: outputs leave it empty
+    email: str | None = None  # attendee.email (kickoff attendee --email, handoff files)
 
     @property
     def id(self) -> int:  # so people.Candidate-style code can read it
@@ -150,6 +150,16 @@ class History:
 
 
 @dataclass(frozen=True)
+class ItemEvent:
+    """One step in an item's life after capture (``core.series``): done, slipped, dropped…"""
+
+    at: pendulum.DateTime | None
+    by: str
+    meeting_id: str
+    what: str
+
+
+@dataclass(frozen=True)
 class Item:
     ident: str
     row_id: int  # internal: what the write functions take until identities land
@@ -167,6 +177,10 @@ class Item:
     internal: bool
     block: BlockInfo | None
     history: History
+    meeting_id: str = ""  # the meeting it was captured in (another one for a carried item)
+    events: tuple[ItemEvent, ...] = ()  # its history across the series, oldest first
+    resolution: str | None = None  # a promise's reconciliation, or "dropped"
+    resolution_note: str = ""
     escalated: bool = False  # a risk escalated (esc): threatens the timeline or go-live
     escalated_to: Owner = None  # esc:@name, resolved like an owner
 
@@ -258,6 +272,11 @@ class MeetingInfo:
     contract_close: dt.date | None
     followthrough_exported_at: pendulum.DateTime | None
     version: int
+    followthrough_sent_at: pendulum.DateTime | None = None  # `kickoff sent`: only this is "sent"
+    invited_at: pendulum.DateTime | None = None  # customer invitation written
+    briefed_at: pendulum.DateTime | None = None  # internal brief written
+    after_id: str | None = None  # the meeting before this one in its series
+    series_id: str | None = None  # the series' first meeting
 
     def local_start(self) -> pendulum.DateTime:
         return self.start_utc.in_timezone(self.tz)
@@ -281,6 +300,10 @@ class MeetingRecord:
     _match: Matcher[Person] = field(
         repr=False, compare=False, hash=False, default_factory=lambda: Matcher(())
     )
+    #: "Since last time": the open items of the earlier meetings of the series (same identities).
+    carried: tuple[Item, ...] = ()
+    #: Their meetings: id -> (title, local start).
+    carried_from: dict[str, tuple[str, pendulum.DateTime]] = field(default_factory=dict)
 
     def items_of(self, kind: str) -> list[Item]:
         return [i for i in self.items if i.kind == kind]
@@ -334,6 +357,29 @@ def _roles(row: Any) -> tuple[str, ...]:
     return tuple(roles)
 
 
+def _events(row: Any) -> tuple[ItemEvent, ...]:
+    """The item's history column (JSON, see ``core.series``) as events."""
+    text = getattr(row, "history", None)
+    if not text:
+        return ()
+    import json
+
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ()
+    out = []
+    for e in data if isinstance(data, list) else []:
+        if isinstance(e, dict):
+            try:
+                at = _utc(e.get("at"))
+            except Exception:
+                at = None
+            out.append(ItemEvent(at, str(e.get("by", "")), str(e.get("meeting", "")),
+                                 str(e.get("what", ""))))  # fmt: skip
+    return tuple(out)
+
+
 def build_record(snap: Any) -> MeetingRecord:
     """The :class:`MeetingRecord` of one snapshot (see the module docstring)."""
     m = snap.meeting
@@ -347,6 +393,10 @@ def build_record(snap: Any) -> MeetingRecord:
         contract_close=_date(getattr(m, "contract_close", None)),
         followthrough_exported_at=_utc(getattr(m, "followthrough_exported_at", None)),
         version=int(getattr(m, "version", 1) or 1),
+        followthrough_sent_at=_utc(getattr(m, "followthrough_sent_at", None)),
+        invited_at=_utc(getattr(m, "invited_at", None)),
+        briefed_at=_utc(getattr(m, "briefed_at", None)),
+        after_id=getattr(m, "after_id", None), series_id=getattr(m, "series_id", None) or mid,
     )  # fmt: skip
 
     people: list[Person] = []
@@ -388,33 +438,46 @@ def build_record(snap: Any) -> MeetingRecord:
     rows = [i for i in snap.items if not getattr(i, "deleted", False)]
     all_ids = [i.id for i in snap.items] + list(getattr(snap, "deleted_item_ids", ()) or ())
     numbered = numbers(all_ids)
-    items: list[Item] = []
-    for r in sorted(rows, key=lambda i: i.id or 0):
-        owner = owner_of(getattr(r, "owner_attendee_id", None), r.owner)
+
+    def item_of(r: Any, number: int, owner: Owner, block: BlockInfo | None) -> Item:
         decided_by = (getattr(r, "decided_by", None) or "").strip()
         decider = owner_of(None, decided_by) if decided_by and decided_by != r.owner else owner
         captured = Side.parse(getattr(r, "side", None))
         side = captured or (owner.side if isinstance(owner, Person) else None)
-        block_id = getattr(r, "block_id", None)
-        items.append(
-            Item(
-                ident=ident_of(r, f"{mid}-item-{r.id}"), row_id=int(r.id),
-                number=number_of(r, numbered), kind=str(Kind.parse(r.kind) or r.kind), text=r.text,
-                owner=owner, decider=decider, due=_date(r.due), side=side,
-                side_captured=captured is not None,
-                status=Status.parse(getattr(r, "status", None)) or Status.OPEN,
-                severity=Severity.parse(getattr(r, "severity", None)),
-                mitigation=(getattr(r, "mitigation", None) or "").strip(),
-                internal=bool(getattr(r, "internal", False)),
-                block=block_by_id.get(block_id) if block_id is not None else None,
-                history=History(
-                    _utc(getattr(r, "created_at", None)), getattr(r, "captured_by", "") or "",
-                    _utc(getattr(r, "updated_at", None)), int(getattr(r, "version", 1) or 1),
-                ),
-                escalated=bool(getattr(r, "escalated", False)),
-                escalated_to=owner_of(None, getattr(r, "escalated_to", None)),
-            )
+        return Item(
+            ident=ident_of(r, f"{r.meeting_id}-item-{r.id}"), row_id=int(r.id), number=number,
+            kind=str(Kind.parse(r.kind) or r.kind), text=r.text, owner=owner, decider=decider,
+            due=_date(r.due), side=side, side_captured=captured is not None,
+            status=Status.parse(getattr(r, "status", None)) or Status.OPEN,
+            severity=Severity.parse(getattr(r, "severity", None)),
+            mitigation=(getattr(r, "mitigation", None) or "").strip(),
+            internal=bool(getattr(r, "internal", False)), block=block,
+            history=History(
+                _utc(getattr(r, "created_at", None)), getattr(r, "captured_by", "") or "",
+                _utc(getattr(r, "updated_at", None)), int(getattr(r, "version", 1) or 1),
+            ),
+            meeting_id=str(getattr(r, "meeting_id", mid) or mid), events=_events(r),
+            resolution=getattr(r, "resolution", None) or None,
+            resolution_note=(getattr(r, "resolution_note", None) or "").strip(),
+            escalated=bool(getattr(r, "escalated", False)),
+            escalated_to=owner_of(None, getattr(r, "escalated_to", None)),
         )  # fmt: skip
+
+    items: list[Item] = []
+    for r in sorted(rows, key=lambda i: i.id or 0):
+        owner = owner_of(getattr(r, "owner_attendee_id", None), r.owner)
+        block_id = getattr(r, "block_id", None)
+        block = block_by_id.get(block_id) if block_id is not None else None
+        items.append(item_of(r, number_of(r, numbered), owner, block))
+    # A carried item's owner is an attendee of its own meeting: matched here by name.
+    carried = tuple(
+        item_of(r, int(r.number or 0), owner_of(None, r.owner), None)
+        for r in getattr(snap, "carried", ()) or ()
+    )
+    carried_from = {
+        cid: (c.title, pendulum.instance(c.start_utc).in_timezone(c.tz))
+        for cid, c in (getattr(snap, "carried_meetings", None) or {}).items()
+    }
 
     answers = tuple(
         Answer(
@@ -461,7 +524,7 @@ def build_record(snap: Any) -> MeetingRecord:
     return MeetingRecord(
         meeting=info, people=tuple(people), blocks=blocks, items=tuple(items), answers=answers,
         notes=notes, events=events, purpose=purpose, cadence=cadence, next_meeting=next_meeting,
-        first_value=first_value, _match=matcher,
+        first_value=first_value, _match=matcher, carried=carried, carried_from=carried_from,
     )  # fmt: skip
 
 

@@ -46,6 +46,12 @@ class MeetingRow:
     created_at: pendulum.DateTime | None = None
     version: int = 1
     uid: str | None = None  # the identity that travels between stores
+    after_id: str | None = None
+    series_id: str | None = None
+    followthrough_sent_at: pendulum.DateTime | None = None
+    invited_at: pendulum.DateTime | None = None
+    briefed_at: pendulum.DateTime | None = None
+    prep: str | None = None
 
     def local_start(self) -> pendulum.DateTime:
         return pendulum.instance(self.start_utc).in_timezone(zone(self.tz))
@@ -82,6 +88,7 @@ class AttendeeRow:
     present: bool = True
     created_at: pendulum.DateTime | None = None
     uid: str | None = None  # the identity that travels between stores
+    email: str | None = None
 
     @property
     def role_list(self) -> list[str]:
@@ -112,6 +119,10 @@ class ItemRow:
     deleted: bool = False
     number: int | None = None  # per meeting, the one people type
     uid: str | None = None  # the identity that travels between stores
+    origin: str | None = None
+    resolution: str | None = None
+    resolution_note: str | None = None
+    history: str | None = None
     escalated: bool = False
     escalated_to: str | None = None
 
@@ -168,7 +179,8 @@ FIELDS: dict[type[Any], tuple[str, ...]] = {
 }
 #: Columns that hold a UTC time, a date or a flag (the same names in every table).
 TIME_COLUMNS = frozenset({"start_utc", "next_meeting_utc", "followthrough_exported_at",
-                          "created_at", "updated_at", "at"})  # fmt: skip
+                          "created_at", "updated_at", "at", "followthrough_sent_at",
+                          "invited_at", "briefed_at"})  # fmt: skip
 DATE_COLUMNS = frozenset({"contract_close", "first_value_date", "due"})
 BOOL_COLUMNS = frozenset({"present", "owner_known", "internal", "deleted", "escalated"})
 

@@ -544,4 +544,6 @@ def _plain_snapshot(snap: Snapshot) -> Snapshot:
     return Snapshot(
         to_row(snap.meeting), to_rows(snap.blocks), to_rows(snap.attendees), to_rows(snap.items),
         to_rows(snap.answers), to_rows(snap.events), to_rows(snap.notes),
+        carried=to_rows(snap.carried),
+        carried_meetings={k: to_row(v) for k, v in snap.carried_meetings.items()},
     )  # fmt: skip

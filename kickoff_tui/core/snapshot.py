@@ -7,8 +7,8 @@ can name it without importing SQLModel. It holds model rows or their plain copie
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kickoff_tui.core.models import (
@@ -35,6 +35,10 @@ class Snapshot:
     notes: list[BlockNote]
     #: Ids of the meeting's deleted items: they keep their per-meeting number (see readmodel).
     deleted_item_ids: tuple[int, ...] = ()
+    #: A follow-up meeting's "Since last time": open items of the earlier meetings of its series
+    #: (the same rows; ``core.series.carried_in``), and those meetings by id.
+    carried: list[Item] = field(default_factory=list)
+    carried_meetings: dict[str, Any] = field(default_factory=dict)
 
     def items_of(self, kind: str) -> list[Item]:
         return [i for i in self.items if i.kind == kind]

@@ -107,6 +107,32 @@ def _v4_agenda_and_raid(conn: Connection) -> None:
 
 
 V4_PARTS.append(_v4_agenda_and_raid)
+
+
+def _v4_around(conn: Connection) -> None:
+    """Issue 11 (before and after the call): attendee emails; the meeting's series link, sent,
+    invitation and brief times and preparation (JSON); an item's origin (a handoff import
+    updates it), promise resolution and history. Every meeting so far is its own series."""
+    for table, column, sql_type in (
+        ("attendee", "email", "VARCHAR(254)"),
+        ("meeting", "after_id", "VARCHAR(80)"),
+        ("meeting", "series_id", "VARCHAR(80)"),
+        ("meeting", "followthrough_sent_at", "DATETIME"),
+        ("meeting", "invited_at", "DATETIME"),
+        ("meeting", "briefed_at", "DATETIME"),
+        ("meeting", "prep", "TEXT"),
+        ("item", "origin", "VARCHAR(160)"),
+        ("item", "resolution", "VARCHAR(16)"),
+        ("item", "resolution_note", "TEXT"),
+        ("item", "history", "TEXT"),
+    ):
+        if sql_type == "DATETIME":  # as create_all writes it on this database
+            sql_type = str(DateTime().compile(dialect=conn.dialect))
+        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
+    conn.execute(text("UPDATE meeting SET series_id = id"))
+
+
+V4_PARTS.append(_v4_around)
 #: False while schema 4 is in the making (no ``schema_v4.db`` yet: the last one is v3).
 V4_RELEASED = False
 

@@ -110,6 +110,8 @@ class Kind(Word):
     OUT_OF_SCOPE = "out-of-scope"
     MILESTONE = "milestone"
     METRIC = "metric"
+    OBJECTIVE = "objective"  # the customer's business outcome, in their words (handoff)
+    PROMISE = "promise"  # what sales promised, reconciled in the kickoff (seed 004)
     ASSUMPTION = "assumption"  # a scope assumption, beside in/out of scope (issue 10)
     DEVIATION = "deviation"  # seed 002: missing attendee, scope conflict, ownership mismatch…
 
@@ -128,6 +130,17 @@ class Severity(Word):
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
+
+
+class Resolution(Word):
+    """How a promise from the sales handoff was reconciled in the kickoff (seed 004's "sales
+    hangover"): confirmed as promised, corrected (with the corrected text), out of scope, or
+    turned into a risk."""
+
+    CONFIRMED = "confirmed"
+    CORRECTED = "corrected"
+    OUT_OF_SCOPE = "out-of-scope"
+    RISK = "risk"
 
 
 class Tag(Word):
@@ -152,6 +165,8 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "out-of-scope": ("out", "scope-out"),
         "milestone": ("milestones", "ms"),
         "metric": ("metrics",),
+        "objective": ("objectives", "goal"),
+        "promise": ("promises", "promised"),
         "assumption": ("assumptions", "assume"),
         "deviation": ("deviations", "dev"),
     },
@@ -164,6 +179,12 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "absent": ("away", "missing", "no"),
     },
     "Severity": {"high": ("h",), "medium": ("med", "m"), "low": ("l",)},
+    "Resolution": {
+        "confirmed": ("confirm", "ok", "kept"),
+        "corrected": ("correct", "changed"),
+        "out-of-scope": ("out", "scope-out", "dropped"),
+        "risk": ("risky", "to-risk"),
+    },
     "Tag": {},
 }
 

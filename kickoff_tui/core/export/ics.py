@@ -2,7 +2,8 @@
 
 * One ``VEVENT`` for the next meeting (when recorded and not internal), as long as the agreed
   cadence says ("weekly, 30 min" → 30 minutes; 60 when it does not say), in the meeting's time
-  zone (``DTSTART;TZID=<zone>`` with a matching ``VTIMEZONE``).
+  zone (``DTSTART;TZID=<zone>`` with a matching ``VTIMEZONE``), repeating as the cadence says
+  (``RRULE:FREQ=WEEKLY;BYDAY=TU`` from "Weekly status, Tuesdays"; see ``core/cadence.py``).
 * One ``VTODO`` per action with a due date, and one for the First Value target date. Due dates
   are whole days (``DUE;VALUE=DATE``), as they were captured.
 
@@ -22,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from kickoff_tui.core.cadence import rrule_of
 from kickoff_tui.core.readmodel import ClientRecord
 
 PRODID = "-//kickoff-tui//kickoff follow-through//EN"
@@ -72,6 +74,9 @@ def render_ics(rec: ClientRecord) -> bytes:
         desc = [f'Follow-up to the kickoff "{m.title}" on {local_start.date().isoformat()}.']
         if rec.cadence:
             desc.append(f"Cadence: {' '.join(rec.cadence.split())}")
+            rule = rrule_of(rec.cadence)  # the agreed cadence repeats the meeting
+            if rule is not None:
+                ev.add("rrule", rule)
         ev.add("description", "\n".join(desc))
         ev.add("status", "CONFIRMED")
         ev.add("transp", "OPAQUE")

@@ -36,6 +36,7 @@ import pendulum
 from kickoff_tui.core.checks import FIVE_QUESTIONS  # one list for checks, views and exports
 from kickoff_tui.core.export import markdown_items as items
 from kickoff_tui.core.export import markdown_meeting as meeting
+from kickoff_tui.core.export import markdown_series as series
 from kickoff_tui.core.export.markdown_escape import escape_cell, escape_inline
 from kickoff_tui.core.export.markdown_page import INTERNAL, NONE_CAPTURED, NOT_AN_ATTENDEE, Page
 from kickoff_tui.core.readmodel import MeetingRecord, as_record
@@ -58,6 +59,9 @@ SECTION_TITLES: tuple[str, ...] = (
     "Health check",
     "Attendees and roles",
     "Agenda",
+    "Since last time",
+    "Objectives",
+    "Promises from sales",
     "Decisions",
     "Action items",
     "Risks",
@@ -69,6 +73,7 @@ SECTION_TITLES: tuple[str, ...] = (
     "Five Questions",
     "First Value and next meeting",
     "Notes",
+    "Item history",
     "Other items",
 )
 
@@ -76,6 +81,9 @@ SECTION_TITLES: tuple[str, ...] = (
 _BODY: tuple[Callable[[Page], None], ...] = (
     meeting.attendees,
     meeting.agenda,
+    series.since_last_time,
+    series.objectives,
+    series.promises,
     items.decisions,
     items.actions,
     items.risks,
@@ -87,6 +95,7 @@ _BODY: tuple[Callable[[Page], None], ...] = (
     meeting.five_questions,
     meeting.first_value,
     items.notes,
+    series.item_history,
     items.other_items,
 )
 

@@ -18,7 +18,7 @@ from kickoff_tui.core.readmodel import Item
 #: The kinds that have a section of their own; anything else goes to "Other items".
 KNOWN_KINDS = frozenset(
     {"decision", "action", "risk", "question", "in-scope", "out-of-scope", "milestone", "metric",
-     "note", "assumption", "deviation"}
+     "note", "promise", "objective", "assumption", "deviation"}
 )  # fmt: skip
 
 

@@ -57,8 +57,19 @@ def header(p: Page) -> None:
         fields.append(
             ("Contract closed", f"{iso_date(m.contract_close)}, {days(gap)} {when} the kickoff")
         )
+    if m.after_id:
+        fields.append(("Follows", escape_inline(m.after_id)))
+    if m.invited_at is not None:
+        fields.append(("Invitation written", local_datetime(m.invited_at, p.tz)))
+    if m.briefed_at is not None:
+        fields.append(("Internal brief written", local_datetime(m.briefed_at, p.tz)))
+    # Exporting is not sending: only `kickoff sent` is called "sent".
     if m.followthrough_exported_at is not None:
-        fields.append(("Follow-through sent", local_datetime(m.followthrough_exported_at, p.tz)))
+        fields.append(
+            ("Follow-through exported", local_datetime(m.followthrough_exported_at, p.tz))
+        )
+    if m.followthrough_sent_at is not None:
+        fields.append(("Follow-through sent", local_datetime(m.followthrough_sent_at, p.tz)))
     p.lines(f"- **{label}:** {value}" for label, value in fields)
 
 

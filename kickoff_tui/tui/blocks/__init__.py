@@ -34,6 +34,7 @@ MODULES: dict[str, str] = {
     "risks": "raised",
     "roles": "roles",
     "scope": "scope",
+    "since-last-time": "since",
 }
 
 

@@ -100,7 +100,12 @@ class BlockView(VerticalScroll):
     OWN_KINDS: ClassVar[frozenset[str]] = frozenset()
 
     class Saved(Message):
-        """Sent to the view after a line was saved while it was shown."""
+        """Sent to the view after a line was saved while it was shown (``answer``: whose
+        answer, when the line was one of the Five Questions' answers)."""
+
+        def __init__(self, answer: AnswerTarget | None = None) -> None:
+            super().__init__()
+            self.answer = answer
 
     def __init__(self, block: Block, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]

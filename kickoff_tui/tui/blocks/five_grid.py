@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from kickoff_tui.core.checks import FIVE_QUESTIONS
+from kickoff_tui.core.five import RANK_NAMES, implied_rank
 from kickoff_tui.tui.blocks.fmt import OK, hang, heading, warn
 
 if TYPE_CHECKING:
@@ -29,10 +30,16 @@ def short_name(name: str, width: int, order: list[Attendee]) -> str:
     return name[: width - 1] + "…"
 
 
+def seniority_tag(a: Attendee) -> str:
+    """What makes a person senior: the number set on them, else their role or title."""
+    return f"sen {a.seniority}" if a.seniority else RANK_NAMES.get(implied_rank(a), "")
+
+
 def grid_text(
     order: list[Attendee], answers: Answers, question: int, who: int | None, width: int
 ) -> Text:
-    """One row per respondent, one column per question; ▶ marks the pointed person."""
+    """One row per respondent, in answer order, one column per question; ▶ marks the pointed
+    person."""
     name_w = max(6, min(20, width - 13))  # 2 for ▶, 1 gap, 10 for the five cells
     t = Text()
     heading(t, "Who answered")
@@ -55,7 +62,7 @@ def grid_text(
     if not order:
         warn(t, "no customer attendee present — person Lee Park, CTO side:them")
     else:
-        t.append("least senior first, most senior last", style="dim")
+        t.append("least senior first, most senior last · J/K move ▶ later/earlier", style="dim")
     return t
 
 
@@ -76,6 +83,8 @@ def current_text(
     for a in order:
         line = Text()
         line.append(a.name, style="bold")
+        if tag := seniority_tag(a):  # why they answer where they do
+            line.append(f" ({tag})", style="dim")
         line.append(": ")
         answer = answers.get((a.id or -1, question))
         line.append(answer or "—", style="" if answer else "dim")

@@ -77,6 +77,8 @@ def item_line(
     done = item.status == "done"
     line = Text()
     line.append("✓ " if done else "• ", style=OK if done else "")
+    if getattr(item, "internal", False):  # kept out of every client output: say so
+        line.append("🔒 ", style="bold yellow")
     if lead is not None:
         line.append_text(lead)
     line.append(item.text, style="dim" if done else "")

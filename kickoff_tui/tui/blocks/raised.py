@@ -27,7 +27,35 @@ class JourneyView(BlockView):
 
 @register("readiness")
 class ReadinessView(BlockView):
+    """The readiness gate (``core.readiness``, as ``kickoff ready`` shows it) above what was
+    raised here: a failing check is a deviation to record in the room."""
+
     HINT = "risk No SSO admin yet sev:high @dana · question … · action …"
+
+    def body(self) -> ComposeResult:
+        yield Static("", id="gate")
+        yield from super().body()
+
+    def paint(self, state: MeetingState, mt: MeetingTime) -> None:
+        from kickoff_tui.core import readiness
+
+        checks = readiness.evaluate(state.full_snapshot(), getattr(state.snap.meeting, "prep",
+                                                                    None), mt.now)  # fmt: skip
+        t = Text()
+        t.append(f"Readiness: {readiness.summary(checks)}\n", style="bold")
+        for c in checks:
+            style = {"pass": "green", "fail": "bold red" if c.blocking else WARN}.get(
+                c.status, "cyan"
+            )
+            line = Text()
+            line.append(f"{c.status if c.status != 'fail' else 'FAIL'} ", style=style)
+            line.append(f"{c.label}: ")
+            line.append(c.detail)
+            if c.by:
+                line.append(f" ({c.by})", style="dim")
+            hang(t, line, self.text_width)
+        self.put("#gate", t)
+        self.paint_raised(state)
 
 
 @register("general")

@@ -21,6 +21,19 @@ if TYPE_CHECKING:
     from kickoff_tui.tui.state import MeetingState
 
 
+def edit_kind(kind: str, text: str, editing: Any) -> str:
+    """An edit's line is led by the item's kind word: another kind word changes the kind (a
+    misfiled item); a line without one keeps the item's kind (its words were retyped)."""
+    from kickoff_tui.core.capture import normalize_kind
+
+    if kind or editing is None:
+        return kind
+    lead = text.split(maxsplit=1)[0] if text.split() else ""
+    if len(lead) > 3 and normalize_kind(lead):  # (as the grammar reads a leading kind word)
+        return ""
+    return str(getattr(editing, "kind", "") or "")
+
+
 class CaptureActions:
     state: MeetingState
     role: str
@@ -44,8 +57,9 @@ class CaptureActions:
     def preview(self, kind: str, text: str) -> tuple[bool, str]:
         from kickoff_tui.core import entry  # (not needed for the first frame)
 
-        view = self.block_view
-        target = view.answer_target if view is not None else None
+        view, line = self.block_view, self.query_one(CaptureLine)
+        target = line.target or (view.answer_target if view is not None else None)
+        kind = edit_kind(kind, text, line.editing)
         return entry.preview(self.state.snap.meeting, self.state.people, kind, text, target)
 
     def on_capture_line_submitted(self, message: CaptureLine.Submitted) -> None:
@@ -56,15 +70,16 @@ class CaptureActions:
         from kickoff_tui.core import entry
 
         view = self.block_view
-        answer = view.answer_target if view is not None else None
-        state, kind, text = self.state, message.kind, message.text
+        answer = message.target or (view.answer_target if view is not None else None)
+        state, text = self.state, message.text
+        kind = edit_kind(message.kind, text, message.editing)
         if state.loaded:
             ok, error = entry.preview(state.snap.meeting, state.people, kind, text, answer)
             if not ok:  # refused now, before anything is queued: the line keeps the text
                 self.notify(error, severity="error", markup=False)
                 line = self.query_one(CaptureLine)
                 if not line.input.value.strip():  # (the line cleared itself: bring it back)
-                    line.open(kind, text, editing=message.editing)
+                    line.open(message.kind, text, editing=message.editing, target=message.target)
                 line.landed(message.token)
                 return
         loaded, mid, now = state.loaded, state.meeting_id, self.now()
@@ -90,7 +105,8 @@ class CaptureActions:
         self.run_job(run, label="capture", done=lambda result: self._saved(result, message),
                      failed=lambda exc: self._unsaved(exc, message))  # fmt: skip
         if view is not None:
-            view.post_message(BlockView.Saved())  # let the view advance (Five Questions)
+            # let the view advance (the Five Questions' pointer moves on at once)
+            view.post_message(BlockView.Saved(answer if kind == "answer" else None))
 
     def _saved(self, result: tuple[str, Any], message: CaptureLine.Submitted) -> None:
         self.query_one(CaptureLine).landed(message.token)  # its draft is no longer needed
@@ -106,11 +122,18 @@ class CaptureActions:
         else:  # refused (bad input, read-only) or a bug of ours: never lose the words
             said = str(exc) if isinstance(exc, KickoffError) else f"not saved: {exc!r}"
             self.notify(said, severity="error", markup=False)
-            self._give_back(message.kind, message.text, message.editing, message.token)
+            self._give_back(message.kind, message.text, message.editing, message.token,
+                            target=message.target)  # fmt: skip
         return True
 
     def _give_back(
-        self, kind: str, text: str, editing: Any, token: int | None = None, quiet: bool = False
+        self,
+        kind: str,
+        text: str,
+        editing: Any,
+        token: int | None = None,
+        quiet: bool = False,
+        target: Any = None,
     ) -> None:
         line = self.query_one(CaptureLine)
         if line.input.value.strip():  # busy with the next line: ↑ on an empty line brings it
@@ -119,7 +142,7 @@ class CaptureActions:
                 self.notify("↑ on an empty capture line brings the unsaved line back",
                             markup=False)  # fmt: skip
         else:
-            line.open(kind, text, editing=editing)
+            line.open(kind, text, editing=editing, target=target)
             line.landed(token)  # back on the line: the line's own draft keeps it now
 
     def _conflict(self, exc: ConflictError, message: CaptureLine.Submitted) -> None:
@@ -151,13 +174,15 @@ class CaptureActions:
         if message.verb == "edit":
             from kickoff_tui.core.entry import to_line
 
-            self.query_one(CaptureLine).open(item.kind, to_line(item), editing=item)
+            # Led by its kind word: change the word to change the kind (a misfiled item).
+            line, number = f"{item.kind} {to_line(item)}", getattr(item, "number", None) or iid
+            self.query_one(CaptureLine).open("", line, editing=item, label=f"edit #{number}")
         elif message.verb == "delete":
             self._undo.append(iid)  # (u right away undoes it: the commands run in order)
             self._deleted(iid, True, "deleted — u to undo")
         elif message.verb in ("done", "internal"):
 
-            def toggle(store: Any) -> None:
+            def toggle(store: Any) -> Any:
                 from kickoff_tui.core.record import get_item, update_item
 
                 # Decided from the stored row: two quick presses toggle twice.
@@ -167,9 +192,22 @@ class CaptureActions:
                     change = {"status": "open" if now.status == "done" else "done"}
                 else:
                     change = {"internal": not now.internal}
-                update_item(store, iid, now.version, by=by, **change)
+                from kickoff_tui.core.rows import to_row
 
-            self.run_job(toggle, label="edit")
+                return to_row(update_item(store, iid, now.version, by=by, **change))
+
+            verb = message.verb
+            self.run_job(toggle, label="edit", done=lambda item: self._toggled(item, verb))
+
+    def _toggled(self, item: Any, verb: str) -> None:
+        """Say what `x` or `i` changed (the pane shows it a moment later)."""
+        name = f"#{getattr(item, 'number', None) or item.id} {item.text}"
+        if verb == "internal":
+            said = (f"🔒 {name}: internal now — kept out of every client output" if item.internal
+                    else f"{name}: client-safe now — it goes into the client outputs")  # fmt: skip
+        else:
+            said = f"{name}: {'done' if item.status == 'done' else 'open again'}"
+        self.notify(said, markup=False)
 
     def _deleted(self, iid: int, deleted: bool, said: str) -> None:
         by = self.role

@@ -29,15 +29,36 @@ GRAMMAR = (
 PANE_KEYS = (
     ("tab", "move between the agenda, panes and capture line"),
     ("↑ ↓", "move in a pane"),
-    ("enter", "edit the selected item on the capture line"),
+    (
+        "enter",
+        "edit the selected item on the capture line (change its kind word to change the kind)",
+    ),
     ("x", "mark done / open"),
     ("i", "mark internal / client-safe"),
     ("del", "delete (soft)"),
     ("u", "undo the last delete"),
+    ("enter (line)", "save and close the line: a d r q : open the next one, of any kind"),
     ("esc", "leave the capture line; ↑ on an empty line brings back what Esc cancelled"),
+    (
+        "w j k [ ] J K",
+        "Five Questions: write ▶'s answer (or edit it), point elsewhere, move "
+        "▶'s person later/earlier in the order",
+    ),
     ("ctrl+p", "command palette: every command"),
-    ("ctrl+q", "quit (everything is already saved)"),
+    ("ctrl+q", "quit: everything is saved; a half-typed line is offered back on the next open"),
 )
+
+
+def cli_commands(mid: str) -> list[str]:
+    """The commands people run on this meeting, with its id filled in (the header shows it)."""
+    return [
+        f"kickoff join {mid}                # the note-taker's terminal",
+        f'kickoff add {mid} action "Send recap @maria due:fri"',
+        f"kickoff status {mid} --json",
+        f"kickoff check {mid}",
+        f"kickoff export {mid} --all DIR   # the follow-through pack",
+        f"kickoff delete {mid}              # asks first",
+    ]
 
 
 class HelpScreen(ModalScreen[None]):
@@ -63,6 +84,12 @@ class HelpScreen(ModalScreen[None]):
         for keys, what in PANE_KEYS:
             t.append(f"  {keys:<14}", style="bold")
             t.append(f"{what}\n")
+        mid = next((sc.state.meeting_id for sc in self.app.screen_stack if hasattr(sc, "state")),
+                   None)  # fmt: skip
+        if mid:
+            t.append(f"\nThis meeting from the command line ({mid})\n", style="bold underline")
+            for command in cli_commands(mid):
+                t.append(f"  {command}\n")
         t.append(
             "\nClocks come from stored timer events: closing or crashing loses no time.\n",
             style="italic",

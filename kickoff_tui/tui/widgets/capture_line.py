@@ -8,6 +8,10 @@ change, so a killed terminal offers it back when the cockpit reopens (:meth:`res
 A line that is saved, cancelled or emptied clears its draft. A screen that takes the line with
 Enter before its save lands (a queue) calls ``saved(queued=True)`` and, once the save landed or
 its words are back on the line, ``landed(token)``: until then the line is kept too.
+
+Enter closes the line (issue 10): the next key is the cockpit's again, so ``a`` text Enter ``r``
+text Enter files an action and then a risk, and a ``w`` after an answer points at the next
+person instead of being typed into the answer. A line the grammar refuses stays open, to fix.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from textual.widgets import Input, Label, Static
 from kickoff_tui.core.drafts import Draft, DraftBox, EditRef
 
 if TYPE_CHECKING:
+    from kickoff_tui.core.entry import AnswerTarget
     from kickoff_tui.core.models import Item
 
 #: (kind, text) -> (understood?, one-line preview or error)
@@ -56,6 +61,7 @@ class CaptureLine(Vertical):
         text: str
         editing: Item | None
         token: int | None = None  # for :meth:`landed`, once the save landed or came back
+        target: AnswerTarget | None = None  # an answer's: whose, to which question
 
     def __init__(self, preview: Preview, drafts: DraftBox | None = None, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -63,6 +69,7 @@ class CaptureLine(Vertical):
         self.drafts = drafts
         self.kind = ""
         self.editing: Item | None = None
+        self.target: AnswerTarget | None = None  # whose answer the line is writing
         self._last_cancelled = ""
         self._queued: dict[int, Draft] = {}  # taken with Enter, save not landed yet
         self._restored: list[Draft] = []  # left by the last terminal, not offered yet
@@ -82,11 +89,22 @@ class CaptureLine(Vertical):
     def input(self) -> Input:
         return self.query_one("#line", Input)
 
-    def open(self, kind: str, text: str = "", editing: Item | None = None) -> None:
-        """Focus the line for ``kind`` ('' = any kind, chosen by the first word)."""
-        self.kind, self.editing = kind, editing
-        label = kind or "capture"
-        self.query_one("#kind", Label).update(Text(("edit " if editing else "") + label + " ›"))
+    def open(
+        self,
+        kind: str,
+        text: str = "",
+        editing: Item | None = None,
+        label: str | None = None,
+        target: AnswerTarget | None = None,
+    ) -> None:
+        """Focus the line for ``kind`` ('' = any kind, chosen by the first word). ``label``
+        replaces the kind shown before the line (the Five Questions name whose answer it is);
+        ``target`` is that answer's person and question, fixed while the line is open (the
+        pointer may move meanwhile: another terminal's answer landed)."""
+        self.kind, self.editing, self.target = kind, editing, target
+        if label is None:
+            label = ("edit " if editing else "") + (kind or ("item" if editing else "capture"))
+        self.query_one("#kind", Label).update(Text(label + " ›"))
         self.input.value = text
         self.input.cursor_position = len(text)
         # Focus now, not after the next refresh: keys typed right after 'a' belong to the line.
@@ -105,7 +123,19 @@ class CaptureLine(Vertical):
             return
         ok, msg = self._preview(self.kind, text)
         preview.set_class(not ok, "-error")
-        preview.update(Text(("✓ " if ok else "✗ ") + msg))
+        said = Text("✓ " if ok else "✗ ")
+        parts = msg.split(" · ")
+        if ok:  # what must not be missed goes first, where a narrow line never cuts it off
+            for warning in [p for p in parts if " — " in p]:  # "due … is 12 months after …"
+                said.append(f"⚠ {warning}", style="bold yellow")
+                said.append(" · ")
+                parts.remove(warning)
+            if "internal" in parts:  # #internal applies
+                said.append("🔒 internal: kept out of every client output", style="bold yellow")
+                said.append(" · ")
+                parts.remove("internal")
+        said.append(" · ".join(parts))
+        preview.update(said)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
@@ -118,15 +148,15 @@ class CaptureLine(Vertical):
         not this one's kind)."""
         if not value.strip():
             return
-        kind, editing = self.kind, self.editing
+        kind, editing, target = self.kind, self.editing, self.target
         # Cleared now, in key order (what is typed next is the next line), and kept in the
         # draft file until the screen says the save landed (``landed``). A line the grammar
         # refuses stays, to be fixed.
         token = self.saved(queued=True) if self._preview(kind, value)[0] else None
-        self.post_message(self.Submitted(kind, value, editing, token))
+        self.post_message(self.Submitted(kind, value, editing, token, target))
 
     def saved(self, queued: bool = False) -> int | None:
-        """The screen took the line: clear it, stay open for the next item of the same kind.
+        """The screen took the line: clear and close it (the next key is the cockpit's).
 
         ``queued``: the save has not landed yet, so the line is still kept (in the draft file)
         until :meth:`landed` is called with the token returned here."""
@@ -135,11 +165,7 @@ class CaptureLine(Vertical):
             token = next(self._tokens)
             self._queued[token] = self._draft_now()
             self._keep_queued()
-        self.editing = None
-        self.input.value = ""
-        self.query_one("#kind", Label).update(Text((self.kind or "capture") + " ›"))
-        self._show_preview()
-        self._keep_draft()
+        self.close()
         if self._restored:  # the next line the last terminal left, now the line is free
             self.call_after_refresh(self._offer_next)
         return token
@@ -153,12 +179,21 @@ class CaptureLine(Vertical):
     def action_cancel(self) -> None:
         if self.input.value.strip():
             self._last_cancelled = self.input.value
+        self.close()
+
+    def close(self) -> None:
+        """Empty the line and give the keys back to the cockpit, at once (in key order: the
+        key after Enter or Esc is never typed into the line)."""
         self.input.value = ""
-        self.editing = None
+        self.editing = self.target = None
         self.kind = ""
         self.query_one("#kind", Label).update("")
         self.query_one("#preview", Static).update("")
-        self.screen.set_focus(None)
+        if self.screen.focused is self.input:
+            # Straight to a block view that takes keys (the Five Questions' `w`), else to the
+            # cockpit: now, so the next key of a burst already goes there.
+            view = getattr(self.screen, "block_view", None)
+            self.screen.set_focus(view if getattr(view, "WANTS_KEYS", False) else None)
         self._keep_draft()
 
     def action_recall(self) -> None:
@@ -208,8 +243,10 @@ class CaptureLine(Vertical):
 
     def _answer_target(self) -> dict[str, Any] | None:
         """Whose answer to which question the line is writing (the Five Questions view)."""
-        view = getattr(self.screen, "block_view", None)
-        t = getattr(view, "answer_target", None)
+        t = self.target
+        if t is None:
+            view = getattr(self.screen, "block_view", None)
+            t = getattr(view, "answer_target", None)
         if t is None:
             return None
         return {"attendee_id": t.attendee_id, "name": t.attendee_name, "question": t.question}
@@ -231,6 +268,9 @@ class CaptureLine(Vertical):
         return draft
 
     def _offer_next(self) -> None:
+        if getattr(self.app, "_keys", None):  # keys of a burst still on their way: they are
+            self.set_timer(0.3, self._offer_next)  # the cockpit's, not the offered line's
+            return
         if self._restored and not self.input.value.strip():
             draft = self._restored.pop(0)
             self._keep_queued()
@@ -262,7 +302,12 @@ class CaptureLine(Vertical):
             self.set_timer(0.05, lambda: self._restore_answer(draft, tries - 1))
             return
         if t and now == t:
-            self._reopen(draft, None)
+            from kickoff_tui.core.entry import AnswerTarget
+
+            target = AnswerTarget(int(t["attendee_id"]), str(t["name"]), int(t["question"]))
+            self.open("answer", draft.text, label=f"Q{target.question} {target.attendee_name}",
+                      target=target)  # fmt: skip
+            self.input.cursor_position = draft.cursor
             self.notify(f"restored your unsaved answer ({t.get('name')}, Q{t.get('question')})",
                         markup=False, timeout=6)  # fmt: skip
             return

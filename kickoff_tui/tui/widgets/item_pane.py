@@ -111,9 +111,15 @@ class ItemPane(Widget, can_focus=True):
         return out
 
 
+#: The mark of an internal item (kept out of every client output), wherever it is shown.
+INTERNAL = "🔒"
+
+
 def item_line(item: Item) -> Text:
     """One row: text, then owner, due date and severity. User text is appended as data."""
     line = Text(no_wrap=True, overflow="ellipsis")
+    if item.internal:  # first, so a narrow pane never cuts it off: secret looks secret
+        line.append(f"{INTERNAL} ", style="bold yellow")
     if item.status == "done":
         line.append("✓ ", style="green")
     if item.severity:
@@ -129,8 +135,6 @@ def item_line(item: Item) -> Text:
         line.append(f" {item.due.strftime('%a %d %b')}", style="magenta")
     if (side := Side.parse(item.side)) is not None:
         line.append(f" {side.owes}", style="dim")
-    if item.internal:
-        line.append(" internal", style="dim italic")
     if item.captured_by and item.captured_by not in ("facilitator", "cli"):
         line.append(f" ·{item.captured_by}", style="dim")
     return line

@@ -53,7 +53,10 @@ class TitleBar(Static):
             if problem and status != "waiting":  # why, in the database's words (data, not markup)
                 t.append(problem[:60] + " ", style="reverse")
         t.append(meeting.title, style="bold")  # user text: appended, never markup
-        if meeting.client or meeting.template:  # not the "opening…" placeholder
+        t.append(f" · {meeting.id}")  # what every CLI command wants (? shows them)
+        # (below 100 columns the date gives way to the id, the score and the role; the clock
+        # bar says when it is scheduled)
+        if (meeting.client or meeting.template) and self.app.size.width >= 100:
             t.append(f" · {when(meeting.start_utc, meeting.tz)}")
         if score is not None:
             t.append(f" · health {score}", style="bold")
