@@ -65,6 +65,7 @@ class PickerScreen(Screen[None]):
     DEFAULT_CSS = """
     PickerScreen #filter { height: 1; border: none; padding: 0 1; display: none; }
     PickerScreen #filter.-on { display: block; }
+    PickerScreen #readiness { height: 1; padding: 0 1; }
     """
 
     def __init__(self) -> None:
@@ -77,6 +78,7 @@ class PickerScreen(Screen[None]):
             placeholder="filter: client, title or id", id="filter", select_on_focus=False
         )  # (the first letter is already in it)
         yield OptionList(id="meetings")
+        yield Static("", id="readiness")
         yield Static("", id="hint")
         yield Footer()
 
@@ -104,6 +106,36 @@ class PickerScreen(Screen[None]):
             exc = event.worker.error
             said = describe_db_error(exc) or f"{type(exc).__name__}: {exc}"
             self.notify(said, severity="error", markup=False, timeout=15)
+
+    # -- readiness of the highlighted meeting ------------------------------------------------
+    @on(OptionList.OptionHighlighted, "#meetings")
+    def _highlight_moved(self, event: OptionList.OptionHighlighted) -> None:
+        self.query_one("#readiness", Static).update("")
+        if event.option.id is not None:
+            self._readiness_of(event.option.id)
+
+    @work(thread=True, exclusive=True, group="ready", exit_on_error=False)
+    def _readiness_of(self, meeting_id: str) -> None:
+        """`kickoff ready`'s gate for a meeting not yet held, in one line under the list."""
+        from kickoff_tui.core import readiness
+        from kickoff_tui.core.record import load_snapshot
+        from kickoff_tui.core.timebox import meeting_time
+
+        snap = load_snapshot(self.app.store, meeting_id)  # type: ignore[attr-defined]
+        now = self.app.clock()  # type: ignore[attr-defined]
+        said = ""
+        if snap.meeting.status == "planned" and not meeting_time(snap, now).started:
+            checks = readiness.evaluate(snap, getattr(snap.meeting, "prep", None), now)
+            said = f"{readiness.line(checks)} (kickoff ready {meeting_id})"
+        self.app.call_from_thread(self._show_readiness, meeting_id, said)
+
+    def _show_readiness(self, meeting_id: str, said: str) -> None:
+        options = self.query_one(OptionList)
+        shown = options.highlighted is not None and options.options  # still the same one?
+        if shown and options.get_option_at_index(options.highlighted or 0).id == meeting_id:
+            style = "green" if said.startswith("ready") else "yellow"
+            shown_line = Text(said, style=style, no_wrap=True, overflow="ellipsis")
+            self.query_one("#readiness", Static).update(shown_line)
 
     def _show(self, meetings: list[Any]) -> None:
         self.meetings = meetings
