@@ -151,3 +151,20 @@ async def test_a_broken_user_template_is_a_warning_in_the_picker(
         await pilot.press(*"Globex", "enter")
         await until(pilot, lambda: isinstance(app.screen, CockpitScreen), timeout=20)
     assert [m.client for m in list_meetings(store)] == ["Globex"]
+
+
+async def test_a_store_error_in_the_picker_is_one_line_not_a_crash(tmp_path: Path):
+    """The picker's list runs in a worker: a database error there (a table missing a column,
+    as a damaged or foreign file can have) is said on screen and the app stays open."""
+    import sqlite3
+
+    path = tmp_path / "k.db"
+    store = Store.open(f"sqlite:///{path}")
+    create_meeting(store, "Acme", get_template("kickoff-90"), START, "Europe/Berlin")
+    store.close()
+    with sqlite3.connect(path) as raw:
+        raw.execute("ALTER TABLE meeting DROP COLUMN prep")
+    app = KickoffApp(db_url=f"sqlite:///{path}", clock=FakeClock(START))
+    async with app.run_test(notifications=True) as pilot:
+        await until(pilot, lambda: any("prep" in n.message for n in app._notifications))
+        assert app.is_running and isinstance(app.screen, PickerScreen)

@@ -114,3 +114,44 @@ async def test_the_readiness_block_shows_the_gate(store, clock):
             if "not ready: 3 blocking" in text(v):
                 break
         assert "ticked Contract signed: no contract close date recorded (sam)" in text(v)
+
+
+async def test_the_picker_and_the_cockpit_before_start_show_readiness(store, clock):
+    """Issue 11.3: the picker says the highlighted meeting's gate in one line, and so does the
+    cockpit's clock bar until the meeting starts (then it is gone)."""
+    from textual.widgets import OptionList
+
+    from kickoff_tui.core import readiness
+    from kickoff_tui.tui.app import KickoffApp
+    from kickoff_tui.tui.screens.cockpit import CockpitScreen
+    from kickoff_tui.tui.screens.picker import PickerScreen
+    from tests.live_util import settle
+    from tests.test_sync import until
+
+    m = create_meeting(store, "Acme Corp", get_template("kickoff-90"), START, "Europe/Berlin")
+    app = KickoffApp(store=store, clock=clock, bell=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, PickerScreen), timeout=10)
+        line = app.screen.query_one("#readiness")
+        await until(pilot, lambda: "not ready" in str(line.render()), timeout=10)
+        said = str(line.render())
+        assert said.startswith("not ready: contract signed") and "(kickoff ready" in said
+        assert app.screen.query_one(OptionList).highlighted == 0
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CockpitScreen), timeout=10)
+        await settle(pilot)
+        app.screen.query_one("#health").check_now()
+        app.screen.tick()
+        bar = app.screen.query_one("#clockbar")
+        assert "press s to start · not ready: contract signed" in str(bar.render())
+        for check in CHECK_IDS:  # every gate ticked: the bar says ready
+            readiness.record(store, m.id, check, clock(), by="sam")
+        await settle(pilot)
+        app.screen.query_one("#health").check_now()
+        app.screen.tick()
+        assert str(bar.render()).endswith("press s to start · ready")
+        await pilot.press("s")
+        await settle(pilot)
+        app.screen.query_one("#health").check_now()
+        app.screen.tick()
+        assert "ready" not in str(bar.render())

@@ -187,6 +187,13 @@ def summary(checks: list[Check]) -> str:
     return "ready" if not blocking else f"not ready: {blocking} blocking"
 
 
+def line(checks: list[Check]) -> str:
+    """One line for a screen before the meeting starts: ``ready`` or ``not ready: the
+    invitation, the agenda fit`` (the blocking checks still failing, by their labels)."""
+    failing = [c.label.lower() for c in checks if c.failing and c.blocking]
+    return "ready" if not failing else "not ready: " + ", ".join(failing)
+
+
 def check_id(word: str) -> str:
     word = word.strip().lower()
     if word not in CHECK_IDS:

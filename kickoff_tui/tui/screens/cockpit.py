@@ -138,7 +138,8 @@ class CockpitScreen(
             self.action_start()  # shows it started at once (and repaints: ticks again)
             return
         current = state.snap.block(mt.current_block_id)
-        self.query_one(ClockBar).show(mt, state.snap.meeting.tz, current.title if current else None)
+        self.query_one(ClockBar).show(mt, state.snap.meeting.tz, current.title if current else None,
+                                      self.query_one(HealthPanel).readiness)  # fmt: skip
         self.query_one(AgendaRail).show(state.snap.blocks, mt, self.viewing)
         bell = block_state(mt)
         rung = (mt.current_block_id, bell)

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
 
 from kickoff_tui.core.picking import filter_meetings, order_meetings
 from kickoff_tui.tui.commands import Cmd, bindings
@@ -64,6 +65,7 @@ class PickerScreen(Screen[None]):
     DEFAULT_CSS = """
     PickerScreen #filter { height: 1; border: none; padding: 0 1; display: none; }
     PickerScreen #filter.-on { display: block; }
+    PickerScreen #readiness { height: 1; padding: 0 1; }
     """
 
     def __init__(self) -> None:
@@ -76,6 +78,7 @@ class PickerScreen(Screen[None]):
             placeholder="filter: client, title or id", id="filter", select_on_focus=False
         )  # (the first letter is already in it)
         yield OptionList(id="meetings")
+        yield Static("", id="readiness")
         yield Static("", id="hint")
         yield Footer()
 
@@ -86,13 +89,53 @@ class PickerScreen(Screen[None]):
         for w in warnings:  # a broken file of the user's: said, never a crash
             self.notify(w, severity="warning", markup=False, timeout=15)
 
-    @work(thread=True, exclusive=True, group="list")
+    @work(thread=True, exclusive=True, group="list", exit_on_error=False)
     def reload(self) -> None:
         from kickoff_tui.core.record import list_meetings
 
         meetings = list_meetings(self.app.store)  # type: ignore[attr-defined]
         now = self.app.clock()  # type: ignore[attr-defined]
         self.app.call_from_thread(self._show, order_meetings(meetings, now))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A store error in the picker's work (a damaged file, a server gone) is one line on
+        screen, never a traceback that closes the app."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            from kickoff_tui.core.store import describe_db_error
+
+            exc = event.worker.error
+            said = describe_db_error(exc) or f"{type(exc).__name__}: {exc}"
+            self.notify(said, severity="error", markup=False, timeout=15)
+
+    # -- readiness of the highlighted meeting ------------------------------------------------
+    @on(OptionList.OptionHighlighted, "#meetings")
+    def _highlight_moved(self, event: OptionList.OptionHighlighted) -> None:
+        self.query_one("#readiness", Static).update("")
+        if event.option.id is not None:
+            self._readiness_of(event.option.id)
+
+    @work(thread=True, exclusive=True, group="ready", exit_on_error=False)
+    def _readiness_of(self, meeting_id: str) -> None:
+        """`kickoff ready`'s gate for a meeting not yet held, in one line under the list."""
+        from kickoff_tui.core import readiness
+        from kickoff_tui.core.record import load_snapshot
+        from kickoff_tui.core.timebox import meeting_time
+
+        snap = load_snapshot(self.app.store, meeting_id)  # type: ignore[attr-defined]
+        now = self.app.clock()  # type: ignore[attr-defined]
+        said = ""
+        if snap.meeting.status == "planned" and not meeting_time(snap, now).started:
+            checks = readiness.evaluate(snap, getattr(snap.meeting, "prep", None), now)
+            said = f"{readiness.line(checks)} (kickoff ready {meeting_id})"
+        self.app.call_from_thread(self._show_readiness, meeting_id, said)
+
+    def _show_readiness(self, meeting_id: str, said: str) -> None:
+        options = self.query_one(OptionList)
+        shown = options.highlighted is not None and options.options  # still the same one?
+        if shown and options.get_option_at_index(options.highlighted or 0).id == meeting_id:
+            style = "green" if said.startswith("ready") else "yellow"
+            shown_line = Text(said, style=style, no_wrap=True, overflow="ellipsis")
+            self.query_one("#readiness", Static).update(shown_line)
 
     def _show(self, meetings: list[Any]) -> None:
         self.meetings = meetings
@@ -186,7 +229,7 @@ class PickerScreen(Screen[None]):
 
         self.app.push_screen(NewMeetingScreen(), created)
 
-    @work(thread=True, exclusive=True, group="create")
+    @work(thread=True, exclusive=True, group="create", exit_on_error=False)
     def action_follow_up(self) -> None:
         """A meeting after the highlighted one (its own screen: tui/screens/follow_up.py)."""
         from kickoff_tui.core.record import resolve_meeting
@@ -210,7 +253,7 @@ class PickerScreen(Screen[None]):
 
         self.app.push_screen(LedgerScreen())
 
-    @work(thread=True, exclusive=True, group="create")
+    @work(thread=True, exclusive=True, group="create", exit_on_error=False)
     def action_demo(self) -> None:
         from kickoff_tui.core.demo import open_demo
 
@@ -227,7 +270,7 @@ class PickerScreen(Screen[None]):
     def action_templates(self) -> None:
         self.app.push_screen(TemplatesScreen())
 
-    @work(thread=True, exclusive=True, group="delete")
+    @work(thread=True, exclusive=True, group="delete", exit_on_error=False)
     def action_delete(self) -> None:
         from kickoff_tui.core.deletion import count_rows, summary
 
@@ -240,7 +283,7 @@ class PickerScreen(Screen[None]):
         self.app.call_from_thread(self.app.push_screen, ConfirmScreen(question),
                                   lambda yes: self._delete(mid) if yes else None)  # fmt: skip
 
-    @work(thread=True, group="delete")
+    @work(thread=True, group="delete", exit_on_error=False)
     def _delete(self, mid: str) -> None:
         from kickoff_tui.core.deletion import delete_meeting
         from kickoff_tui.core.errors import KickoffError

@@ -44,7 +44,9 @@ class ClockBar(Static):
     ClockBar.-short.-red { background: $error 30%; }
     """
 
-    def show(self, mt: MeetingTime, tz: str, block_title: str | None) -> None:
+    def show(
+        self, mt: MeetingTime, tz: str, block_title: str | None, readiness: str | None = None
+    ) -> None:
         state = block_state(mt)
         self.set_class(state == "amber", "-amber")
         self.set_class(state == "red", "-red")
@@ -57,6 +59,8 @@ class ClockBar(Static):
             if wait > 0:
                 t.append(f" (in {fmt_wait(wait)})")
             t.append(" · press s to start")
+            if readiness:  # the gate of `kickoff ready`, computed with the health checks
+                t.append(f" · {readiness}", style="green" if readiness == "ready" else "yellow")
         elif mt.ended:
             end = fmt_local(mt.ended_at.in_timezone(zone(tz)), day=False) if mt.ended_at else ""
             t.append("Meeting ended", style="bold")

@@ -36,6 +36,7 @@ class HealthPanel(Static):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__("", **kwargs)
         self.score: int | None = None
+        self.readiness: str | None = None  # before the start: "ready" / "not ready: …"
         self.findings: list[Finding] = []
         self._state: MeetingState | None = None
         self._now: Callable[[], Any] | None = None
@@ -78,22 +79,19 @@ class HealthPanel(Static):
         self.mark_dirty()
         inputs = self._inputs()
         if inputs is not None:
-            from kickoff_tui.core.checks import run_checks
-
-            self._apply(run_checks(*inputs))
+            self._apply(*_check(*inputs))
 
     @work(thread=True, exclusive=True, group="health")
     def _check_in_thread(self, snap: Snapshot, now: Any) -> None:
-        from kickoff_tui.core.checks import run_checks  # (in the thread: not on the first frame)
+        findings, ready = _check(snap, now)  # (in the thread: not on the first frame)
+        self.app.call_from_thread(self._apply, findings, ready)
 
-        findings = run_checks(snap, now)
-        self.app.call_from_thread(self._apply, findings)
-
-    def _apply(self, findings: list[Finding]) -> None:
+    def _apply(self, findings: list[Finding], ready: str | None = None) -> None:
         from kickoff_tui.core.checks import score
 
         old = self.score
         self.findings = findings
+        self.readiness = ready
         self.score = score(findings)
         self._paint()
         if old != self.score:
@@ -119,3 +117,16 @@ class HealthPanel(Static):
             t.append(f"… and {len(findings) - SHOWN} more (kickoff check lists them all)",
                      style="italic")  # fmt: skip
         self.update(t)
+
+
+def _check(snap: Snapshot, now: Any) -> tuple[list[Finding], str | None]:
+    """The health findings, and before the meeting starts its readiness line (``kickoff
+    ready``'s gate, for the clock bar)."""
+    from kickoff_tui.core import readiness
+    from kickoff_tui.core.checks import run_checks
+    from kickoff_tui.core.timebox import meeting_time
+
+    ready = None
+    if not meeting_time(snap, now).started and getattr(snap.meeting, "status", "") == "planned":
+        ready = readiness.line(readiness.evaluate(snap, getattr(snap.meeting, "prep", None), now))
+    return run_checks(snap, now), ready
