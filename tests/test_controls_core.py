@@ -18,6 +18,7 @@ from kickoff_tui.core.record import (
     load_snapshot,
     parse_line,
     set_answer,
+    update_attendee,
 )
 from tests.conftest import START
 from tests.dbutil import dump
@@ -149,6 +150,15 @@ def test_attendee_put_updates_the_person_with_that_name(store, meeting, db_url):
     assert put_attendee(store, meeting.id, "Li Wei", side="theirs", title="CTO").changed == (
         "title",
     )
+    # renaming (the cockpit's people editor) or moving someone onto a namesake is refused too
+    sam = next(a for a in load_snapshot(store, meeting.id).attendees if a.name == "Sam Patel")
+    refused(db_url, lambda: update_attendee(store, sam.id, name="li WEI"), "already")
+    ours = next(
+        a for a in load_snapshot(store, meeting.id).attendees
+        if a.name == "Li Wei" and a.side == "ours"
+    )  # fmt: skip
+    refused(db_url, lambda: update_attendee(store, ours.id, side="theirs"), "already")
+    assert update_attendee(store, sam.id, name="Samuel Patel").name == "Samuel Patel"
 
 
 def test_remove_attendee_keeps_their_items_flagged_and_refuses_one_who_answered(

@@ -265,6 +265,17 @@ def update_attendee(store: Store, attendee_id: int, by: str = "cli", **fields: o
         a = s.get(Attendee, attendee_id)
         if a is None:
             raise InputError(f"no attendee #{attendee_id}")
+        if "name" in fields or "side" in fields:
+            # A rename or a move is checked in the same transaction, under the meeting's lock:
+            # two terminals renaming at once still never make two people of one name and side.
+            lock_meeting(s, a.meeting_id)
+            name, side = str(fields.get("name", a.name)), str(fields.get("side", a.side))
+            other = _same_name([p for p in _people(s, a.meeting_id) if p.id != a.id], name, side)
+            if other is not None:
+                raise InputError(
+                    f"{other.name} is already an attendee on that side — pick another name, "
+                    "or change that person instead"
+                )
         if "roles" in fields and not isinstance(fields["roles"], str):
             fields["roles"] = ",".join(fields["roles"])  # type: ignore[arg-type]
         for k, v in fields.items():
