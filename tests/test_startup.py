@@ -116,6 +116,26 @@ def test_local_times_read_as_pendulum_would_say_them():
             assert fmt_local(d, day=False) == d.format("HH:mm")
 
 
+async def test_a_real_resize_still_lays_the_cockpit_out_again(db_url, store, meeting, clock):
+    """The cockpit skips Textual's relayout for a Resize to the size it is already laid out at
+    (three come at start-up, after the first frame): a real resize must still lay it out."""
+    app = KickoffApp(db_url=db_url, meeting_ref=meeting.id, clock=clock, bell=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert screen.outer_size == (120, 40) and not screen.has_class("-narrow")
+        key_bar = screen.query_one("#keybar")
+        assert key_bar.region.y == 39 and key_bar.region.width == 120
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause(0.2)
+        assert screen.outer_size == (80, 24) and screen.has_class("-narrow")
+        assert key_bar.region.y == 23 and key_bar.region.width == 80
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause(0.2)
+        assert screen.outer_size == (120, 40) and not screen.has_class("-narrow")
+        assert key_bar.region.y == 39 and key_bar.region.width == 120
+
+
 @pytest.fixture
 def held_store(monkeypatch):
     """Store.open waits until the test lets it go: keys provably arrive before the store."""

@@ -29,6 +29,7 @@ from kickoff_tui.tui.widgets.item_pane import ItemPane
 if TYPE_CHECKING:
     from typing import Self
 
+    from textual import events
     from textual.geometry import Size
 
 NARROW_BELOW = 100
@@ -39,6 +40,7 @@ PANE_KINDS = ("action", "decision", "risk")
 
 class CockpitLayout:
     size: Size
+    outer_size: Size
     shown_pane = "action"  # the pane a narrow terminal shows
 
     if TYPE_CHECKING:
@@ -49,8 +51,14 @@ class CockpitLayout:
         def has_class(self, *class_names: str) -> bool: ...
         def call_after_refresh(self, callback: Any, *args: Any) -> Any: ...
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self.fit(self.size)
+        if event.size == self.outer_size:
+            # Laid out at this size already (Textual sends the first size three times as it
+            # starts, each a whole reflow and repaint right after the first frame, while the
+            # first key waits): nothing for the screen's own handler to do.
+            event.prevent_default()
+            event.stop()
 
     def fit(self, size: Size) -> None:
         """The classes for a terminal of ``size``. Called on mount with the app's size too, so
