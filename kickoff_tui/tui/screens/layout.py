@@ -78,8 +78,10 @@ class CockpitLayout:
         from textual.widgets._toast import ToastRack  # (Textual's own rack, on every screen)
 
         line = self.query_one(CaptureLine)
+        if not line.region.height:  # not laid out yet: placed on the first tick after (a guess
+            return  # here, corrected then, made the first key's frame a full reflow)
         for rack in self.query(ToastRack):
-            lift = max(1, self.size.height - line.region.y) if line.region.height else 6
+            lift = max(1, self.size.height - line.region.y)
             if rack.styles.margin.bottom != lift:
                 rack.styles.margin = (0, 0, lift, 0)
 
