@@ -223,6 +223,8 @@ class CockpitScreen(
         self.tick()
         if self.viewing is None and self.state.snap.blocks:
             self.show_block(self.state.snap.blocks[0].id)
+        else:  # the first view came with the screen: its running notes follow it too
+            self._load_notes(self.viewing)
         self.refresh_items({k for k, _ in PANES})
 
     def _follow_agenda(self) -> None:
@@ -249,7 +251,8 @@ class CockpitScreen(
         if block is None:
             return
         if block_id == self.viewing and self.block_view is not None:
-            self._repaint_view()
+            self._repaint_view()  # (the first view is composed with the screen: this path)
+            self._load_notes(block_id)
             return
         self.viewing = block_id
         area = self.query_one("#blockarea")
@@ -258,6 +261,10 @@ class CockpitScreen(
         area.mount(view)
         if self.mt is not None:
             view.show(self.state, self.mt)
+        self._load_notes(block_id)
+
+    def _load_notes(self, block_id: int | None) -> None:
+        """The note-taker's running notes follow the block shown (a no-op for the same one)."""
         if self.role == "note-taker":
             for notes in self.query("#notes").results():
                 notes.load(block_id, self.note_text(block_id))
