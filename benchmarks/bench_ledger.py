@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pendulum
@@ -31,6 +29,7 @@ from kickoff_tui.core.agenda import get_template  # noqa: E402
 from kickoff_tui.core.ledger import Filters, query  # noqa: E402
 from kickoff_tui.core.record import add_attendee, create_meeting, import_lines  # noqa: E402
 from kickoff_tui.core.store import Store  # noqa: E402
+from tests.pgserver import local_server_or_none  # noqa: E402
 
 KINDS = ("action", "risk", "question", "decision", "note")
 
@@ -104,22 +103,6 @@ def one(url: str, name: str, args: argparse.Namespace) -> None:
     store.close()
 
 
-@contextlib.contextmanager
-def pg_server() -> Iterator[object | None]:
-    try:
-        from tests.pgserver import LocalPostgres
-
-        server = LocalPostgres.create()
-    except Exception as exc:  # PgUnavailable, or no driver
-        print(f"[postgresql] skipped: {exc}")
-        yield None
-        return
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--meetings", type=int, default=100)
@@ -131,7 +114,7 @@ def main() -> None:
         one("sqlite:///" + str(Path(tmp) / "ledger.db"), "sqlite", args)
     if args.no_pg:
         return
-    with pg_server() as server:
+    with local_server_or_none() as server:
         if server is not None:
             one(server.url(server.create_database()), "postgresql", args)  # type: ignore[attr-defined]
 

@@ -28,12 +28,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.pgserver import local_server_or_none  # noqa: E402
 from tests.stalls import PgFreeze, SqliteLock  # noqa: E402
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -237,22 +238,6 @@ async def in_process(url: str, meeting_id: str,
     return base, during, lag[0]
 
 
-@contextlib.contextmanager
-def pg_server() -> Iterator[object | None]:
-    try:
-        from tests.pgserver import LocalPostgres
-
-        server = LocalPostgres.create()
-    except Exception as exc:  # PgUnavailable, or no driver
-        print(f"[postgresql] skipped: {exc}")
-        yield None
-        return
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seconds", type=float, default=10.0)
@@ -263,7 +248,7 @@ def main() -> None:
         one("sqlite:///" + str(path), "sqlite", lambda: SqliteLock(path), args.seconds)
     if args.no_pg:
         return
-    with pg_server() as server:
+    with local_server_or_none() as server:
         if server is not None:
             url = server.url(server.create_database())  # type: ignore[attr-defined]
             one(url, "postgresql", lambda: PgFreeze(server), args.seconds)

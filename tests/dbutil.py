@@ -3,7 +3,9 @@ a copy of a seeded SQLite file, so a meeting built once serves every test that n
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 from sqlalchemy import MetaData, create_engine
@@ -42,3 +44,22 @@ def write_raw(store, table, row_id: int, **values) -> None:
 
     with store.engine.begin() as conn:
         conn.execute(update(table).where(table.id == row_id).values(**values))
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """``kickoff ARGS`` through click's runner (in this process; no KICKOFF_DB from outside)."""
+    from click.testing import CliRunner
+
+    from kickoff_tui.cli import main
+
+    r = CliRunner(env={"KICKOFF_DB": None}).invoke(main, list(args), catch_exceptions=False)
+    return subprocess.CompletedProcess(args, r.exit_code, r.stdout, r.stderr)
+
+
+def mount_tmpfs(where: Path, size: str) -> bool:
+    """Mount a tmpfs of ``size`` at ``where`` (root only): a small disk to fill up."""
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        return False
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
+                          capture_output=True)  # fmt: skip
+    return done.returncode == 0

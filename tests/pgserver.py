@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 USER = "kickoff"
@@ -257,5 +258,21 @@ if __name__ == "__main__":  # pragma: no cover - a manual helper
     print(server.url(db), flush=True)
     try:
         input("PostgreSQL running; Enter stops it and removes its folder\n")
+    finally:
+        server.stop()
+
+
+@contextlib.contextmanager
+def local_server_or_none() -> Iterator[LocalPostgres | None]:
+    """A throwaway local server for a benchmark, stopped afterwards; None (said on stdout)
+    when there is none to start here."""
+    try:
+        server = LocalPostgres.create()
+    except Exception as exc:  # PgUnavailable, or no driver
+        print(f"[postgresql] skipped: {exc}")
+        yield None
+        return
+    try:
+        yield server
     finally:
         server.stop()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import sqlite3
 import subprocess
 import uuid
@@ -26,6 +25,7 @@ from kickoff_tui.core.record import add_attendee, create_meeting, list_items, lo
 from kickoff_tui.core.store import Store
 from kickoff_tui.tui.app import KickoffApp
 from kickoff_tui.tui.widgets.capture_line import CaptureLine
+from tests.dbutil import mount_tmpfs
 from tests.live_util import sessions, settle
 from tests.test_sync import SIZE, until
 
@@ -90,14 +90,6 @@ async def test_a_write_the_database_aborts_keeps_the_cockpit_and_lands_once(tmp_
     store.close()
 
 
-def _mount_tmpfs(where: Path, size: str) -> bool:
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        return False
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-                          capture_output=True)  # fmt: skip
-    return done.returncode == 0
-
-
 def _fill(where: Path) -> None:
     fd = os.open(where / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
     try:
@@ -113,7 +105,7 @@ def _fill(where: Path) -> None:
 def small_disk(tmp_path):
     where = tmp_path / "disk"
     where.mkdir()
-    if not _mount_tmpfs(where, "2m"):
+    if not mount_tmpfs(where, "2m"):
         pytest.skip("cannot mount a tmpfs here (needs root): the aborted-write test covers it")
     yield where
     subprocess.run(["umount", "-l", str(where)], check=False)
@@ -173,7 +165,7 @@ def read_only_file(tmp_path):
     a 0400 file."""
     where = tmp_path / "share"
     where.mkdir()
-    mounted = _mount_tmpfs(where, "4m")
+    mounted = mount_tmpfs(where, "4m")
     path = where / "k.db"
     mid = new_meeting(f"sqlite:///{path}")
     if mounted:

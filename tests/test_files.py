@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import os
 import resource
-import shutil
 import stat
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from kickoff_tui.core import files
 from kickoff_tui.core.errors import StoreError
 from kickoff_tui.core.export.pack import FORMATS
 from kickoff_tui.core.files import FileRefusedError, write_atomic, write_pack
+from tests.dbutil import mount_tmpfs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -233,14 +233,6 @@ def test_export_o_writes_0600_even_over_a_0644_file(db, tmp_path):
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
 
 
-def _mount_tmpfs(where: Path, size: str) -> bool:
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        return False
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-                       capture_output=True)  # fmt: skip
-    return r.returncode == 0
-
-
 @pytest.fixture(params=["tmpfs", "file-size-limit"])
 def full_disk(request, tmp_path):
     """A folder where the next record cannot be written: a 4 MiB tmpfs filled up, or (where
@@ -250,7 +242,7 @@ def full_disk(request, tmp_path):
     where = tmp_path / "disk"
     where.mkdir()
     if request.param == "tmpfs":
-        if not _mount_tmpfs(where, "4m"):
+        if not mount_tmpfs(where, "4m"):
             pytest.skip("cannot mount a tmpfs here (needs root); the file-size-limit case runs")
 
         def fill() -> None:

@@ -6,7 +6,6 @@ changes nothing. Attendees carry an email (`kickoff attendee --email`)."""
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pendulum
@@ -16,18 +15,10 @@ from kickoff_tui.core.agenda import get_template
 from kickoff_tui.core.handoff import example_path, import_handoff, read_file
 from kickoff_tui.core.record import create_meeting, load_snapshot
 from tests.dbutil import dump
+from tests.dbutil import run_cli as kickoff
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "handoff-example.toml"
 START = pendulum.datetime(2026, 12, 1, 15, 0, tz="Europe/Berlin")
-
-
-def kickoff(*args: str) -> subprocess.CompletedProcess[str]:
-    from click.testing import CliRunner
-
-    from kickoff_tui.cli import main
-
-    r = CliRunner(env={"KICKOFF_DB": None}).invoke(main, list(args), catch_exceptions=False)
-    return subprocess.CompletedProcess(args, r.exit_code, r.stdout, r.stderr)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

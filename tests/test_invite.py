@@ -5,7 +5,6 @@ brief for our side; writing records the time for the readiness gate."""
 
 from __future__ import annotations
 
-import subprocess
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -16,18 +15,10 @@ import pytest
 from kickoff_tui.core.agenda import get_template
 from kickoff_tui.core.handoff import import_handoff, read_file
 from kickoff_tui.core.record import add_item, create_meeting, load_snapshot, parse_line
+from tests.dbutil import run_cli as kickoff
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "handoff-example.toml"
 START = pendulum.datetime(2026, 12, 1, 15, tz="Europe/Berlin")
-
-
-def kickoff(*args: str) -> subprocess.CompletedProcess[str]:
-    from click.testing import CliRunner
-
-    from kickoff_tui.cli import main
-
-    r = CliRunner(env={"KICKOFF_DB": None}).invoke(main, list(args), catch_exceptions=False)
-    return subprocess.CompletedProcess(args, r.exit_code, r.stdout, r.stderr)
 
 
 @pytest.fixture

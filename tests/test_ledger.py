@@ -4,7 +4,6 @@ store, overdue first, with its filters, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pendulum
 import pytest
@@ -13,6 +12,7 @@ from kickoff_tui.core.agenda import get_template
 from kickoff_tui.core.ledger import Filters, query
 from kickoff_tui.core.record import add_attendee, add_item, create_meeting, parse_line, set_deleted
 from kickoff_tui.core.vocab import Side, Status
+from tests.dbutil import run_cli as kickoff
 
 TODAY = pendulum.date(2026, 12, 10)
 
@@ -20,15 +20,6 @@ TODAY = pendulum.date(2026, 12, 10)
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request):
     return request.param
-
-
-def kickoff(*args: str) -> subprocess.CompletedProcess[str]:
-    from click.testing import CliRunner
-
-    from kickoff_tui.cli import main
-
-    r = CliRunner(env={"KICKOFF_DB": None}).invoke(main, list(args), catch_exceptions=False)
-    return subprocess.CompletedProcess(args, r.exit_code, r.stdout, r.stderr)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ and the CRM JSON; the agreed cadence is an RRULE in the calendar file."""
 from __future__ import annotations
 
 import json
-import subprocess
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -25,19 +24,11 @@ from kickoff_tui.core.record import (
     parse_line,
     update_item,
 )
+from tests.dbutil import run_cli as kickoff
 from tests.schema_check import validate
 
 START = pendulum.datetime(2026, 12, 1, 15, tz="Europe/Berlin")
 SECRETS = ("zqxsecret", "zqxmitigation", "zqxnote")
-
-
-def kickoff(*args: str) -> subprocess.CompletedProcess[str]:
-    from click.testing import CliRunner
-
-    from kickoff_tui.cli import main
-
-    r = CliRunner(env={"KICKOFF_DB": None}).invoke(main, list(args), catch_exceptions=False)
-    return subprocess.CompletedProcess(args, r.exit_code, r.stdout, r.stderr)
 
 
 @pytest.fixture

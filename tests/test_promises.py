@@ -4,7 +4,6 @@ unreconciled ones; the record lists them all."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pendulum
@@ -17,18 +16,10 @@ from kickoff_tui.core.handoff import import_handoff, read_file
 from kickoff_tui.core.promises import reconcile
 from kickoff_tui.core.record import create_meeting, find_item, list_items, load_snapshot
 from tests.dbutil import dump
+from tests.dbutil import run_cli as kickoff
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "handoff-example.toml"
 START = pendulum.datetime(2026, 12, 1, 15, tz="Europe/Berlin")
-
-
-def kickoff(*args: str) -> subprocess.CompletedProcess[str]:
-    from click.testing import CliRunner
-
-    from kickoff_tui.cli import main
-
-    r = CliRunner(env={"KICKOFF_DB": None}).invoke(main, list(args), catch_exceptions=False)
-    return subprocess.CompletedProcess(args, r.exit_code, r.stdout, r.stderr)
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ item's history. The check-in and first-week templates ship."""
 
 from __future__ import annotations
 
-import subprocess
-
 import pendulum
 import pytest
 
@@ -24,6 +22,7 @@ from kickoff_tui.core.record import (
     parse_line,
 )
 from tests.dbutil import dump
+from tests.dbutil import run_cli as kickoff
 
 START = pendulum.datetime(2026, 12, 1, 15, tz="Europe/Berlin")
 
@@ -31,15 +30,6 @@ START = pendulum.datetime(2026, 12, 1, 15, tz="Europe/Berlin")
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request):
     return request.param
-
-
-def kickoff(*args: str) -> subprocess.CompletedProcess[str]:
-    from click.testing import CliRunner
-
-    from kickoff_tui.cli import main
-
-    r = CliRunner(env={"KICKOFF_DB": None}).invoke(main, list(args), catch_exceptions=False)
-    return subprocess.CompletedProcess(args, r.exit_code, r.stdout, r.stderr)
 
 
 @pytest.fixture
