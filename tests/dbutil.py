@@ -63,3 +63,15 @@ def mount_tmpfs(where: Path, size: str) -> bool:
     done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
                           capture_output=True)  # fmt: skip
     return done.returncode == 0
+
+
+def fill_disk(where: Path) -> None:
+    """Fill the file system under ``where`` (a small tmpfs) with a file named ``filler``."""
+    fd = os.open(where / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            os.write(fd, b"\0" * 1024)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

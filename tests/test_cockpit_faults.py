@@ -25,7 +25,7 @@ from kickoff_tui.core.record import add_attendee, create_meeting, list_items, lo
 from kickoff_tui.core.store import Store
 from kickoff_tui.tui.app import KickoffApp
 from kickoff_tui.tui.widgets.capture_line import CaptureLine
-from tests.dbutil import mount_tmpfs
+from tests.dbutil import fill_disk, mount_tmpfs
 from tests.live_util import sessions, settle
 from tests.test_sync import SIZE, until
 
@@ -90,17 +90,6 @@ async def test_a_write_the_database_aborts_keeps_the_cockpit_and_lands_once(tmp_
     store.close()
 
 
-def _fill(where: Path) -> None:
-    fd = os.open(where / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        while True:
-            os.write(fd, b"\0" * 4096)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 @pytest.fixture
 def small_disk(tmp_path):
     where = tmp_path / "disk"
@@ -117,7 +106,7 @@ async def test_a_full_disk_under_a_running_cockpit_costs_nothing(small_disk, clo
     app = KickoffApp(meeting_ref=mid, db_url=url, clock=clock, bell=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        _fill(small_disk)
+        fill_disk(small_disk)
         await pilot.press("a")
         await type_line(pilot, "Written on a full disk @maria")
         await pilot.press("enter")
@@ -138,7 +127,7 @@ async def test_opening_on_a_full_disk_opens_and_saves_once_there_is_room(small_d
     mid = new_meeting(url)
     for side in ("-wal", "-shm"):
         (small_disk / f"k.db{side}").unlink(missing_ok=True)
-    _fill(small_disk)
+    fill_disk(small_disk)
     app = KickoffApp(meeting_ref=mid, db_url=url, clock=clock, bell=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("a")

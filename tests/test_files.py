@@ -21,7 +21,7 @@ from kickoff_tui.core import files
 from kickoff_tui.core.errors import StoreError
 from kickoff_tui.core.export.pack import FORMATS
 from kickoff_tui.core.files import FileRefusedError, write_atomic, write_pack
-from tests.dbutil import mount_tmpfs
+from tests.dbutil import fill_disk, mount_tmpfs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -245,17 +245,7 @@ def full_disk(request, tmp_path):
         if not mount_tmpfs(where, "4m"):
             pytest.skip("cannot mount a tmpfs here (needs root); the file-size-limit case runs")
 
-        def fill() -> None:
-            fd = os.open(where / "filler", os.O_WRONLY | os.O_CREAT, 0o600)
-            try:
-                while True:
-                    os.write(fd, b"\0" * 1024)
-            except OSError:
-                pass
-            finally:
-                os.close(fd)
-
-        yield where, None, fill
+        yield where, None, lambda: fill_disk(where)
         subprocess.run(["umount", str(where)], check=False)
         return
 
