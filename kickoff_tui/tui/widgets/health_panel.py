@@ -89,9 +89,13 @@ class HealthPanel(Static):
     def _apply(self, findings: list[Finding], ready: str | None = None) -> None:
         from kickoff_tui.core.checks import score
 
-        old = self.score
+        old, was_ready = self.score, self.readiness
         self.findings = findings
         self.readiness = ready
+        if ready != was_ready:  # the clock bar says it: repaint it now, not at the next tick
+            tick = getattr(self.screen, "tick", None)
+            if tick is not None:
+                tick()
         self.score = score(findings)
         self._paint()
         if old != self.score:
