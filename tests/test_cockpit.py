@@ -804,6 +804,9 @@ async def test_markup_in_meeting_and_attendee_names(store, clock):
     m = create_meeting(store, "[bold]Acme[/] [/x]", get_template("kickoff-90"), START,
                        "Europe/Berlin")  # fmt: skip
     add_attendee(store, m.id, "Jo [admin]", side="theirs")
+    from kickoff_tui.core.agenda_edits import rename_block
+
+    rename_block(store, m.id, 1, "[b]Hello[/b] [/oops]")  # the block view's border title
     async with make_app(store, m, clock).run_test(size=SIZE) as pilot:
         await pilot.press("s")
         await capture(pilot, "a", "call back @jo")
@@ -812,6 +815,7 @@ async def test_markup_in_meeting_and_attendee_names(store, clock):
         text = screen_text(pilot.app)
         assert "[bold]Acme[/] [/x] kickoff" in text
         assert "call back @Jo [admin]" in text
+        assert "1. [b]Hello[/b] [/oops]" in text
 
 
 async def test_opening_the_capture_line_does_not_accumulate_widgets(store, meeting, clock):

@@ -110,8 +110,9 @@ class BlockView(VerticalScroll):
     def __init__(self, block: Block, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.block = block
-        self.border_title = f"{block.position + 1}. {block.title}"
-        self.border_subtitle = block.kind
+        # User text (a block can be renamed): Text, never a str, which Textual reads as markup.
+        self.border_title = Text(f"{block.position + 1}. {block.title}")
+        self.border_subtitle = Text(block.kind)
         self._latest: tuple[MeetingState, MeetingTime] | None = None
         self._painted_width = 0
 
