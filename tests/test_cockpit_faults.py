@@ -114,6 +114,9 @@ async def test_a_full_disk_under_a_running_cockpit_costs_nothing(small_disk, clo
         sessions(app)[0].beat(app.screen.clock)  # heartbeats fail too: they never raise
         await pilot.pause(1.0)
         assert app.is_running and "not saved, retrying" in title(app)
+        # short enough for the title bar: the store's own URL is "the database"
+        assert problem(app).startswith("cannot save to the database: the disk is full")
+        assert "the disk is full" in title(app)
         (small_disk / "filler").unlink()
         await settle(pilot, timeout=30)
         await until(pilot, lambda: app.screen.status == "online")

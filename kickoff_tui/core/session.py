@@ -325,6 +325,9 @@ class MeetingSession:
     def _pause(self, attempt: int) -> None:
         self._stop.wait(BACKOFF_S[min(attempt, len(BACKOFF_S) - 1)])
 
+    def _said(self, exc: BaseException) -> str:
+        return _one_line(exc, self.url)
+
     def _open(self) -> bool:
         """Open the store: read-only (with the reason) where it cannot be written. A store
         that cannot be opened *now* (a full disk, a server not answering) is tried again until
@@ -337,7 +340,7 @@ class MeetingSession:
                 self.store = Store.open(self.url, readonly="auto")
             except Exception as exc:
                 if is_disconnect(exc) and not self._stop.is_set():
-                    self.problem, self._write_failed = _one_line(exc), True
+                    self.problem, self._write_failed = self._said(exc), True
                     self._report_status()
                     self._pause(attempt + 2)
                     attempt += 1
@@ -376,7 +379,7 @@ class MeetingSession:
                     # again, once it lands it lands once. The status says why meanwhile.
                     with self._cv:
                         self._running, self._busy_since = None, None
-                    self.problem, self._write_failed = _one_line(exc), True
+                    self.problem, self._write_failed = self._said(exc), True
                     self._report_status()
                     self._pause(attempt)
                     attempt += 1
@@ -526,9 +529,16 @@ def _retryable(exc: BaseException) -> bool:
     return is_disconnect(exc) or isinstance(exc, DBAPIError)
 
 
-def _one_line(exc: BaseException) -> str:
+def _one_line(exc: BaseException, url: str = "") -> str:
+    """The error on one line, short enough for a title bar: the store's own URL (which the
+    core's messages name, and which the user knows) says "the database" instead."""
     orig = getattr(exc, "orig", None)
     text = " ".join(str(orig if orig is not None else exc).split())
+    if url:
+        from kickoff_tui.core.store import mask_url
+
+        for spelled in dict.fromkeys((mask_url(url), url)):
+            text = text.replace(spelled, "the database")
     return text[:160] or type(exc).__name__
 
 
