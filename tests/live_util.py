@@ -21,7 +21,14 @@ async def settle(pilot: Pilot, timeout: float = 20.0) -> None:
     screen repainted from it."""
     await pilot.pause()  # the keys pressed so far have queued their commands
     for session in sessions(pilot.app):
+        exited = getattr(pilot.app, "_exit_renderables", None) or []
+        said = ["".join(seg.text for seg in r.segments) for r in exited]  # why the app quit
         # A command of our own after theirs: once it has run, the reader reads past it.
         session.submit(lambda _store: None, label="sync")
-        assert await asyncio.to_thread(session.idle, timeout), "the session did not settle"
+        settled = await asyncio.to_thread(session.idle, timeout)
+        assert settled, (
+            f"the session did not settle: status {session._status!r}, problem "
+            f"{session.problem!r}, {session.queued} queued, started {session.started}, threads "
+            f"{[(t.name, t.is_alive()) for t in session._threads]}, app exit {said!r}"
+        )
     await pilot.pause()

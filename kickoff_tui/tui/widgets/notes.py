@@ -34,9 +34,11 @@ class RunningNotes(Vertical):
         self._last_key = 0.0
         self._known = ""  # the text last loaded or saved: anything else is typed, unsaved
         self.border_title = "Running notes"
+        # Made here, not in compose: the screen may load a block's notes into a RunningNotes
+        # it has just mounted (a facilitator demoted to note-taker), before it is composed.
+        self._area = TextArea(id="notes-text", soft_wrap=True, show_line_numbers=False)
 
     def compose(self) -> ComposeResult:
-        self._area = TextArea(id="notes-text", soft_wrap=True, show_line_numbers=False)
         yield self._area
 
     def on_mount(self) -> None:
